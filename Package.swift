@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Backprop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Backprop", targets: ["Backprop"]),
+        .executable(name: "backprop", targets: ["BackpropCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // OpenBLAS through pkg-config on Linux; Apple platforms use Accelerate instead.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "Backprop",
+            dependencies: [
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        .executableTarget(
+            name: "BackpropCLI",
+            dependencies: [
+                "Backprop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "BackpropTests",
+            dependencies: ["Backprop"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "BackpropCLITests",
+            dependencies: ["Backprop", "BackpropCLI"]
+        ),
+    ]
+)

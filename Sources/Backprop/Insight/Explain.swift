@@ -1,0 +1,143 @@
+/// One training step recorded number by number, in the tutorial's terms, computed in Double.
+///
+/// `record` runs the network's own `forward`, `computeLoss`, `backward` and `GradientDescent`
+/// once and copies out what they left in each layer: it is a recording of the training step,
+/// not a second implementation of it.
+///
+/// For layer `l` (1-based, as in the tutorial's `W^1`, `W^2`):
+/// ```
+/// z^l = W^l a^(l−1) + b^l        a^l = σ(z^l)
+/// dLoss/da^L = a^L − y           (½ squared error; the output layer)
+/// dLoss/da^l = (W^(l+1))ᵀ δ^(l+1) (a hidden layer)
+/// δ^l = dLoss/da^l ⊙ σ'(z^l)
+/// dLoss/dW^l = δ^l (a^(l−1))ᵀ    dLoss/db^l = δ^l
+/// W^l ← W^l − η dLoss/dW^l       b^l ← b^l − η dLoss/db^l
+/// ```
+///
+/// ```swift
+/// let trace = StepTrace.record(network: net, input: x, target: y, learningRate: 0.5)
+/// trace.layers[1].delta      // δ² for each sample
+/// trace.lossAfter            // the loss with the updated weights
+/// ```
+public struct StepTrace: Sendable {
+    /// Everything one layer computed in the step. Rows of the (B, ·) matrices are samples.
+    public struct LayerTrace: Sendable {
+        public var activation: Activation
+        /// `W^l` before the step, (O, I).
+        public var weights: Matrix<Double>
+        /// `b^l` before the step, (O).
+        public var biases: [Double]
+        /// `a^(l−1)`, (B, I): the layer's input, which is also `dz/dW`.
+        public var input: Matrix<Double>
+        /// `z^l`, (B, O).
+        public var z: Matrix<Double>
+        /// `a^l = σ(z^l)`, (B, O).
+        public var a: Matrix<Double>
+        /// `dLoss/da^l`, (B, O).
+        public var outputGradient: Matrix<Double>
+        /// `da/dz = σ'(z^l)`, (B, O).
+        public var activationDerivative: Matrix<Double>
+        /// `δ^l = dLoss/da ⊙ σ'(z)`, (B, O).
+        public var delta: Matrix<Double>
+        /// `dLoss/dW^l = Σ_samples δ (a^(l−1))ᵀ`, (O, I).
+        public var weightGradient: Matrix<Double>
+        /// `dLoss/db^l = Σ_samples δ`, (O).
+        public var biasGradient: [Double]
+        /// `W^l − η dW`, (O, I).
+        public var updatedWeights: Matrix<Double>
+        /// `b^l − η db`, (O).
+        public var updatedBiases: [Double]
+    }
+
+    /// `x`, (B, inputs).
+    public var input: Matrix<Double>
+    /// `y`, (B, outputs).
+    public var target: Matrix<Double>
+    public var loss: Loss
+    public var reduction: Reduction
+    /// `η`.
+    public var learningRate: Double
+    /// The loss before the step.
+    public var lossBefore: Double
+    /// The loss on the same batch with the updated parameters.
+    public var lossAfter: Double
+    /// One entry per layer, input side first.
+    public var layers: [LayerTrace]
+    /// The network after the step.
+    public var updated: Network<Double>
+
+    /// Runs one gradient-descent step of `network` on `(input, target)` and records it.
+    public static func record(network: Network<Double>, input: Matrix<Double>, target: Matrix<Double>,
+                              learningRate: Double) -> StepTrace {
+        var net = network
+        net.forward(input)
+        let lossBefore = net.computeLoss(target: target)
+        net.backward(input: input)
+        let before = net
+        GradientDescent(learningRate: learningRate).step(&net)
+        var layers: [LayerTrace] = []
+        for (l, layer) in before.layers.enumerated() {
+            let outputGradient = l == before.layers.count - 1 ? before.lossGradient : before.layers[l + 1].inputGradient
+            var derivative = layer.z
+            for i in derivative.storage.indices {
+                derivative.storage[i] = layer.activation.derivative(z: layer.z.storage[i], a: layer.a.storage[i])
+            }
+            layers.append(LayerTrace(
+                activation: layer.activation, weights: layer.weights, biases: layer.biases,
+                input: l == 0 ? input : before.layers[l - 1].a, z: layer.z, a: layer.a,
+                outputGradient: outputGradient, activationDerivative: derivative, delta: layer.delta,
+                weightGradient: layer.weightGradient, biasGradient: layer.biasGradient,
+                updatedWeights: net.layers[l].weights, updatedBiases: net.layers[l].biases))
+        }
+        let lossAfter = net.lossValue(input, target)
+        return StepTrace(input: input, target: target, loss: network.loss, reduction: network.reduction,
+                         learningRate: learningRate, lossBefore: lossBefore, lossAfter: lossAfter,
+                         layers: layers, updated: net)
+    }
+
+    /// Why `δ` stops at `dLoss/dz` and leaves out `a^(l−1)`, in words.
+    public static let whyDeltaExcludesInput = """
+        δ = dLoss/dz stops before the last factor of the chain rule. For a weight that factor is \
+        dz/dW = a_prev, so dLoss/dW = δ·a_prev; for a bias it is dz/db = 1, so dLoss/db = δ. \
+        Keeping δ without a_prev lets both use it, and it is also what the layer below needs: \
+        its δ is (Wᵀδ) ⊙ σ'(z).
+        """
+}
+
+extension StepTrace {
+    /// All the numbers as JSON (matrices as arrays of rows, weights in the model file's (out, in)
+    /// layout, numbers in the shortest form that reads back to the same Double).
+    public var json: JSON {
+        func m(_ x: Matrix<Double>) -> JSON { .array(x.nested.map { row in .array(row.map { JSON.number($0) }) }) }
+        func v(_ x: [Double]) -> JSON { .array(x.map { JSON.number($0) }) }
+        return .object([
+            ("loss_function", .string(loss.rawValue)),
+            ("reduction", .string(reduction.rawValue)),
+            ("learning_rate", .number(learningRate)),
+            ("input", m(input)),
+            ("target", m(target)),
+            ("loss", .number(lossBefore)),
+            ("loss_after", .number(lossAfter)),
+            ("layers", .array(layers.enumerated().map { l, t in
+                .object([
+                    ("layer", .number(l + 1)),
+                    ("activation", .string(t.activation.rawValue)),
+                    ("weights", m(t.weights)),
+                    ("biases", v(t.biases)),
+                    ("a_prev", m(t.input)),
+                    ("z", m(t.z)),
+                    ("a", m(t.a)),
+                    ("dloss_da", m(t.outputGradient)),
+                    ("da_dz", m(t.activationDerivative)),
+                    ("delta", m(t.delta)),
+                    ("dz_dw", m(t.input)),
+                    ("dW", m(t.weightGradient)),
+                    ("db", v(t.biasGradient)),
+                    ("updated_weights", m(t.updatedWeights)),
+                    ("updated_biases", v(t.updatedBiases)),
+                ])
+            })),
+            ("why_delta_excludes_a_prev", .string(StepTrace.whyDeltaExcludesInput)),
+        ])
+    }
+}

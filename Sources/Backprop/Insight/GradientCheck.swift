@@ -1,0 +1,98 @@
+/// Compares every analytic gradient of a network with a finite-difference estimate, in Double.
+///
+/// For each parameter `p` the numeric derivative is the fourth-order central difference
+/// ```
+/// dLoss/dp ≈ [−L(p+2h) + 8 L(p+h) − 8 L(p−h) + L(p−2h)] / 12h      (error O(h⁴))
+/// ```
+/// and the error of a gradient is relative:
+/// ```
+/// error = |analytic − numeric| / max(|analytic|, |numeric|, floor)
+/// ```
+/// where `floor` (default 1e-6) keeps gradients that are zero or nearly so from dividing by zero.
+///
+/// ```swift
+/// let report = GradientCheck.run(network: net, input: x, target: y)
+/// report.worst.maxRelativeError    // e.g. 3e-11
+/// ```
+public struct GradientCheck: Sendable {
+    /// The result for one parameter tensor (one layer's `W` or `b`).
+    public struct Tensor: Sendable {
+        /// 1-based layer number.
+        public var layer: Int
+        /// `true` for `b`, `false` for `W`.
+        public var isBias: Bool
+        /// Number of parameters checked.
+        public var count: Int
+        /// The largest relative error in the tensor.
+        public var maxRelativeError: Double
+        /// Where it is: `(row, column)` for `W`, `(index, 0)` for `b`.
+        public var worstIndex: (Int, Int)
+        /// The analytic and numeric gradient there.
+        public var analytic: Double
+        public var numeric: Double
+
+        /// `"layer 2 W"` or `"layer 2 b"`.
+        public var name: String { "layer \(layer) \(isBias ? "b" : "W")" }
+        /// `"layer 2 W[0][1]"` or `"layer 2 b[1]"`.
+        public var worstName: String {
+            isBias ? "layer \(layer) b[\(worstIndex.0)]" : "layer \(layer) W[\(worstIndex.0)][\(worstIndex.1)]"
+        }
+    }
+
+    /// One entry per tensor: layer 1 W, layer 1 b, layer 2 W, …
+    public var tensors: [Tensor]
+    /// The step `h`.
+    public var step: Double
+    /// The denominator floor.
+    public var floor: Double
+
+    /// The tensor with the largest error.
+    public var worst: Tensor { tensors.max { $0.maxRelativeError < $1.maxRelativeError }! }
+
+    /// Checks every weight and bias of `network` on `(input, target)`.
+    public static func run(network: Network<Double>, input: Matrix<Double>, target: Matrix<Double>,
+                           step h: Double = 1e-4, floor: Double = 1e-6) -> GradientCheck {
+        var analytic = network
+        analytic.forward(input)
+        _ = analytic.computeLoss(target: target)
+        analytic.backward(input: input)
+
+        var probe = network
+        func numeric(_ set: (inout Network<Double>, Double) -> Void, at p: Double) -> Double {
+            func loss(_ value: Double) -> Double {
+                set(&probe, value)
+                probe.forward(input)
+                return probe.computeLoss(target: target)
+            }
+            let d = (-loss(p + 2 * h) + 8 * loss(p + h) - 8 * loss(p - h) + loss(p - 2 * h)) / (12 * h)
+            set(&probe, p)
+            return d
+        }
+        func relative(_ a: Double, _ n: Double) -> Double { abs(a - n) / max(abs(a), abs(n), floor) }
+
+        var tensors: [Tensor] = []
+        for l in network.layers.indices {
+            let layer = network.layers[l]
+            var w = Tensor(layer: l + 1, isBias: false, count: layer.weights.storage.count,
+                           maxRelativeError: -1, worstIndex: (0, 0), analytic: 0, numeric: 0)
+            for j in 0..<layer.weights.rows {
+                for k in 0..<layer.weights.cols {
+                    let a = analytic.layers[l].weightGradient[j, k]
+                    let n = numeric({ net, v in net.layers[l].weights[j, k] = v }, at: layer.weights[j, k])
+                    let e = relative(a, n)
+                    if e > w.maxRelativeError { (w.maxRelativeError, w.worstIndex, w.analytic, w.numeric) = (e, (j, k), a, n) }
+                }
+            }
+            var b = Tensor(layer: l + 1, isBias: true, count: layer.biases.count,
+                           maxRelativeError: -1, worstIndex: (0, 0), analytic: 0, numeric: 0)
+            for j in layer.biases.indices {
+                let a = analytic.layers[l].biasGradient[j]
+                let n = numeric({ net, v in net.layers[l].biases[j] = v }, at: layer.biases[j])
+                let e = relative(a, n)
+                if e > b.maxRelativeError { (b.maxRelativeError, b.worstIndex, b.analytic, b.numeric) = (e, (j, 0), a, n) }
+            }
+            tensors += [w, b]
+        }
+        return GradientCheck(tensors: tensors, step: h, floor: floor)
+    }
+}

@@ -1,0 +1,130 @@
+/// A fully connected layer: `z = a_prev·Wᵀ + b`, `a = σ(z)` over a batch.
+///
+/// Per sample (a column vector) this is the tutorial's `z^l = W^l a^(l−1) + b^l`, `a^l = σ(z^l)`;
+/// with a batch stored as rows it becomes `Z = A_prev·Wᵀ + b` (b added to every row).
+/// `W` is stored (out, in), so `weights[j, k]` is the weight into neuron `j` from input `k`.
+///
+/// Shapes: `B` batch size, `I` inputs, `O` outputs (neurons).
+///
+/// ```swift
+/// var layer = Dense<Double>(weights: Matrix([[0.15, 0.20], [0.25, 0.30]]),
+///                           biases: [0.35, 0.35], activation: .sigmoid)
+/// layer.forward(Matrix([[0.05, 0.10]]))
+/// layer.a          // [[0.593269992, 0.596884378]]
+/// ```
+public struct Dense<T: Scalar>: Sendable {
+    /// `W`, (O, I): `weights[j, k]` connects input `k` to neuron `j`.
+    public var weights: Matrix<T>
+    /// `b`, (O).
+    public var biases: [T]
+    /// `σ`, applied to every `z`.
+    public var activation: Activation
+
+    // What forward keeps for backward.
+    /// `z = a_prev·Wᵀ + b`, (B, O).
+    public private(set) var z = Matrix<T>(rows: 0, cols: 0)
+    /// `a = σ(z)`, (B, O): this layer's output, the next layer's `a_prev`.
+    public private(set) var a = Matrix<T>(rows: 0, cols: 0)
+
+    // What backward computes.
+    /// `δ = dLoss/da ⊙ σ'(z)`, (B, O): one row per sample.
+    public private(set) var delta = Matrix<T>(rows: 0, cols: 0)
+    /// `dLoss/dW = δᵀ·a_prev`, (O, I): summed over the batch (each sample's `δ (a_prev)ᵀ`).
+    public private(set) var weightGradient: Matrix<T>
+    /// `dLoss/db = Σ_batch δ`, (O).
+    public private(set) var biasGradient: [T]
+    /// `dLoss/da_prev = δ·W`, (B, I): the tutorial's `(W^l)ᵀ δ^l`, which the layer below
+    /// multiplies by its own `σ'(z)` to get its `δ`.
+    public private(set) var inputGradient = Matrix<T>(rows: 0, cols: 0)
+
+    /// Number of inputs `I` (neurons of the layer below).
+    public var inputSize: Int { weights.cols }
+    /// Number of neurons `O`.
+    public var outputSize: Int { weights.rows }
+
+    /// A layer with the given parameters; `biases.count` must equal `weights.rows`.
+    public init(weights: Matrix<T>, biases: [T], activation: Activation) {
+        precondition(biases.count == weights.rows, "\(biases.count) biases for \(weights.rows) neurons")
+        self.weights = weights
+        self.biases = biases
+        self.activation = activation
+        self.weightGradient = Matrix(rows: weights.rows, cols: weights.cols)
+        self.biasGradient = [T](repeating: 0, count: biases.count)
+    }
+
+    /// Forward: `z = a_prev·Wᵀ + b`, `a = σ(z)`. `input` is `a_prev`, (B, I).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func forward(_ input: Matrix<T>) {
+        precondition(input.cols == inputSize, "input has \(input.cols) columns, layer takes \(inputSize)")
+        Matrix.multiply(input, weights, transposeB: true, into: &z)           // (B, I)·(I, O) → (B, O)
+        let outputs = outputSize
+        z.storage.withUnsafeMutableBufferPointer { pz in
+            biases.withUnsafeBufferPointer { pb in
+                for r in 0..<input.rows {                                      // + b on every row
+                    for j in 0..<outputs { pz[r * outputs + j] += pb[j] }
+                }
+            }
+        }
+        if a.rows != z.rows || a.cols != z.cols { a.resize(rows: z.rows, cols: z.cols) }
+        z.storage.withUnsafeBufferPointer { pz in
+            a.storage.withUnsafeMutableBufferPointer { pa in activation.forward(z: pz, a: pa) }
+        }
+    }
+
+    /// Backward: from `dLoss/da` (B, O) to `δ`, `dW`, `db` and, if `propagate`, `dLoss/da_prev`.
+    ///
+    /// - `δ = dLoss/da ⊙ σ'(z)` — for the output layer `dLoss/da = a − y` (½ squared error), so
+    ///   `δ^L = (a^L − y) ⊙ σ'(z^L)`; for a hidden layer `dLoss/da` is the layer above's
+    ///   `inputGradient`, so `δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)`.
+    /// - `dW = δᵀ·a_prev`: the chain rule's last factor `dz/dW = a_prev`, applied here and not
+    ///   folded into `δ`, because `db = Σ δ` needs `δ` alone (`dz/db = 1`).
+    /// - `dLoss/da_prev = δ·W`.
+    ///
+    /// `input` must be the `a_prev` given to the last `forward`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func backward(input: Matrix<T>, outputGradient: Matrix<T>, propagate: Bool = true) {
+        precondition(outputGradient.rows == a.rows && outputGradient.cols == a.cols,
+                     "dLoss/da is (\(outputGradient.rows), \(outputGradient.cols)), a is (\(a.rows), \(a.cols))")
+        if delta.rows != a.rows || delta.cols != a.cols { delta.resize(rows: a.rows, cols: a.cols) }
+        z.storage.withUnsafeBufferPointer { pz in
+            a.storage.withUnsafeBufferPointer { pa in
+                outputGradient.storage.withUnsafeBufferPointer { pg in
+                    delta.storage.withUnsafeMutableBufferPointer { pd in
+                        activation.backward(z: pz, a: pa, outputGradient: pg, delta: pd)   // δ
+                    }
+                }
+            }
+        }
+        Matrix.multiply(delta, transposeA: true, input, into: &weightGradient)   // (O, B)·(B, I) → (O, I)
+        let outputs = outputSize
+        delta.storage.withUnsafeBufferPointer { pd in
+            biasGradient.withUnsafeMutableBufferPointer { pdb in
+                for j in 0..<outputs { pdb[j] = 0 }
+                for r in 0..<delta.rows {                                         // Σ over the batch
+                    for j in 0..<outputs { pdb[j] += pd[r * outputs + j] }
+                }
+            }
+        }
+        if propagate {
+            Matrix.multiply(delta, weights, into: &inputGradient)                // (B, O)·(O, I) → (B, I)
+        }
+    }
+}
+
+extension Dense {
+    /// The same layer in another scalar type (exact from `Float` to `Double`); caches start empty.
+    public init<U: Scalar>(converting other: Dense<U>) {
+        self.init(weights: Matrix(converting: other.weights), biases: other.biases.map { T($0) },
+                  activation: other.activation)
+    }
+
+    /// A layer of `outputs` neurons over `inputs` inputs, its parameters drawn by `initializer`.
+    public init(inputs: Int, outputs: Int, activation: Activation,
+                initializer: Initializer = .tutorial, generator: inout SeededGenerator) {
+        let (w, b) = initializer.draw(inputs: inputs, outputs: outputs, generator: &generator)
+        self.init(weights: Matrix(rows: outputs, cols: inputs, storage: w.map { T($0) }),
+                  biases: b.map { T($0) }, activation: activation)
+    }
+}

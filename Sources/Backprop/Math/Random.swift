@@ -1,0 +1,53 @@
+/// Backprop's own seeded random generator: xoshiro256** seeded through SplitMix64.
+///
+/// The same seed gives the same numbers on every platform and every Swift version, so the same
+/// seed gives the same initial weights and the same training run everywhere (Swift's
+/// `SystemRandomNumberGenerator` is not seedable, and the standard library's `Float.random(in:)`
+/// does not promise a stable algorithm).
+///
+/// ```swift
+/// var rng = SeededGenerator(seed: 42)
+/// rng.next()            // 64 random bits
+/// rng.uniform()         // a Double in [0, 1)
+/// ```
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    /// A generator whose whole sequence is fixed by `seed`.
+    public init(seed: UInt64) {
+        var sm = seed
+        func splitMix64() -> UInt64 {
+            sm &+= 0x9E37_79B9_7F4A_7C15
+            var z = sm
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitMix64(), splitMix64(), splitMix64(), splitMix64())
+    }
+
+    /// The next 64 random bits (xoshiro256**).
+    public mutating func next() -> UInt64 {
+        let result = rotl(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = rotl(s.3, 45)
+        return result
+    }
+
+    /// A uniform `Double` in `[0, 1)`: the top 53 bits of `next()` times 2⁻⁵³.
+    public mutating func uniform() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A uniform `Double` in `[low, high)`.
+    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
+        low + (high - low) * uniform()
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}

@@ -1,0 +1,138 @@
+/// A fully connected network: dense layers, a loss, and the forward and backward passes over them.
+///
+/// ```
+/// forward:  a^0 = x;  z^l = a^(l−1)·(W^l)ᵀ + b^l;  a^l = σ(z^l)
+/// loss:     Loss = Σ ½ (a^L − y)²           (or binary cross-entropy; summed or averaged)
+/// backward: δ^L = dLoss/da^L ⊙ σ'(z^L);  δ^l = (δ^(l+1)·W^(l+1)) ⊙ σ'(z^l)
+///           dW^l = (δ^l)ᵀ·a^(l−1);  db^l = Σ_batch δ^l
+/// ```
+///
+/// ```swift
+/// var net = Network<Float>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+/// let (x, y) = ToySets.xor(Float.self)
+/// net.forward(x)
+/// let loss = net.computeLoss(target: y)    // fills net.lossGradient = a − y
+/// net.backward(input: x)                   // fills each layer's delta, weightGradient, biasGradient
+/// ```
+public struct Network<T: Scalar>: Sendable {
+    /// The layers, input side first.
+    public var layers: [Dense<T>]
+    /// The loss the network is trained on.
+    public var loss: Loss
+    /// How losses combine over a batch.
+    public var reduction: Reduction
+    /// `dLoss/da^L`, (B, O): written by `computeLoss`, read by `backward`.
+    public private(set) var lossGradient = Matrix<T>(rows: 0, cols: 0)
+
+    /// A network over the given layers; each layer's input size must be the previous one's output size.
+    public init(layers: [Dense<T>], loss: Loss = .squaredError, reduction: Reduction = .sum) {
+        precondition(!layers.isEmpty, "a network needs at least one layer")
+        for l in 1..<layers.count {
+            precondition(layers[l].inputSize == layers[l - 1].outputSize,
+                         "layer \(l + 1) takes \(layers[l].inputSize) inputs, layer \(l) gives \(layers[l - 1].outputSize)")
+        }
+        self.layers = layers
+        self.loss = loss
+        self.reduction = reduction
+    }
+
+    /// A network of the given sizes (`[2, 2, 1]`: 2 inputs, 2 hidden neurons, 1 output), its
+    /// parameters drawn from `seed`. Hidden layers use `activation`, the last one `output`
+    /// (default: the same as the hidden ones).
+    public init(sizes: [Int], activation: Activation, output: Activation? = nil,
+                loss: Loss = .squaredError, reduction: Reduction = .sum,
+                initializer: Initializer = .tutorial, seed: UInt64) {
+        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "sizes must be ≥ 2 positive numbers")
+        var rng = SeededGenerator(seed: seed)
+        let layers = (1..<sizes.count).map { l in
+            Dense<T>(inputs: sizes[l - 1], outputs: sizes[l],
+                     activation: l == sizes.count - 1 ? (output ?? activation) : activation,
+                     initializer: initializer, generator: &rng)
+        }
+        self.init(layers: layers, loss: loss, reduction: reduction)
+    }
+
+    /// The same network in another scalar type (exact from `Float` to `Double`).
+    public init<U: Scalar>(converting other: Network<U>) {
+        self.init(layers: other.layers.map { Dense<T>(converting: $0) },
+                  loss: other.loss, reduction: other.reduction)
+    }
+
+    /// `[inputs, neurons of layer 1, …, outputs]`.
+    public var sizes: [Int] { [layers[0].inputSize] + layers.map(\.outputSize) }
+    /// Number of inputs.
+    public var inputSize: Int { layers[0].inputSize }
+    /// Number of outputs.
+    public var outputSize: Int { layers[layers.count - 1].outputSize }
+    /// `a^L`, (B, O): the output of the last `forward`.
+    public var output: Matrix<T> { layers[layers.count - 1].a }
+    /// Number of trainable numbers (weights and biases).
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.weights.storage.count + $1.biases.count } }
+
+    /// Forward over a batch `x` (B, inputs): every layer's `z` and `a`; the result is `output`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func forward(_ x: Matrix<T>) {
+        layers[0].forward(x)
+        for l in 1..<layers.count {
+            let aPrev = layers[l - 1].a            // shares storage: no copy, no allocation
+            layers[l].forward(aPrev)
+        }
+    }
+
+    /// The loss of the last `forward` against `target` (B, outputs); also fills `lossGradient`
+    /// with `dLoss/da^L` (divided by B when the reduction is `mean`).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func computeLoss(target: Matrix<T>) -> T {
+        let a = output
+        precondition(target.rows == a.rows && target.cols == a.cols,
+                     "target is (\(target.rows), \(target.cols)), output is (\(a.rows), \(a.cols))")
+        if lossGradient.rows != a.rows || lossGradient.cols != a.cols {
+            lossGradient.resize(rows: a.rows, cols: a.cols)
+        }
+        let scale: T = reduction == .mean ? 1 / T(a.rows) : 1
+        let loss = self.loss
+        var total: T = 0
+        a.storage.withUnsafeBufferPointer { pa in
+            target.storage.withUnsafeBufferPointer { py in
+                lossGradient.storage.withUnsafeMutableBufferPointer { pg in
+                    for i in pa.indices {
+                        total += loss.value(a: pa[i], y: py[i])
+                        pg[i] = scale * loss.gradient(a: pa[i], y: py[i])
+                    }
+                }
+            }
+        }
+        return scale * total
+    }
+
+    /// Backward over the batch of the last `forward`/`computeLoss`: every layer's `δ`, `dW`, `db`.
+    /// `x` must be the batch given to `forward` (the first layer's `a_prev`).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func backward(input x: Matrix<T>) {
+        var l = layers.count - 1
+        var outputGradient = lossGradient
+        while l >= 0 {
+            let aPrev = l == 0 ? x : layers[l - 1].a
+            layers[l].backward(input: aPrev, outputGradient: outputGradient, propagate: l > 0)
+            if l > 0 { outputGradient = layers[l].inputGradient }
+            l -= 1
+        }
+    }
+
+    /// The outputs for `x` (B, inputs), without changing this network's caches.
+    public func predict(_ x: Matrix<T>) -> Matrix<T> {
+        var copy = self
+        copy.forward(x)
+        return copy.output
+    }
+
+    /// The loss on `(x, y)`, without changing this network's caches.
+    public func lossValue(_ x: Matrix<T>, _ y: Matrix<T>) -> T {
+        var copy = self
+        copy.forward(x)
+        return copy.computeLoss(target: y)
+    }
+}

@@ -1,0 +1,35 @@
+extension Network {
+    /// One training step on a batch: forward, loss, backward, update.
+    ///
+    /// Returns the loss of the batch *before* the update. Allocates nothing once the network has
+    /// seen a batch of this size (every buffer is reused).
+    ///
+    /// ```swift
+    /// let loss = network.trainStep(x, y, optimizer: GradientDescent(learningRate: 0.5))
+    /// ```
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: GradientDescent<T>) -> T {
+        forward(x)
+        let loss = computeLoss(target: y)
+        backward(input: x)
+        optimizer.step(&self)
+        return loss
+    }
+
+    /// Full-batch training for `epochs` epochs: one `trainStep` on all of `(x, y)` per epoch.
+    ///
+    /// `observe(epoch, loss)` is called after every epoch (1-based) with that epoch's loss before
+    /// its update; it returns `false` to stop early. The core never prints: observers do.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func train(
+        _ x: Matrix<T>, _ y: Matrix<T>, epochs: Int, optimizer: GradientDescent<T>,
+        observe: (_ epoch: Int, _ loss: T) -> Bool = { _, _ in true }
+    ) {
+        for epoch in 0..<epochs {
+            let loss = trainStep(x, y, optimizer: optimizer)
+            if !observe(epoch + 1, loss) { break }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct BackpropCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop",
+        abstract: "Train fully connected neural networks with backpropagation written by hand.",
+        discussion: """
+            Every number of the chain rule can be seen and checked:
+              backprop xor         learn XOR with the tutorial's 2-2-1 sigmoid network
+              backprop explain     one training step, hand by hand, with every number
+              backprop gradcheck   compare every gradient with finite differences
+
+            The formulas (a batch is rows, so z = a_prev·Wᵀ + b):
+              z^l = W^l a^(l-1) + b^l      a^l = σ(z^l)       Loss = ½ (a^L − y)²
+              δ^L = (a^L − y) ⊙ σ'(z^L)    δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)
+              W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
+            """,
+        subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self]
+    )
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Backprop
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show one training step hand by hand: every z, a, δ, dW and update, with numbers.",
+        discussion: """
+            Runs one gradient-descent step in double precision and prints each number of the \
+            chain rule in the tutorial's terms: forward (z = W a_prev + b, a = σ(z)), the loss, \
+            then for each layer from the output down dLoss/da, da/dz = σ'(z), δ = dLoss/da ⊙ σ'(z), \
+            dz/dW = a_prev, dLoss/dW = δ a_prevᵀ, dLoss/db = δ, the updated weights and biases, and \
+            the loss after the step.
+
+            Without --model it explains the first step of `backprop xor` (the 2-2-1 network drawn \
+            from --seed, on the four XOR rows). Repeat --input/--target for a batch of several \
+            samples; the gradients are then summed over the batch (or averaged, if the model's \
+            reduction is mean).
+
+            Examples:
+              backprop explain
+              backprop explain --model net.json --input 0.05,0.1 --target 0.01,0.99 --lr 0.5
+              backprop explain --json > step.json
+            """
+    )
+
+    @Option(help: "Model file to explain (default: the XOR network of --seed).")
+    var model: String?
+
+    @Option(help: "One sample's inputs, comma-separated (repeat for a batch). Default: the 4 XOR rows.")
+    var input: [String] = []
+
+    @Option(help: "That sample's targets, comma-separated (one --target per --input).")
+    var target: [String] = []
+
+    @Option(name: .customLong("lr"), help: "Learning rate η.")
+    var learningRate: Double = 0.5
+
+    @Option(help: "Seed of the XOR network (without --model).")
+    var seed: UInt64 = 42
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard input.count == target.count else {
+            throw ValidationError("give one --target per --input (got \(input.count) --input and \(target.count) --target)")
+        }
+        guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
+        _ = try samples()
+    }
+
+    /// The `--input`/`--target` rows, or nil for the default XOR batch.
+    private func samples() throws -> (x: [[Double]], y: [[Double]])? {
+        guard !input.isEmpty else { return nil }
+        let x = try input.map { try parseNumbers($0, option: "--input") }
+        let y = try target.map { try parseNumbers($0, option: "--target") }
+        if let bad = x.firstIndex(where: { $0.count != x[0].count }) {
+            throw ValidationError("every --input needs the same length: input 1 has \(x[0].count) numbers, input \(bad + 1) has \(x[bad].count)")
+        }
+        if let bad = y.firstIndex(where: { $0.count != y[0].count }) {
+            throw ValidationError("every --target needs the same length: target 1 has \(y[0].count) numbers, target \(bad + 1) has \(y[bad].count)")
+        }
+        return (x, y)
+    }
+
+    func run() throws {
+        let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
+            ?? Network(sizes: [2, 2, 1], activation: .sigmoid, seed: seed)
+        var (x, y) = ToySets.xor(Double.self)
+        if let (xs, ys) = try samples() {
+            x = Matrix(xs)
+            y = Matrix(ys)
+        } else if model != nil && (network.inputSize != 2 || network.outputSize != 1) {
+            throw InputError("\(model!): the default XOR rows need 2 inputs and 1 output, this network is \(shapeName(network.sizes)); give --input and --target")
+        }
+        let source = model ?? "the network of --seed"
+        guard x.cols == network.inputSize else {
+            throw InputError("--input has \(x.cols) numbers per sample, but \(source) takes \(network.inputSize) inputs")
+        }
+        guard y.cols == network.outputSize else {
+            throw InputError("--target has \(y.cols) numbers per sample, but \(source) has \(network.outputSize) outputs")
+        }
+        let trace = StepTrace.record(network: network, input: x, target: y, learningRate: learningRate)
+        if output.json {
+            printJSON(trace.json)
+        } else {
+            print(ExplainReport(trace: trace, source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)").text)
+        }
+    }
+}

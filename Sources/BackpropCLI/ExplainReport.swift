@@ -1,0 +1,119 @@
+import Backprop
+
+/// The text of `backprop explain`: a recorded step, written out in the tutorial's terms.
+struct ExplainReport {
+    var trace: StepTrace
+    var source: String
+
+    private var lastLayer: Int { trace.layers.count }
+    private var samples: Int { trace.input.rows }
+
+    var text: String {
+        var out: [String] = []
+        let sizes = [trace.input.cols] + trace.layers.map { $0.weights.rows }
+        let acts = trace.layers.map(\.activation.rawValue).joined(separator: "/")
+        out.append("One training step, hand by hand: \(source), network \(shapeName(sizes)) (\(acts)), "
+                   + "\(trace.loss.rawValue) \(trace.reduction == .sum ? "summed" : "averaged") over \(samples) sample\(samples == 1 ? "" : "s"), η = \(fmt(trace.learningRate))")
+        out.append("Numbers in double precision, 9 significant digits (--json gives all 17).")
+        out.append("")
+        out.append("Forward: z^l = W^l a^(l-1) + b^l, a^l = σ(z^l), starting from a⁰ = x")
+        for s in 0..<samples {
+            out.append("  sample \(s + 1): x = a⁰ = \(fmt(trace.input.row(s)))   y = \(fmt(trace.target.row(s)))")
+            for (i, layer) in trace.layers.enumerated() {
+                let l = i + 1
+                for j in 0..<layer.weights.rows {
+                    let terms = (0..<layer.weights.cols).map { k in "\(factor(layer.weights[j, k]))·\(factor(layer.input[s, k]))" }
+                    out.append("    z\(sup(l))[\(j)] = \(terms.joined(separator: " + ")) + \(fmt(layer.biases[j])) = \(fmt(layer.z[s, j]))"
+                               + "   a\(sup(l))[\(j)] = \(layer.activation.rawValue)(\(fmt(layer.z[s, j]))) = \(fmt(layer.a[s, j]))")
+                }
+            }
+        }
+        out.append("")
+        let lossFormula = trace.loss == .squaredError ? "½ (a\(sup(lastLayer)) − y)²" : "−[y ln a\(sup(lastLayer)) + (1 − y) ln(1 − a\(sup(lastLayer)))]"
+        out.append("Loss = \(trace.reduction == .sum ? "Σ" : "(1/\(samples)) Σ") \(lossFormula) = \(fmt(trace.lossBefore))")
+        out.append("")
+        out.append("Backward, from the output layer down")
+        for (i, layer) in trace.layers.enumerated().reversed() {
+            let l = i + 1, L = sup(l), P = sup(l - 1)
+            let isOutput = l == lastLayer
+            out.append("  layer \(l) (\(isOutput ? "output" : "hidden")), σ = \(layer.activation.rawValue)")
+            let gradientRule: String
+            if isOutput {
+                gradientRule = trace.loss == .squaredError ? "a\(L) − y" : "(a\(L) − y) / (a\(L)(1 − a\(L)))"
+            } else {
+                gradientRule = "(W\(sup(l + 1)))ᵀ δ\(sup(l + 1))"
+            }
+            let scale = trace.reduction == .mean && isOutput ? "(1/\(samples))·" : ""
+            rows(&out, "dLoss/da\(L)", "= \(scale)\(gradientRule)", layer.outputGradient)
+            rows(&out, "da\(L)/dz\(L)", "= σ'(z\(L)) = \(derivativeRule(layer.activation, L))", layer.activationDerivative)
+            rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ σ'(z\(L))", layer.delta)
+            rows(&out, "dz\(L)/dW\(L)", "= a\(P)", layer.input)
+            out.append("    dLoss/dW\(L) = \(samples > 1 ? "Σ_samples " : "")δ\(L) (a\(P))ᵀ   (row j: neuron j, column k: input k)")
+            for j in 0..<layer.weightGradient.rows { out.append("      \(fmt(layer.weightGradient.row(j)))") }
+            out.append("    dLoss/db\(L) = \(samples > 1 ? "Σ_samples " : "")δ\(L) = \(fmt(layer.biasGradient))")
+        }
+        out.append("")
+        out.append("Why δ is not multiplied by a_prev: " + StepTrace.whyDeltaExcludesInput)
+        out.append("")
+        out.append(contentsOf: chainRuleExample())
+        out.append("")
+        out.append("Update: W ← W − η dLoss/dW, b ← b − η dLoss/db, η = \(fmt(trace.learningRate))")
+        for (i, layer) in trace.layers.enumerated() {
+            let L = sup(i + 1)
+            out.append("  W\(L):")
+            for j in 0..<layer.weights.rows {
+                let cells = (0..<layer.weights.cols).map { k in
+                    "\(fmt(layer.weights[j, k])) − \(fmt(trace.learningRate))·\(factor(layer.weightGradient[j, k])) = \(fmt(layer.updatedWeights[j, k]))"
+                }
+                out.append("    [\(cells.joined(separator: ",   "))]")
+            }
+            let cells = layer.biases.indices.map { j in
+                "\(fmt(layer.biases[j])) − \(fmt(trace.learningRate))·\(factor(layer.biasGradient[j])) = \(fmt(layer.updatedBiases[j]))"
+            }
+            out.append("  b\(L): [\(cells.joined(separator: ",   "))]")
+        }
+        out.append("")
+        out.append("Loss after the step: \(fmt(trace.lossAfter)) (before: \(fmt(trace.lossBefore)), change \(fmt(trace.lossAfter - trace.lossBefore, 3)))")
+        return out.joined(separator: "\n")
+    }
+
+    /// A number as a factor of a product: negative ones in parentheses, `0.5·(-0.02)`.
+    private func factor(_ x: Double) -> String { x < 0 ? "(\(fmt(x)))" : fmt(x) }
+
+    /// One line per sample of a (B, ·) matrix, labelled on the first.
+    private func rows(_ out: inout [String], _ name: String, _ rule: String, _ m: Matrix<Double>) {
+        let head = "    \(name) \(rule)"
+        if m.rows == 1 {
+            out.append("\(head) = \(fmt(m.row(0)))")
+            return
+        }
+        out.append(head + ":")
+        for s in 0..<m.rows { out.append("      sample \(s + 1): \(fmt(m.row(s)))") }
+    }
+
+    private func derivativeRule(_ a: Activation, _ L: String) -> String {
+        switch a {
+        case .sigmoid: return "a\(L)(1 − a\(L))"
+        case .tanh: return "1 − (a\(L))²"
+        case .relu: return "1 where z\(L) > 0, else 0"
+        case .identity: return "1"
+        }
+    }
+
+    /// The chain rule for the output layer's first weight, written out with the first sample's numbers.
+    private func chainRuleExample() -> [String] {
+        let last = trace.layers[lastLayer - 1]
+        let L = sup(lastLayer), P = sup(lastLayer - 1)
+        let g = last.outputGradient[0, 0], d = last.activationDerivative[0, 0], x = last.input[0, 0]
+        var lines = ["The chain rule for one weight, W\(L)[0][0] (into output neuron 0 from input 0), sample 1:"]
+        lines.append("  dLoss/dW\(L)[0][0] = dLoss/da\(L) · da\(L)/dz\(L) · dz\(L)/dW\(L)")
+        if trace.loss == .squaredError && last.activation == .sigmoid && trace.reduction == .sum {
+            lines.append("                   = (a\(L)[0] − y[0]) · a\(L)[0](1 − a\(L)[0]) · a\(P)[0]")
+        }
+        lines.append("                   = \(factor(g)) · \(factor(d)) · \(factor(x)) = \(fmt(g * d * x))")
+        if samples > 1 {
+            lines.append("  summed over the \(samples) samples: dLoss/dW\(L)[0][0] = \(fmt(last.weightGradient[0, 0]))")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,34 @@
+import Backprop
+import Foundation
+
+/// A number with `digits` significant digits, e.g. `0.593269992`.
+func fmt(_ x: Double, _ digits: Int = 9) -> String {
+    String(format: "%.\(digits)g", x)
+}
+
+/// A vector as `[0.1, 0.2]`.
+func fmt(_ v: [Double], _ digits: Int = 9) -> String {
+    "[" + v.map { fmt($0, digits) }.joined(separator: ", ") + "]"
+}
+
+/// A network's shape as `2-2-1`.
+func shapeName(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }
+
+/// Writes `json` on stdout.
+func printJSON(_ json: JSON) { print(json.serialized(pretty: true)) }
+
+/// `s` padded on the left to `width` characters.
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+}
+
+/// `s` padded on the right to `width` characters.
+func padRight(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// The superscript of a layer number: 1 → ¹.
+func sup(_ n: Int) -> String {
+    let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return String(n).map { digits[Int(String($0))!] }.joined()
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct GradCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradcheck",
+        abstract: "Compare every backprop gradient with finite differences, in double precision.",
+        discussion: """
+            For every weight and bias p, the analytic dLoss/dp from backprop is compared with the \
+            central difference [−L(p+2h) + 8L(p+h) − 8L(p−h) + L(p−2h)] / 12h on a batch of random \
+            samples (inputs uniform in [−1, 1), targets uniform in [0, 1)). The error is \
+            |analytic − numeric| / max(|analytic|, |numeric|, 1e-6). Prints the largest error per \
+            weight matrix and bias vector and names the worst single parameter.
+
+            Exit status: 0 when every error is within --tolerance, 2 when one is not, 1 for bad input.
+
+            Examples:
+              backprop gradcheck --layers 2,3,2 --activation tanh
+              backprop gradcheck --model net.json
+              backprop gradcheck --all          every activation × output × loss × reduction
+            """
+    )
+
+    @Option(help: "Layer sizes of a random network, e.g. 2,3,2.")
+    var layers: String = "2,3,2"
+
+    @Option(help: "Hidden-layer activation: \(Activation.allValueStrings.joined(separator: ", ")).")
+    var activation: Activation = .sigmoid
+
+    @Option(name: .customLong("output"), help: "Output-layer activation (default sigmoid).")
+    var outputActivation: Activation = .sigmoid
+
+    @Option(help: "Loss: \(Loss.allValueStrings.joined(separator: ", ")).")
+    var loss: Loss = .squaredError
+
+    @Option(help: "Batch reduction: sum or mean.")
+    var reduction: Reduction = .sum
+
+    @Option(help: "Check the network of this model file instead of a random one.")
+    var model: String?
+
+    @Option(help: "Number of random samples in the batch.")
+    var samples: Int = 4
+
+    @Option(help: "Seed of the random network and samples.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Largest relative error that passes.")
+    var tolerance: Double = 1e-6
+
+    @Flag(help: "Check every combination of hidden activation, output activation, loss and reduction.")
+    var all = false
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try sizes()
+        guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
+        guard tolerance > 0 else { throw ValidationError("--tolerance must be positive (got \(tolerance))") }
+        if loss.needsProbabilities && outputActivation != .sigmoid && !all && model == nil {
+            throw ValidationError("\(loss.rawValue) needs outputs between 0 and 1: use --output sigmoid")
+        }
+        if all && model != nil { throw ValidationError("--all checks random networks; it does not take --model") }
+    }
+
+    private func sizes() throws -> [Int] {
+        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ValidationError("--layers \(layers): expected 2 or more positive whole numbers separated by commas, e.g. 2,3,2")
+        }
+        return parts.map { $0! }
+    }
+
+    func run() throws {
+        var cases: [(name: String, network: Network<Double>)] = []
+        if let model {
+            let network = try readModel(model, as: Double.self).network
+            cases = [("model \(model)", network)]
+        } else {
+            let combos: [(Activation, Activation, Loss, Reduction)] = all
+                ? Activation.allCases.flatMap { h in Activation.allCases.flatMap { o in Loss.allCases.flatMap { l in
+                    Reduction.allCases.compactMap { r in (l.needsProbabilities && o != .sigmoid) ? nil : (h, o, l, r) } } } }
+                : [(activation, outputActivation, loss, reduction)]
+            let sizes = try sizes()
+            cases = combos.map { h, o, l, r in
+                ("\(shapeName(sizes)) \(h.rawValue)/\(o.rawValue) \(l.rawValue) \(r.rawValue)",
+                 Network(sizes: sizes, activation: h, output: o, loss: l, reduction: r, seed: seed))
+            }
+        }
+        var reports: [(name: String, check: GradientCheck)] = []
+        for (name, network) in cases {
+            var rng = SeededGenerator(seed: seed &+ 1)
+            let x = Matrix(rows: samples, cols: network.inputSize, storage: (0..<(samples * network.inputSize)).map { _ in rng.uniform(-1, 1) })
+            let y = Matrix(rows: samples, cols: network.outputSize, storage: (0..<(samples * network.outputSize)).map { _ in rng.uniform() })
+            reports.append((name, GradientCheck.run(network: network, input: x, target: y)))
+        }
+        let worst = reports.map(\.check.worst.maxRelativeError).max() ?? 0
+        let passed = worst <= tolerance
+        if output.json {
+            printJSON(.object([
+                ("tolerance", .number(tolerance)),
+                ("step", .number(reports[0].check.step)),
+                ("passed", .bool(passed)),
+                ("max_relative_error", .number(worst)),
+                ("checks", .array(reports.map { name, check in .object([
+                    ("network", .string(name)),
+                    ("max_relative_error", .number(check.worst.maxRelativeError)),
+                    ("worst_parameter", .string(check.worst.worstName)),
+                    ("tensors", .array(check.tensors.map { t in .object([
+                        ("tensor", .string(t.name)), ("count", .number(t.count)),
+                        ("max_relative_error", .number(t.maxRelativeError)),
+                        ("worst_parameter", .string(t.worstName)),
+                        ("analytic", .number(t.analytic)), ("numeric", .number(t.numeric)),
+                    ]) })),
+                ]) })),
+            ]))
+        } else {
+            print("Gradient check in double precision: \(samples) random samples, seed \(seed), h = \(reports[0].check.step) (fourth-order central differences)")
+            print("error = |analytic − numeric| / max(|analytic|, |numeric|, \(reports[0].check.floor))\n")
+            for (name, check) in reports {
+                if reports.count > 1 {
+                    print("\(padRight(name, 52)) worst \(fmt(check.worst.maxRelativeError, 2)) at \(check.worst.worstName)")
+                    continue
+                }
+                print("network \(name)\n")
+                print("tensor      params  max rel. error  worst parameter    analytic          numeric")
+                for t in check.tensors {
+                    print("\(padRight(t.name, 10)) \(pad(String(t.count), 7))  \(padRight(fmt(t.maxRelativeError, 3), 14))  \(padRight(t.worstName, 17))  \(padRight(fmt(t.analytic, 10), 16))  \(fmt(t.numeric, 10))")
+                }
+                print("\nworst: \(check.worst.worstName), relative error \(fmt(check.worst.maxRelativeError, 3))")
+            }
+            print("\(passed ? "PASS" : "FAIL"): largest error \(fmt(worst, 3)) \(passed ? "≤" : ">") tolerance \(tolerance)\(reports.count > 1 ? " over \(reports.count) networks" : "")")
+        }
+        if !passed { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct XORCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "xor",
+        abstract: "Learn XOR with the tutorial's network: 2-2-1, sigmoid, ½ squared error, gradient descent.",
+        discussion: """
+            The four rows (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0 form one batch; every epoch is one \
+            gradient-descent step on the loss summed over them, Loss = Σ ½ (a² − y)², exactly as in \
+            the tutorial's NumPy code. The first weights and biases are drawn uniform in [0, 1) from \
+            --seed, or read from a model file with --init.
+
+            Examples:
+              backprop xor
+              backprop xor --hidden 3 --lr 1 --epochs 5000 --save xor.json
+              backprop xor --init xor.json --epochs 1000 --json
+            """
+    )
+
+    @Option(help: "Neurons in the hidden layer (ignored with --init).")
+    var hidden: Int?
+
+    @Option(name: .customLong("lr"), help: "Learning rate η.")
+    var learningRate: Double = 0.5
+
+    @Option(help: "Number of epochs (gradient-descent steps on the 4 rows).")
+    var epochs: Int = 10000
+
+    @Option(help: "Seed of the first weights (ignored with --init).")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("init"), help: "Start from the weights of this model file instead of a random draw.")
+    var initPath: String?
+
+    @Option(name: .customLong("save"), help: "Write the trained model to this file (JSON model format).")
+    var savePath: String?
+
+    @Option(help: "Print the loss every N epochs (default: 10 lines in all).")
+    var printEvery: Int?
+
+    @Option(help: "Compute in float (Float32, the default) or double.")
+    var precision: Precision = .float
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let hidden, hidden < 1 { throw ValidationError("--hidden must be at least 1 (got \(hidden))") }
+        if hidden != nil && initPath != nil { throw ValidationError("--hidden and --init exclude each other: the model file fixes the network") }
+        guard epochs >= 0 else { throw ValidationError("--epochs must be 0 or more (got \(epochs))") }
+        guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
+        if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be at least 1 (got \(printEvery))") }
+    }
+
+    func run() throws {
+        switch precision {
+        case .float: try train(Float.self)
+        case .double: try train(Double.self)
+        }
+    }
+
+    private func train<T: Scalar>(_: T.Type) throws {
+        var network: Network<T>
+        if let initPath {
+            network = try readModel(initPath, as: T.self).network
+            guard network.inputSize == 2 && network.outputSize == 1 else {
+                throw InputError("\(initPath): XOR needs a network with 2 inputs and 1 output; this one is \(shapeName(network.sizes))")
+            }
+        } else {
+            network = Network(sizes: [2, hidden ?? 2, 1], activation: .sigmoid, seed: seed)
+        }
+        let (x, y) = ToySets.xor(T.self)
+        let every = printEvery ?? max(1, epochs / 10)
+        var history: [(epoch: Int, loss: Double)] = []
+        if !output.json {
+            let start = initPath.map { "weights from \($0)" } ?? "seed \(seed), weights and biases uniform in [0, 1)"
+            print("XOR: network \(shapeName(network.sizes)) (\(network.layers.map(\.activation.rawValue).joined(separator: "/"))), "
+                  + "\(network.loss.rawValue) \(network.reduction == .sum ? "summed" : "averaged") over 4 rows, "
+                  + "gradient descent η = \(learningRate), \(epochs) epochs, \(precision.rawValue); \(start)")
+        }
+        let optimizer = GradientDescent(learningRate: T(learningRate))
+        let clock = ContinuousClock()
+        let started = clock.now
+        network.train(x, y, epochs: epochs, optimizer: optimizer) { epoch, loss in
+            if epoch == 1 || epoch % every == 0 {
+                history.append((epoch, Double(loss)))
+                if !output.json { print("epoch \(pad(String(epoch), String(epochs).count))  loss \(fmt(Double(loss), 6))") }
+            }
+            return true
+        }
+        let seconds = (clock.now - started).seconds
+        let finalLoss = Double(network.lossValue(x, y))
+        let predictions = network.predict(x).storage.map { Double($0) }
+        let learned = zip(predictions, y.storage).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }
+        if let savePath {
+            try saveModel(ModelFile(network: network, metadata: [
+                ("trained_by", .string("backprop xor")), ("epochs", .number(epochs)),
+                ("learning_rate", .number(learningRate)),
+                ("seed", initPath == nil ? .number(seed) : .null),
+            ]), to: savePath)
+        }
+        if output.json {
+            printJSON(.object([
+                ("network", .string(shapeName(network.sizes))),
+                ("epochs", .number(epochs)),
+                ("learning_rate", .number(learningRate)),
+                ("seed", initPath == nil ? .number(seed) : .null),
+                ("init", initPath.map { .string($0) } ?? .null),
+                ("precision", .string(precision.rawValue)),
+                ("loss", .number(finalLoss)),
+                ("predictions", .array(predictions.map { JSON.number($0) })),
+                ("learned", .bool(learned)),
+                ("train_seconds", .number(seconds)),
+                ("microseconds_per_epoch", .number(epochs > 0 ? seconds * 1e6 / Double(epochs) : 0)),
+                ("loss_history", .array(history.map { .array([.number($0.epoch), .number($0.loss)]) })),
+                ("saved", savePath.map { .string($0) } ?? .null),
+            ]))
+            return
+        }
+        print("\nloss after training: \(fmt(finalLoss, 6))\n")
+        print(" x1  x2 | target | output")
+        print("--------+--------+---------")
+        for r in 0..<4 {
+            print("  \(Int(x[r, 0]))   \(Int(x[r, 1])) |    \(Int(y[r, 0]))   | \(String(format: "%.6f", predictions[r]))")
+        }
+        print("\nXOR learned: \(learned ? "yes" : "no") (\(learned ? "every" : "not every") output on the right side of 0.5)")
+        print("trained \(epochs) epochs in \(String(format: "%.4f", seconds)) s (\(String(format: "%.3f", epochs > 0 ? seconds * 1e6 / Double(epochs) : 0)) µs per epoch)")
+        if let savePath { print("saved the model to \(savePath)") }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}
