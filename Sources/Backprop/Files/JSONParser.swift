@@ -70,8 +70,12 @@ private struct JSONParser {
     }
 
     mutating func literal(_ word: String) throws(JSONSyntaxError) {
+        let start = position
         for c in word.utf8 {
-            guard current == c else { throw error("expected '\(word)'") }
+            guard current == c else {
+                position = start
+                throw error("expected '\(word)'")
+            }
             position += 1
         }
     }
@@ -92,7 +96,8 @@ private struct JSONParser {
             members.append((key, value))
             skipWhitespace()
             if current == UInt8(ascii: ",") { position += 1; continue }
-            try expect("}")
+            guard current == UInt8(ascii: "}") else { throw error("expected ',' or '}'" + (current == nil ? " but the text ended" : "")) }
+            position += 1
             return .object(members)
         }
     }
@@ -107,7 +112,8 @@ private struct JSONParser {
             items.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             if current == UInt8(ascii: ",") { position += 1; continue }
-            try expect("]")
+            guard current == UInt8(ascii: "]") else { throw error("expected ',' or ']'" + (current == nil ? " but the text ended" : "")) }
+            position += 1
             return .array(items)
         }
     }
@@ -179,7 +185,9 @@ private struct JSONParser {
                 }
                 guard let u = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
                 out.unicodeScalars.append(u)
-            default: throw error("invalid escape")
+            default:
+                position -= 1
+                throw error("invalid escape '\\\(Character(UnicodeScalar(e)))'")
             }
             run = position
         }

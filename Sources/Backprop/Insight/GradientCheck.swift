@@ -56,7 +56,14 @@ public struct GradientCheck: Sendable {
         analytic.forward(input)
         _ = analytic.computeLoss(target: target)
         analytic.backward(input: input)
+        return compare(gradientsOf: analytic, network: network, input: input, target: target, step: h, floor: floor)
+    }
 
+    /// Compares the gradients that `analytic`'s last `backward` left with finite differences of
+    /// `network`'s loss (the same parameters).
+    static func compare(gradientsOf analytic: Network<Double>, network: Network<Double>,
+                        input: Matrix<Double>, target: Matrix<Double>,
+                        step h: Double, floor: Double) -> GradientCheck {
         var probe = network
         func numeric(_ set: (inout Network<Double>, Double) -> Void, at p: Double) -> Double {
             func loss(_ value: Double) -> Double {

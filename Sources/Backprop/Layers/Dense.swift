@@ -30,7 +30,7 @@ public struct Dense<T: Scalar>: Sendable {
     /// `δ = dLoss/da ⊙ σ'(z)`, (B, O): one row per sample.
     public private(set) var delta = Matrix<T>(rows: 0, cols: 0)
     /// `dLoss/dW = δᵀ·a_prev`, (O, I): summed over the batch (each sample's `δ (a_prev)ᵀ`).
-    public private(set) var weightGradient: Matrix<T>
+    public internal(set) var weightGradient: Matrix<T>
     /// `dLoss/db = Σ_batch δ`, (O).
     public private(set) var biasGradient: [T]
     /// `dLoss/da_prev = δ·W`, (B, I): the tutorial's `(W^l)ᵀ δ^l`, which the layer below

@@ -1,0 +1,104 @@
+import Testing
+@testable import Backprop
+
+/// Finite-difference checks of each activation's and each loss's derivative, in Double.
+///
+/// Central differences with h = 1e-6 have truncation error ~h²·|f'''| ≈ 1e-12 and rounding error
+/// ~ε/h ≈ 1e-10, so derivatives of O(1) functions agree to 1e-8.
+@Suite("Activation and loss derivatives against finite differences")
+struct ComponentGradientTests {
+    static let points: [Double] = [-3, -1.2, -0.3, 0.2, 0.7, 2.5]
+
+    @Test("σ'(z) matches (σ(z+h) − σ(z−h)) / 2h", arguments: Activation.allCases)
+    func activation(_ act: Activation) {
+        let h = 1e-6
+        for z in Self.points {
+            let numeric = (act.value(z + h) - act.value(z - h)) / (2 * h)
+            let analytic = act.derivative(z: z, a: act.value(z))
+            #expect(abs(analytic - numeric) < 1e-8, "\(act) at z = \(z)")
+        }
+    }
+
+    @Test("the buffer kernels compute value and derivative", arguments: Activation.allCases)
+    func kernels(_ act: Activation) {
+        let z: [Double] = Self.points
+        var a = [Double](repeating: 0, count: z.count)
+        var delta = a
+        let g: [Double] = [0.5, -1, 2, 0.25, -0.75, 1.5]
+        z.withUnsafeBufferPointer { pz in a.withUnsafeMutableBufferPointer { act.forward(z: pz, a: $0) } }
+        #expect(a == z.map { act.value($0) })
+        z.withUnsafeBufferPointer { pz in
+            a.withUnsafeBufferPointer { pa in
+                g.withUnsafeBufferPointer { pg in
+                    delta.withUnsafeMutableBufferPointer { act.backward(z: pz, a: pa, outputGradient: pg, delta: $0) }
+                }
+            }
+        }
+        #expect(delta == (0..<z.count).map { g[$0] * act.derivative(z: z[$0], a: a[$0]) })
+    }
+
+    @Test("dLoss/da matches finite differences", arguments: Loss.allCases)
+    func loss(_ loss: Loss) {
+        let h = 1e-6
+        for (a, y) in [(0.3, 0.0), (0.8, 1.0), (0.45, 0.7), (0.05, 0.99)] {
+            let numeric = (loss.value(a: a + h, y: y) - loss.value(a: a - h, y: y)) / (2 * h)
+            #expect(abs(loss.gradient(a: a, y: y) - numeric) < 1e-7 * max(1, abs(numeric)), "\(loss) a \(a) y \(y)")
+        }
+    }
+
+    @Test("the tutorial's values: σ'(0) = 0.25, ½SE(0.75, 1) = 0.03125")
+    func knownValues() {
+        #expect(Activation.sigmoid.value(0.0) == 0.5)
+        #expect(Activation.sigmoid.derivative(z: 0.0, a: 0.5) == 0.25)
+        #expect(Loss.squaredError.value(a: 0.75, y: 1.0) == 0.03125)
+        #expect(Loss.squaredError.gradient(a: 0.75, y: 1.0) == -0.25)
+    }
+
+    @Test("binary cross-entropy of a saturated output stays finite")
+    func bceClamp() {
+        #expect(Loss.binaryCrossEntropy.value(a: Float(1), y: 0).isFinite)
+        #expect(Loss.binaryCrossEntropy.gradient(a: Float(0), y: 1).isFinite)
+    }
+}
+
+@Suite("Whole-network gradient checks")
+struct NetworkGradientTests {
+    static let combinations: [(Activation, Activation, Loss, Reduction)] =
+        Activation.allCases.flatMap { hidden in Activation.allCases.flatMap { output in
+            Loss.allCases.flatMap { loss in Reduction.allCases.compactMap { r in
+                loss.needsProbabilities && output != .sigmoid ? nil : (hidden, output, loss, r)
+            } } } }
+
+    @Test("every hidden activation × output activation × loss × reduction: error < 1e-6")
+    func allCombinations() {
+        #expect(Self.combinations.count == 40)
+        for (hidden, output, loss, reduction) in Self.combinations {
+            let net = Network<Double>(sizes: [3, 4, 3, 2], activation: hidden, output: output,
+                                      loss: loss, reduction: reduction, seed: 3)
+            var rng = SeededGenerator(seed: 4)
+            let x: Matrix<Double> = randomMatrix(5, 3, &rng)
+            let y = Matrix(rows: 5, cols: 2, storage: (0..<10).map { _ in rng.uniform() })
+            let check = GradientCheck.run(network: net, input: x, target: y)
+            #expect(check.tensors.count == 6)
+            #expect(check.worst.maxRelativeError < 1e-6, "\(hidden)/\(output) \(loss) \(reduction): \(check.worst.worstName)")
+        }
+    }
+
+    @Test("the check notices a wrong gradient and names it")
+    func detectsWrongGradient() {
+        let net = Network<Double>(sizes: [2, 3, 1], activation: .tanh, seed: 1)
+        var rng = SeededGenerator(seed: 2)
+        let x: Matrix<Double> = randomMatrix(4, 2, &rng)
+        let y = Matrix(rows: 4, cols: 1, storage: (0..<4).map { _ in rng.uniform() })
+        var analytic = net
+        analytic.forward(x)
+        _ = analytic.computeLoss(target: y)
+        analytic.backward(input: x)
+        analytic.layers[1].weightGradient[0, 2] *= 1.001     // a 0.1% mistake in one number
+        let check = GradientCheck.compare(gradientsOf: analytic, network: net, input: x, target: y,
+                                          step: 1e-4, floor: 1e-6)
+        #expect(check.worst.worstName == "layer 2 W[0][2]")
+        #expect(check.worst.maxRelativeError > 5e-4)
+        #expect(check.tensors[0].maxRelativeError < 1e-6)
+    }
+}

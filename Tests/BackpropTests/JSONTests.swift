@@ -1,0 +1,41 @@
+import Testing
+@testable import Backprop
+
+@Suite("JSON reader and writer")
+struct JSONTests {
+    @Test("numbers keep their text; strings unescape; nesting")
+    func parse() throws {
+        let v = try JSON.parse(#" {"a": [1, -2.5e-3, 0], "s": "q\"\\\n\u00e9\ud83d\ude00", "t": true, "n": null} "#)
+        #expect(v["a"] == .array([.number("1"), .number("-2.5e-3"), .number("0")]))
+        #expect(v["s"] == .string("q\"\\\né😀"))
+        #expect(v["t"] == .bool(true) && v["n"] == .null)
+    }
+
+    @Test("write then read gives the same value")
+    func roundTrip() throws {
+        let v = JSON.object([("k", .array([.number("1.5"), .string("tab\there"), .object([]), .array([])])),
+                             ("nested", .array([.array([.number("1"), .number("2")])]))])
+        #expect(try JSON.parse(v.serialized()) == v)
+        #expect(try JSON.parse(v.serialized(pretty: true)) == v)
+    }
+
+    static let bad: [(String, Int, Int)] = [
+        ("", 1, 1), ("[1,]", 1, 4), ("{\"a\" 1}", 1, 6), ("[01]", 1, 3), ("[1.]", 1, 4),
+        ("\"abc", 1, 5), ("[1] x", 1, 5), ("{\n  \"a\": tru}", 2, 8), ("[-]", 1, 3), ("\"\\x\"", 1, 3),
+    ]
+
+    @Test("syntax errors give line and column", arguments: bad)
+    func errors(_ text: String, _ line: Int, _ column: Int) {
+        do {
+            _ = try JSON.parse(text)
+            Issue.record("\(text) parsed")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(text): \(error)")
+        }
+    }
+
+    @Test("deep nesting is an error, not a stack overflow")
+    func depth() {
+        #expect(throws: JSONSyntaxError.self) { _ = try JSON.parse(String(repeating: "[", count: 100_000)) }
+    }
+}

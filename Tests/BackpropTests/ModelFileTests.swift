@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+@Suite("Model file: exact round trip and clear errors")
+struct ModelFileTests {
+    @Test("Float round trip is exact, across magnitudes")
+    func floatRoundTrip() throws {
+        try roundTrip(Float.self)
+    }
+
+    @Test("Double round trip is exact, across magnitudes")
+    func doubleRoundTrip() throws {
+        try roundTrip(Double.self)
+    }
+
+    func roundTrip<T: Scalar>(_: T.Type) throws {
+        var net = Network<T>(sizes: [5, 7, 3], activation: .relu, output: .sigmoid,
+                             loss: .binaryCrossEntropy, reduction: .mean, seed: 8)
+        var rng = SeededGenerator(seed: 1)
+        for i in net.layers[0].weights.storage.indices {   // spread the exponents far apart
+            net.layers[0].weights.storage[i] = T(rng.uniform(-1, 1)) * T.pow(10, T(Int(rng.next() % 60) - 30))
+        }
+        net.layers[1].biases[0] = -T.leastNonzeroMagnitude
+        net.layers[1].biases[1] = T.greatestFiniteMagnitude
+        let file = ModelFile(network: net, metadata: [("seed", .number(8)), ("note", .string("a \"quoted\" note"))])
+        let back = try ModelFile<T>(text: file.text)
+        #expect(back.network.layers.map(\.weights) == net.layers.map(\.weights))
+        #expect(back.network.layers.map(\.biases) == net.layers.map(\.biases))
+        #expect(back.network.layers.map(\.activation) == [.relu, .sigmoid])
+        #expect(back.network.loss == .binaryCrossEntropy && back.network.reduction == .mean)
+        #expect(back.metadata.count == 2 && back.metadata[1].value == .string("a \"quoted\" note"))
+        #expect(back.text == file.text)
+    }
+
+    @Test("the written format is the documented one, one row of weights per line")
+    func format() {
+        let text = ModelFile(network: stepByStepNetwork()).text
+        #expect(text.contains("\"format\": \"backprop-model\""))
+        #expect(text.contains("\"version\": 1"))
+        #expect(text.contains("\"loss\": \"squared-error\""))
+        #expect(text.contains("\"weights\": [\n        [0.15, 0.2],\n        [0.25, 0.3]\n      ]"))
+        #expect(text.contains("\"biases\": [0.35, 0.35]"))
+    }
+
+    @Test("a hand-written minimal file reads, reduction defaulting to sum")
+    func minimal() throws {
+        let net = try ModelFile<Double>(text: """
+            {"format": "backprop-model", "version": 1, "loss": "squared-error",
+             "layers": [{"activation": "tanh", "weights": [[1, -2.5e-1]], "biases": [0]}]}
+            """).network
+        #expect(net.sizes == [2, 1] && net.reduction == .sum && net.layers[0].weights[0, 1] == -0.25)
+    }
+
+    static let invalid: [(String, String)] = [
+        ("[1, 2]", "expected a JSON object"),
+        (#"{"format": "other"}"#, "format: expected \"backprop-model\""),
+        (#"{"format": "backprop-model", "version": 2}"#, "version 2 is not supported"),
+        (#"{"format": "backprop-model", "version": 1, "loss": "hinge"}"#, "unknown loss \"hinge\""),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": []}"#, "layers: expected a non-empty array"),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "softsign", "weights": [[1]], "biases": [0]}]}"#,
+         "layers[0].activation: unknown activation \"softsign\""),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "relu", "weights": [[1, 2], [3]], "biases": [0, 0]}]}"#,
+         "layers[0].weights[1]: has 1 weights, row 0 has 2"),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "relu", "weights": [[1, "x"]], "biases": [0]}]}"#,
+         "layers[0].weights[0][1]: expected a number, found a string"),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "relu", "weights": [[1]], "biases": [0, 1]}]}"#,
+         "layers[0].biases: has 2 biases for 1 neurons"),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "relu", "weights": [[1e999]], "biases": [0]}]}"#,
+         "layers[0].weights[0][0]: 1e999 is out of range"),
+        (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "relu", "weights": [[1, 2]], "biases": [0]}, {"activation": "relu", "weights": [[1, 2]], "biases": [0]}]}"#,
+         "layers[1].weights: each row has 2 weights, but layers[0] has 1 neurons"),
+    ]
+
+    @Test("invalid models are rejected with the place and the reason", arguments: invalid)
+    func rejects(_ text: String, _ message: String) {
+        #expect {
+            _ = try ModelFile<Float>(text: text)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test("a JSON syntax error names line and column")
+    func syntax() {
+        #expect(throws: ModelFileError.syntax(JSONSyntaxError(line: 2, column: 15, message: "expected ',' or '}'"))) {
+            _ = try ModelFile<Float>(text: "{\"format\": \"backprop-model\",\n \"version\": 1 \"loss\": 1}")
+        }
+    }
+
+    @Test("a missing file is an error, not a crash")
+    func missingFile() {
+        #expect(throws: ModelFileError.unreadable(path: "/nonexistent/model.json", reason: "no such file")) {
+            _ = try ModelFile<Float>(contentsOf: "/nonexistent/model.json")
+        }
+    }
+
+    @Test("writing is atomic: the file appears whole, no temporary file stays behind")
+    func atomicWrite() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/model.json"
+        let model = ModelFile(network: stepByStepNetwork())
+        try model.write(to: path)
+        try model.write(to: path)   // replacing an existing file
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["model.json"])
+        #expect(try ModelFile<Double>(contentsOf: path).network.layers.map(\.weights) == model.network.layers.map(\.weights))
+        #expect(throws: FileWriteError.self) { try model.write(to: folder + "/missing-folder/model.json") }
+    }
+}
