@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// The result of running the `backprop` binary.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The built `backprop` executable, next to the test bundle in the build folder.
+func backpropBinary() throws -> URL {
+    var candidates: [URL] = []
+    let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("backprop"))
+    // macOS: the runner lives inside …/debug/BackpropPackageTests.xctest/Contents/MacOS.
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("backprop"))
+    }
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw CLITestError("backprop binary not found; looked at \(candidates.map(\.path))")
+    }
+    return found
+}
+
+struct CLITestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Runs `backprop` with `arguments` in `directory` and waits for it.
+func backprop(_ arguments: [String], in directory: URL? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = try backpropBinary()
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    // Output goes to files, not pipes: nothing can block however much the child prints.
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try out.close()
+    try err.close()
+    return Run(status: process.terminationStatus,
+               stdout: try String(contentsOf: outURL, encoding: .utf8),
+               stderr: try String(contentsOf: errURL, encoding: .utf8))
+}
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The repository's test fixtures folder.
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("BackpropTests/Fixtures")
+
+/// A bad-input run: exit code 1, one line on stderr that contains `message`, nothing that looks
+/// like a crash.
+func expectInputError(_ run: Run, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(run.status == 1, "exit \(run.status), stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    let lines = run.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    #expect(run.stderr.contains(message), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack dump"), sourceLocation: sourceLocation)
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+@Suite("backprop explain, end to end")
+struct ExplainCommandTests {
+    /// A hand-written 2-2-2 model file: the step-by-step example's weights.
+    static let model = """
+        {"format": "backprop-model", "version": 1, "loss": "squared-error",
+         "layers": [
+           {"activation": "sigmoid", "weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, 0.35]},
+           {"activation": "sigmoid", "weights": [[0.40, 0.45], [0.50, 0.55]], "biases": [0.60, 0.60]}
+         ]}
+        """
+
+    func withModel(_ body: (URL) throws -> Void) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.model.write(to: folder.appendingPathComponent("net.json"), atomically: true, encoding: .utf8)
+        try body(folder)
+    }
+
+    @Test("--json on the hand-written 2-2-2 model reproduces the hand-computed numbers")
+    func json() throws {
+        try withModel { folder in
+            let run = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--json"], in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try JSON.parse(run.stdout)
+            func number(_ v: JSON?) -> Double { v?.number.flatMap(Double.init) ?? .nan }
+            #expect(abs(number(json["loss"]) - 0.298371109) < 5e-10)
+            let out = try #require(json["layers"]?[1]), hidden = try #require(json["layers"]?[0])
+            #expect(abs(number(out["a"]?[0]?[0]) - 0.75136507) < 5e-9)
+            #expect(abs(number(out["dloss_da"]?[0]?[0]) - 0.74136507) < 5e-9)
+            #expect(abs(number(out["da_dz"]?[0]?[0]) - 0.186815602) < 5e-10)
+            #expect(abs(number(out["dW"]?[0]?[0]) - 0.082167041) < 5e-10)
+            #expect(abs(number(out["updated_weights"]?[0]?[0]) - 0.35891648) < 5e-9)
+            #expect(abs(number(out["updated_weights"]?[1]?[1]) - 0.561370121) < 5e-10)
+            #expect(abs(number(hidden["updated_weights"]?[0]?[0]) - 0.149780716) < 5e-10)
+            #expect(abs(number(hidden["updated_weights"]?[1]?[1]) - 0.29950229) < 5e-9)
+            // ≥ 9 significant digits: the JSON number reads back to the exact Double.
+            let dW = try #require(out["dW"]?[0]?[0]?.number)
+            #expect(dW.filter(\.isNumber).count >= 9)
+            #expect(json["why_delta_excludes_a_prev"]?.string?.contains("dz/db = 1") == true)
+        }
+    }
+
+    @Test("the text names every quantity of the chain rule, with numbers")
+    func text() throws {
+        try withModel { folder in
+            let run = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99"], in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            for needle in ["z¹[0] = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775",
+                           "Loss = Σ ½ (a² − y)² = 0.298371109",
+                           "dLoss/da² = a² − y = [0.74136507, -0.217071535]",
+                           "da²/dz² = σ'(z²) = a²(1 − a²) = [0.186815602, 0.175510053]",
+                           "δ² = dLoss/da² ⊙ σ'(z²)", "dz²/dW² = a¹ = [0.593269992, 0.596884378]",
+                           "dLoss/da¹ = (W²)ᵀ δ²", "Why δ is not multiplied by a_prev",
+                           "= (a²[0] − y[0]) · a²[0](1 − a²[0]) · a¹[0]",
+                           "0.4 − 0.5·0.0821670406 = 0.35891648",
+                           "Loss after the step: "] {
+                #expect(run.stdout.contains(needle), "missing: \(needle)")
+            }
+        }
+    }
+
+    @Test("default: the first step of backprop xor, on the 4 XOR rows")
+    func defaultIsXOR() throws {
+        let run = try backprop(["explain", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSON.parse(run.stdout)
+        #expect(json["input"]?.array?.count == 4)
+        let net = Network<Double>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+        let (x, y) = ToySets.xor(Double.self)
+        #expect(json["loss"]?.number.flatMap(Double.init) == net.lossValue(x, y))
+    }
+
+    @Test("bad input: wrong --input length, non-numeric values, missing model")
+    func badInput() throws {
+        try withModel { folder in
+            expectInputError(try backprop(["explain", "--model", "net.json", "--input", "1,2,3", "--target", "0,1"], in: folder),
+                             "--input has 3 numbers per sample, but net.json takes 2 inputs")
+            expectInputError(try backprop(["explain", "--model", "net.json", "--input", "1,2", "--target", "0"], in: folder),
+                             "--target has 1 numbers per sample, but net.json has 2 outputs")
+            expectInputError(try backprop(["explain", "--model", "missing.json"], in: folder), "cannot read missing.json")
+            let nonNumeric = try backprop(["explain", "--input", "0.1,abc", "--target", "1"], in: folder)
+            #expect(nonNumeric.status == 64)
+            #expect(nonNumeric.stderr.contains("'abc' is not a number"))
+            #expect(try backprop(["explain", "--input", "0.1,0.2"], in: folder).status == 64)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+@Suite("backprop gradcheck, end to end")
+struct GradCheckCommandTests {
+    @Test("passes for all combinations with max relative error < 1e-6")
+    func all() throws {
+        let run = try backprop(["gradcheck", "--all", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSON.parse(run.stdout)
+        #expect(json["checks"]?.array?.count == 40)
+        #expect(json["passed"] == .bool(true))
+        #expect((json["max_relative_error"]?.number).flatMap(Double.init).map { $0 < 1e-6 } == true)
+    }
+
+    @Test("the text names each tensor and the worst parameter")
+    func text() throws {
+        let run = try backprop(["gradcheck", "--layers", "2,3,2", "--activation", "tanh"])
+        #expect(run.status == 0, "\(run.stderr)")
+        for needle in ["layer 1 W", "layer 1 b", "layer 2 W", "layer 2 b", "worst: layer ", "PASS"] {
+            #expect(run.stdout.contains(needle), "missing \(needle)")
+        }
+    }
+
+    @Test("an impossible tolerance fails with exit 2")
+    func failure() throws {
+        let run = try backprop(["gradcheck", "--tolerance", "1e-300"])
+        #expect(run.status == 2)
+        #expect(run.stdout.contains("FAIL"))
+    }
+
+    @Test("a model file is checked; bad options are usage errors")
+    func modelAndUsage() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try ModelFile(network: Network<Float>(sizes: [3, 4, 2], activation: .relu, output: .sigmoid,
+                                              loss: .binaryCrossEntropy, seed: 2)).write(to: folder.appendingPathComponent("m.json").path)
+        let run = try backprop(["gradcheck", "--model", "m.json", "--json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try JSON.parse(run.stdout)["checks"]?[0]?["tensors"]?.array?.count == 4)
+        #expect(try backprop(["gradcheck", "--layers", "2,x"]).status == 64)
+        #expect(try backprop(["gradcheck", "--loss", "binary-cross-entropy", "--output", "relu"]).status == 64)
+        expectInputError(try backprop(["gradcheck", "--model", "none.json"], in: folder), "cannot read none.json")
+    }
+}
