@@ -38,4 +38,12 @@ struct JSONTests {
     func depth() {
         #expect(throws: JSONSyntaxError.self) { _ = try JSON.parse(String(repeating: "[", count: 100_000)) }
     }
+
+    @Test("NaN and infinity become null, finite numbers their shortest exact text")
+    func numbers() {
+        #expect(JSON.number(Double.nan) == .null)
+        #expect(JSON.number(-Float.infinity) == .null)
+        #expect(JSON.number(Float(0.1)) == .number("0.1"))
+        #expect(JSON.number(0.1 + 0.2) == .number("0.30000000000000004"))
+    }
 }

@@ -28,10 +28,10 @@ public indirect enum JSON: Equatable, Sendable {
         }
     }
 
-    /// A number from a finite floating-point value, written in its shortest exact form.
+    /// A number from a floating-point value, written in its shortest exact form; `null` for
+    /// NaN and ±∞, which JSON cannot hold.
     public static func number<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) -> JSON {
-        precondition(x.isFinite, "JSON has no \(x)")
-        return .number(x.description)
+        x.isFinite ? .number(x.description) : .null
     }
 
     /// A number from an integer.
