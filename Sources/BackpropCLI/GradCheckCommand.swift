@@ -25,16 +25,16 @@ struct GradCheckCommand: ParsableCommand {
     @Option(help: "Layer sizes of a random network, e.g. 2,3,2.")
     var layers: String = "2,3,2"
 
-    @Option(help: "Hidden-layer activation: \(Activation.allValueStrings.joined(separator: ", ")).")
+    @Option(help: "Hidden-layer activation.")
     var activation: Activation = .sigmoid
 
-    @Option(name: .customLong("output"), help: "Output-layer activation (default sigmoid).")
+    @Option(name: .customLong("output"), help: "Output-layer activation.")
     var outputActivation: Activation = .sigmoid
 
-    @Option(help: "Loss: \(Loss.allValueStrings.joined(separator: ", ")).")
+    @Option(help: "Loss function.")
     var loss: Loss = .squaredError
 
-    @Option(help: "Batch reduction: sum or mean.")
+    @Option(help: "How losses combine over the batch.")
     var reduction: Reduction = .sum
 
     @Option(help: "Check the network of this model file instead of a random one.")
