@@ -24,12 +24,18 @@ struct ExplainReport {
                 for j in 0..<layer.weights.rows {
                     let terms = (0..<layer.weights.cols).map { k in "\(factor(layer.weights[j, k]))·\(factor(layer.input[s, k]))" }
                     out.append("    z\(sup(l))[\(j)] = \(terms.joined(separator: " + ")) + \(fmt(layer.biases[j])) = \(fmt(layer.z[s, j]))"
-                               + "   a\(sup(l))[\(j)] = \(layer.activation.rawValue)(\(fmt(layer.z[s, j]))) = \(fmt(layer.a[s, j]))")
+                               + "   a\(sup(l))[\(j)] = \(layer.activation == .softmax ? "softmax(z\(sup(l)))[\(j)]" : "\(layer.activation.rawValue)(\(fmt(layer.z[s, j])))") = \(fmt(layer.a[s, j]))")
                 }
             }
         }
         out.append("")
-        let lossFormula = trace.loss == .squaredError ? "½ (a\(sup(lastLayer)) − y)²" : "−[y ln a\(sup(lastLayer)) + (1 − y) ln(1 − a\(sup(lastLayer)))]"
+        let aL = "a\(sup(lastLayer))"
+        let lossFormula: String
+        switch trace.loss {
+        case .squaredError: lossFormula = "½ (\(aL) − y)²"
+        case .binaryCrossEntropy: lossFormula = "−[y ln \(aL) + (1 − y) ln(1 − \(aL))]"
+        case .softmaxCrossEntropy: lossFormula = "−y ln \(aL)"
+        }
         out.append("Loss = \(trace.reduction == .sum ? "Σ" : "(1/\(samples)) Σ") \(lossFormula) = \(fmt(trace.lossBefore))")
         out.append("")
         out.append("Backward, from the output layer down")
@@ -39,14 +45,28 @@ struct ExplainReport {
             out.append("  layer \(l) (\(isOutput ? "output" : "hidden")), σ = \(layer.activation.rawValue)")
             let gradientRule: String
             if isOutput {
-                gradientRule = trace.loss == .squaredError ? "a\(L) − y" : "(a\(L) − y) / (a\(L)(1 − a\(L)))"
+                switch trace.loss {
+                case .squaredError: gradientRule = "a\(L) − y"
+                case .binaryCrossEntropy: gradientRule = "(a\(L) − y) / (a\(L)(1 − a\(L)))"
+                case .softmaxCrossEntropy: gradientRule = "−y / a\(L)"
+                }
             } else {
                 gradientRule = "(W\(sup(l + 1)))ᵀ δ\(sup(l + 1))"
             }
             let scale = trace.reduction == .mean && isOutput ? "(1/\(samples))·" : ""
             rows(&out, "dLoss/da\(L)", "= \(scale)\(gradientRule)", layer.outputGradient)
-            rows(&out, "da\(L)/dz\(L)", "= σ'(z\(L)) = \(derivativeRule(layer.activation, L))", layer.activationDerivative)
-            rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ σ'(z\(L))", layer.delta)
+            if let derivative = layer.activationDerivative {
+                rows(&out, "da\(L)/dz\(L)", "= σ'(z\(L)) = \(derivativeRule(layer.activation, L))", derivative)
+            } else {
+                out.append("    da\(L)/dz\(L) = the softmax Jacobian, da_i/dz_j = a_i (1[i=j] − a_j): each output depends on every z")
+            }
+            if layer.deltaIsFused {
+                rows(&out, "δ\(L)", "= a\(L) − y   (\(trace.loss.rawValue) fused with \(layer.activation.rawValue): dLoss/da through da/dz simplifies to a − y\(scale.isEmpty ? "" : ", times 1/\(samples)"))", layer.delta)
+            } else if layer.activation == .softmax {
+                rows(&out, "δ\(L)", "= a\(L) ⊙ (dLoss/da\(L) − Σ_j dLoss/da\(L)_j a\(L)_j)   (the Jacobian times dLoss/da)", layer.delta)
+            } else {
+                rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ σ'(z\(L))", layer.delta)
+            }
             rows(&out, "dz\(L)/dW\(L)", "= a\(P)", layer.input)
             out.append("    dLoss/dW\(L) = \(samples > 1 ? "Σ_samples " : "")δ\(L) (a\(P))ᵀ   (row j: neuron j, column k: input k)")
             for j in 0..<layer.weightGradient.rows { out.append("      \(fmt(layer.weightGradient.row(j)))") }
@@ -96,7 +116,9 @@ struct ExplainReport {
         case .sigmoid: return "a\(L)(1 − a\(L))"
         case .tanh: return "1 − (a\(L))²"
         case .relu: return "1 where z\(L) > 0, else 0"
+        case .leakyRelu: return "1 where z\(L) > 0, else \(Activation.leakySlope)"
         case .identity: return "1"
+        case .softmax: return "a\(L)(1 − a\(L)) on the diagonal"
         }
     }
 
@@ -104,7 +126,13 @@ struct ExplainReport {
     private func chainRuleExample() -> [String] {
         let last = trace.layers[lastLayer - 1]
         let L = sup(lastLayer), P = sup(lastLayer - 1)
-        let g = last.outputGradient[0, 0], d = last.activationDerivative[0, 0], x = last.input[0, 0]
+        let g = last.outputGradient[0, 0], x = last.input[0, 0]
+        guard let derivative = last.activationDerivative, !last.deltaIsFused || trace.loss == .binaryCrossEntropy else {
+            return ["The chain rule for one weight, W\(L)[0][0], sample 1: dLoss/dW\(L)[0][0] = δ\(L)[0] · a\(P)[0]"
+                    + " = \(factor(last.delta[0, 0])) · \(factor(x)) = \(fmt(last.delta[0, 0] * x))"
+                    + " (δ comes from the softmax Jacobian: \(last.deltaRule))"]
+        }
+        let d = derivative[0, 0]
         var lines = ["The chain rule for one weight, W\(L)[0][0] (into output neuron 0 from input 0), sample 1:"]
         lines.append("  dLoss/dW\(L)[0][0] = dLoss/da\(L) · da\(L)/dz\(L) · dz\(L)/dW\(L)")
         if trace.loss == .squaredError && last.activation == .sigmoid && trace.reduction == .sum {

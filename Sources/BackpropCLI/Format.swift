@@ -3,7 +3,7 @@ import Foundation
 
 /// A number with `digits` significant digits, e.g. `0.593269992`.
 func fmt(_ x: Double, _ digits: Int = 9) -> String {
-    String(format: "%.\(digits)g", x)
+    String(format: "%.\(digits)g", x == 0 ? 0 : x)   // no "-0"
 }
 
 /// A vector as `[0.1, 0.2]`.

@@ -9,7 +9,7 @@ struct GradCheckCommand: ParsableCommand {
         discussion: """
             For every weight and bias p, the analytic dLoss/dp from backprop is compared with the \
             central difference [−L(p+2h) + 8L(p+h) − 8L(p−h) + L(p−2h)] / 12h on a batch of random \
-            samples (inputs uniform in [−1, 1), targets uniform in [0, 1)). The error is \
+            samples (inputs uniform in [−1, 1), targets uniform in [0, 1), scaled to sum to 1 for softmax-cross-entropy). The error is \
             |analytic − numeric| / max(|analytic|, |numeric|, 1e-6). Prints the largest error per \
             weight matrix and bias vector and names the worst single parameter.
 
@@ -19,6 +19,7 @@ struct GradCheckCommand: ParsableCommand {
               backprop gradcheck --layers 2,3,2 --activation tanh
               backprop gradcheck --model net.json
               backprop gradcheck --all          every activation × output × loss × reduction
+                                                (a random 2,3,2 network unless --layers)
             """
     )
 
@@ -58,8 +59,8 @@ struct GradCheckCommand: ParsableCommand {
         _ = try sizes()
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive (got \(tolerance))") }
-        if loss.needsProbabilities && outputActivation != .sigmoid && !all && model == nil {
-            throw ValidationError("\(loss.rawValue) needs outputs between 0 and 1: use --output sigmoid")
+        if !all && model == nil, let problem = loss.problem(outputActivation: outputActivation, outputs: try sizes().last!) {
+            throw ValidationError(problem)
         }
         if all && model != nil { throw ValidationError("--all checks random networks; it does not take --model") }
     }
@@ -78,11 +79,11 @@ struct GradCheckCommand: ParsableCommand {
             let network = try readModel(model, as: Double.self).network
             cases = [("model \(model)", network)]
         } else {
+            let sizes = try sizes()
             let combos: [(Activation, Activation, Loss, Reduction)] = all
                 ? Activation.allCases.flatMap { h in Activation.allCases.flatMap { o in Loss.allCases.flatMap { l in
-                    Reduction.allCases.compactMap { r in (l.needsProbabilities && o != .sigmoid) ? nil : (h, o, l, r) } } } }
+                    Reduction.allCases.compactMap { r in l.problem(outputActivation: o, outputs: sizes.last!) == nil ? (h, o, l, r) : nil } } } }
                 : [(activation, outputActivation, loss, reduction)]
-            let sizes = try sizes()
             cases = combos.map { h, o, l, r in
                 ("\(shapeName(sizes)) \(h.rawValue)/\(o.rawValue) \(l.rawValue) \(r.rawValue)",
                  Network(sizes: sizes, activation: h, output: o, loss: l, reduction: r, seed: seed))
@@ -92,7 +93,8 @@ struct GradCheckCommand: ParsableCommand {
         for (name, network) in cases {
             var rng = SeededGenerator(seed: seed &+ 1)
             let x = Matrix(rows: samples, cols: network.inputSize, storage: (0..<(samples * network.inputSize)).map { _ in rng.uniform(-1, 1) })
-            let y = Matrix(rows: samples, cols: network.outputSize, storage: (0..<(samples * network.outputSize)).map { _ in rng.uniform() })
+            var y = Matrix(rows: samples, cols: network.outputSize, storage: (0..<(samples * network.outputSize)).map { _ in rng.uniform() })
+            if network.loss == .softmaxCrossEntropy { y = y.rowsNormalized }   // class probabilities
             reports.append((name, GradientCheck.run(network: network, input: x, target: y)))
         }
         let worst = reports.map(\.check.worst.maxRelativeError).max() ?? 0

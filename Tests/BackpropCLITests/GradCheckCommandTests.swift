@@ -9,7 +9,7 @@ struct GradCheckCommandTests {
         let run = try backprop(["gradcheck", "--all", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try JSON.parse(run.stdout)
-        #expect(json["checks"]?.array?.count == 40)
+        #expect(json["checks"]?.array?.count == 96)
         #expect(json["passed"] == .bool(true))
         #expect((json["max_relative_error"]?.number).flatMap(Double.init).map { $0 < 1e-6 } == true)
     }
@@ -41,6 +41,7 @@ struct GradCheckCommandTests {
         #expect(try JSON.parse(run.stdout)["checks"]?[0]?["tensors"]?.array?.count == 4)
         #expect(try backprop(["gradcheck", "--layers", "2,x"]).status == 64)
         #expect(try backprop(["gradcheck", "--loss", "binary-cross-entropy", "--output", "relu"]).status == 64)
+        #expect(try backprop(["gradcheck", "--loss", "softmax-cross-entropy", "--output", "softmax", "--layers", "2,3,1"]).status == 64)
         expectInputError(try backprop(["gradcheck", "--model", "none.json"], in: folder), "cannot read none.json")
     }
 }

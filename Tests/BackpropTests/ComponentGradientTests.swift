@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Backprop
 
@@ -9,7 +10,9 @@ import Testing
 struct ComponentGradientTests {
     static let points: [Double] = [-3, -1.2, -0.3, 0.2, 0.7, 2.5]
 
-    @Test("σ'(z) matches (σ(z+h) − σ(z−h)) / 2h", arguments: Activation.allCases)
+    static let elementwise = Activation.allCases.filter(\.isElementwise)
+
+    @Test("σ'(z) matches (σ(z+h) − σ(z−h)) / 2h", arguments: elementwise)
     func activation(_ act: Activation) {
         let h = 1e-6
         for z in Self.points {
@@ -19,22 +22,63 @@ struct ComponentGradientTests {
         }
     }
 
-    @Test("the buffer kernels compute value and derivative", arguments: Activation.allCases)
+    @Test("the buffer kernels compute value and derivative", arguments: elementwise)
     func kernels(_ act: Activation) {
         let z: [Double] = Self.points
         var a = [Double](repeating: 0, count: z.count)
         var delta = a
         let g: [Double] = [0.5, -1, 2, 0.25, -0.75, 1.5]
-        z.withUnsafeBufferPointer { pz in a.withUnsafeMutableBufferPointer { act.forward(z: pz, a: $0) } }
+        z.withUnsafeBufferPointer { pz in a.withUnsafeMutableBufferPointer { act.forward(z: pz, a: $0, cols: 3) } }
         #expect(a == z.map { act.value($0) })
         z.withUnsafeBufferPointer { pz in
             a.withUnsafeBufferPointer { pa in
                 g.withUnsafeBufferPointer { pg in
-                    delta.withUnsafeMutableBufferPointer { act.backward(z: pz, a: pa, outputGradient: pg, delta: $0) }
+                    delta.withUnsafeMutableBufferPointer { act.backward(z: pz, a: pa, outputGradient: pg, delta: $0, cols: 3) }
                 }
             }
         }
         #expect(delta == (0..<z.count).map { g[$0] * act.derivative(z: z[$0], a: a[$0]) })
+    }
+
+    @Test("softmax: rows sum to 1, survive huge z, and backward is the Jacobian-vector product")
+    func softmax() {
+        let z: [Double] = [1, 2, 3, 1000, 1001, 999]          // two samples of 3
+        var a = [Double](repeating: 0, count: 6)
+        z.withUnsafeBufferPointer { pz in a.withUnsafeMutableBufferPointer { Activation.softmax.forward(z: pz, a: $0, cols: 3) } }
+        #expect(abs(a[0..<3].reduce(0, +) - 1) < 1e-15 && abs(a[3..<6].reduce(0, +) - 1) < 1e-15)
+        #expect(abs(a[2] - exp(3) / (exp(1) + exp(2) + exp(3))) < 1e-15)
+        #expect(a.allSatisfy { $0.isFinite })
+        // δ_i = Σ_j g_j da_j/dz_i, with da_j/dz_i by finite differences of the forward pass.
+        let g: [Double] = [0.3, -1, 0.5, 2, 0.1, -0.4]
+        var delta = a
+        z.withUnsafeBufferPointer { pz in a.withUnsafeBufferPointer { pa in g.withUnsafeBufferPointer { pg in
+            delta.withUnsafeMutableBufferPointer { Activation.softmax.backward(z: pz, a: pa, outputGradient: pg, delta: $0, cols: 3) }
+        } } }
+        let h = 1e-6
+        for i in 0..<6 {
+            func dot(_ shift: Double) -> Double {
+                var zs = z; zs[i] += shift
+                var out = [Double](repeating: 0, count: 6)
+                zs.withUnsafeBufferPointer { pz in out.withUnsafeMutableBufferPointer { Activation.softmax.forward(z: pz, a: $0, cols: 3) } }
+                return zip(out, g).map(*).reduce(0, +)
+            }
+            #expect(abs(delta[i] - (dot(h) - dot(-h)) / (2 * h)) < 1e-8, "δ[\(i)]")
+        }
+    }
+
+    @Test("fused losses from logits equal the loss of σ(z), and stay finite for huge z")
+    func fusedValues() {
+        let z: [Double] = [0.3, -1.2, 2.0], y: [Double] = [0.2, 0.5, 0.3]
+        var a = z
+        z.withUnsafeBufferPointer { pz in a.withUnsafeMutableBufferPointer { Activation.softmax.forward(z: pz, a: $0, cols: 3) } }
+        let ce = z.withUnsafeBufferPointer { pz in y.withUnsafeBufferPointer { Loss.softmaxCrossEntropy.fusedValue(z: pz, y: $0, range: 0..<3) } }
+        #expect(abs(ce - zip(a, y).map { Loss.softmaxCrossEntropy.value(a: $0, y: $1) }.reduce(0, +)) < 1e-14)
+        let bce = z.withUnsafeBufferPointer { pz in y.withUnsafeBufferPointer { Loss.binaryCrossEntropy.fusedValue(z: pz, y: $0, range: 0..<3) } }
+        let expected = zip(z, y).map { Loss.binaryCrossEntropy.value(a: Activation.sigmoid.value($0), y: $1) }.reduce(0, +)
+        #expect(abs(bce - expected) < 1e-14)
+        let huge: [Float] = [500, -500], target: [Float] = [0, 1]
+        let big = huge.withUnsafeBufferPointer { pz in target.withUnsafeBufferPointer { Loss.binaryCrossEntropy.fusedValue(z: pz, y: $0, range: 0..<2) } }
+        #expect(big == 1000)
     }
 
     @Test("dLoss/da matches finite differences", arguments: Loss.allCases)
@@ -66,22 +110,33 @@ struct NetworkGradientTests {
     static let combinations: [(Activation, Activation, Loss, Reduction)] =
         Activation.allCases.flatMap { hidden in Activation.allCases.flatMap { output in
             Loss.allCases.flatMap { loss in Reduction.allCases.compactMap { r in
-                loss.needsProbabilities && output != .sigmoid ? nil : (hidden, output, loss, r)
+                loss.problem(outputActivation: output, outputs: 2) == nil ? (hidden, output, loss, r) : nil
             } } } }
 
     @Test("every hidden activation × output activation × loss × reduction: error < 1e-6")
     func allCombinations() {
-        #expect(Self.combinations.count == 40)
+        // 6 × 6 with squared error, 6 with each cross-entropy; × 2 reductions.
+        #expect(Self.combinations.count == 96)
         for (hidden, output, loss, reduction) in Self.combinations {
             let net = Network<Double>(sizes: [3, 4, 3, 2], activation: hidden, output: output,
                                       loss: loss, reduction: reduction, seed: 3)
             var rng = SeededGenerator(seed: 4)
             let x: Matrix<Double> = randomMatrix(5, 3, &rng)
-            let y = Matrix(rows: 5, cols: 2, storage: (0..<10).map { _ in rng.uniform() })
+            var y = Matrix(rows: 5, cols: 2, storage: (0..<10).map { _ in rng.uniform() })
+            if loss == .softmaxCrossEntropy { y = y.rowsNormalized }
             let check = GradientCheck.run(network: net, input: x, target: y)
             #expect(check.tensors.count == 6)
             #expect(check.worst.maxRelativeError < 1e-6, "\(hidden)/\(output) \(loss) \(reduction): \(check.worst.worstName)")
         }
+    }
+
+    @Test("softmax cross-entropy with targets that do not sum to 1 still has exact gradients")
+    func softTargets() {
+        let net = Network<Double>(sizes: [3, 4, 3], activation: .tanh, output: .softmax, loss: .softmaxCrossEntropy, seed: 5)
+        var rng = SeededGenerator(seed: 6)
+        let x: Matrix<Double> = randomMatrix(4, 3, &rng)
+        let y = Matrix(rows: 4, cols: 3, storage: (0..<12).map { _ in rng.uniform() })
+        #expect(GradientCheck.run(network: net, input: x, target: y).worst.maxRelativeError < 1e-6)
     }
 
     @Test("the check notices a wrong gradient and names it")

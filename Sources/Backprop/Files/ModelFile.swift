@@ -156,6 +156,9 @@ public struct ModelFile<T: Scalar>: Sendable {
             }
             layers.append(Dense(weights: Matrix(weights), biases: biases, activation: activation))
         }
+        if let problem = loss.problem(outputActivation: layers[layers.count - 1].activation, outputs: layers[layers.count - 1].outputSize) {
+            throw .invalid(place: "loss", message: problem)
+        }
         self.network = Network(layers: layers, loss: loss, reduction: reduction)
         self.metadata = root["metadata"]?.members ?? []
     }

@@ -33,10 +33,13 @@ public struct StepTrace: Sendable {
         public var z: Matrix<Double>
         /// `a^l = σ(z^l)`, (B, O).
         public var a: Matrix<Double>
-        /// `dLoss/da^l`, (B, O).
+        /// `dLoss/da^l`, (B, O). For the output layer of a fused loss (see ``Loss``) this is shown
+        /// for the record (`Loss.gradient`); `δ` itself comes from the fused `a − y`.
         public var outputGradient: Matrix<Double>
-        /// `da/dz = σ'(z^l)`, (B, O).
-        public var activationDerivative: Matrix<Double>
+        /// `da/dz = σ'(z^l)`, (B, O); nil for softmax, whose derivative is a Jacobian per sample.
+        public var activationDerivative: Matrix<Double>?
+        /// Whether `δ` came from the fused `a − y` of a cross-entropy loss.
+        public var deltaIsFused: Bool
         /// `δ^l = dLoss/da ⊙ σ'(z)`, (B, O).
         public var delta: Matrix<Double>
         /// `dLoss/dW^l = Σ_samples δ (a^(l−1))ᵀ`, (O, I).
@@ -77,16 +80,28 @@ public struct StepTrace: Sendable {
         GradientDescent(learningRate: learningRate).step(&net)
         var layers: [LayerTrace] = []
         for (l, layer) in before.layers.enumerated() {
-            let outputGradient = l == before.layers.count - 1 ? before.lossGradient : before.layers[l + 1].inputGradient
-            var derivative = layer.z
-            for i in derivative.storage.indices {
-                derivative.storage[i] = layer.activation.derivative(z: layer.z.storage[i], a: layer.a.storage[i])
+            let isOutput = l == before.layers.count - 1
+            let fused = isOutput && before.lossGradientIsDelta
+            var outputGradient = isOutput ? before.lossGradient : before.layers[l + 1].inputGradient
+            if fused {   // dLoss/da for the record: the loss's own gradient, scaled like lossGradient
+                let scale = network.reduction == .mean ? 1 / Double(input.rows) : 1
+                for i in outputGradient.storage.indices {
+                    outputGradient.storage[i] = scale * network.loss.gradient(a: layer.a.storage[i], y: target.storage[i])
+                }
+            }
+            var derivative: Matrix<Double>? = nil
+            if layer.activation.isElementwise {
+                var d = layer.z
+                for i in d.storage.indices {
+                    d.storage[i] = layer.activation.derivative(z: layer.z.storage[i], a: layer.a.storage[i])
+                }
+                derivative = d
             }
             layers.append(LayerTrace(
                 activation: layer.activation, weights: layer.weights, biases: layer.biases,
                 input: l == 0 ? input : before.layers[l - 1].a, z: layer.z, a: layer.a,
-                outputGradient: outputGradient, activationDerivative: derivative, delta: layer.delta,
-                weightGradient: layer.weightGradient, biasGradient: layer.biasGradient,
+                outputGradient: outputGradient, activationDerivative: derivative, deltaIsFused: fused,
+                delta: layer.delta, weightGradient: layer.weightGradient, biasGradient: layer.biasGradient,
                 updatedWeights: net.layers[l].weights, updatedBiases: net.layers[l].biases))
         }
         let lossAfter = net.lossValue(input, target)
@@ -102,6 +117,15 @@ public struct StepTrace: Sendable {
         Keeping δ without a_prev lets both use it, and it is also what the layer below needs: \
         its δ is (Wᵀδ) ⊙ σ'(z).
         """
+}
+
+extension StepTrace.LayerTrace {
+    /// How `δ` was computed, in words.
+    public var deltaRule: String {
+        if deltaIsFused { return "δ = a − y: the cross-entropy loss fused with its \(activation.rawValue) output (dLoss/da ⊙ da/dz simplifies to a − y)" }
+        if activation == .softmax { return "δ = a ⊙ (dLoss/da − Σ_j dLoss/da_j a_j): the softmax Jacobian times dLoss/da" }
+        return "δ = dLoss/da ⊙ σ'(z)"
+    }
 }
 
 extension StepTrace {
@@ -128,7 +152,8 @@ extension StepTrace {
                     ("z", m(t.z)),
                     ("a", m(t.a)),
                     ("dloss_da", m(t.outputGradient)),
-                    ("da_dz", m(t.activationDerivative)),
+                    ("da_dz", t.activationDerivative.map(m) ?? .null),
+                    ("delta_rule", .string(t.deltaRule)),
                     ("delta", m(t.delta)),
                     ("dz_dw", m(t.input)),
                     ("dW", m(t.weightGradient)),

@@ -68,7 +68,7 @@ public struct Dense<T: Scalar>: Sendable {
         }
         if a.rows != z.rows || a.cols != z.cols { a.resize(rows: z.rows, cols: z.cols) }
         z.storage.withUnsafeBufferPointer { pz in
-            a.storage.withUnsafeMutableBufferPointer { pa in activation.forward(z: pz, a: pa) }
+            a.storage.withUnsafeMutableBufferPointer { pa in activation.forward(z: pz, a: pa, cols: outputs) }
         }
     }
 
@@ -81,24 +81,30 @@ public struct Dense<T: Scalar>: Sendable {
     ///   folded into `δ`, because `db = Σ δ` needs `δ` alone (`dz/db = 1`).
     /// - `dLoss/da_prev = δ·W`.
     ///
-    /// `input` must be the `a_prev` given to the last `forward`.
+    /// `input` must be the `a_prev` given to the last `forward`. With `outputGradientIsDelta`
+    /// the gradient is already `δ` (a loss fused with this output activation, see ``Loss``).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public mutating func backward(input: Matrix<T>, outputGradient: Matrix<T>, propagate: Bool = true) {
+    public mutating func backward(input: Matrix<T>, outputGradient: Matrix<T>, propagate: Bool = true,
+                                  outputGradientIsDelta: Bool = false) {
         precondition(outputGradient.rows == a.rows && outputGradient.cols == a.cols,
                      "dLoss/da is (\(outputGradient.rows), \(outputGradient.cols)), a is (\(a.rows), \(a.cols))")
         if delta.rows != a.rows || delta.cols != a.cols { delta.resize(rows: a.rows, cols: a.cols) }
+        let outputs = outputSize
         z.storage.withUnsafeBufferPointer { pz in
             a.storage.withUnsafeBufferPointer { pa in
                 outputGradient.storage.withUnsafeBufferPointer { pg in
                     delta.storage.withUnsafeMutableBufferPointer { pd in
-                        activation.backward(z: pz, a: pa, outputGradient: pg, delta: pd)   // δ
+                        if outputGradientIsDelta {                                     // fused: δ given
+                            for i in pd.indices { pd[i] = pg[i] }
+                        } else {
+                            activation.backward(z: pz, a: pa, outputGradient: pg, delta: pd, cols: outputs)   // δ
+                        }
                     }
                 }
             }
         }
         Matrix.multiply(delta, transposeA: true, input, into: &weightGradient)   // (O, B)·(B, I) → (O, I)
-        let outputs = outputSize
         delta.storage.withUnsafeBufferPointer { pd in
             biasGradient.withUnsafeMutableBufferPointer { pdb in
                 for j in 0..<outputs { pdb[j] = 0 }

@@ -1,16 +1,23 @@
 import RealModule
 
-/// A loss `Loss(a, y)` between the network's output `a = a^L` and the target `y`, element by
-/// element, with its gradient `dLoss/da` beside it.
+/// A loss `Loss(a, y)` between the network's output `a = a^L` and the target `y`, with its
+/// gradient `dLoss/da` beside it.
 ///
-/// | name                   | value per output                    | `dLoss/da`                |
-/// |------------------------|-------------------------------------|---------------------------|
-/// | `squared-error`        | `½ (a − y)²`                        | `a − y`                   |
-/// | `binary-cross-entropy` | `−[y ln a + (1 − y) ln(1 − a)]`     | `(a − y) / (a (1 − a))`   |
+/// | name                    | value per sample                    | `dLoss/da`              | output layer |
+/// |-------------------------|-------------------------------------|-------------------------|--------------|
+/// | `squared-error`         | `Σ_i ½ (a_i − y_i)²`                | `a − y`                 | any          |
+/// | `binary-cross-entropy`  | `−Σ_i [y_i ln a_i + (1 − y_i) ln(1 − a_i)]` | `(a − y) / (a (1 − a))` | sigmoid |
+/// | `softmax-cross-entropy` | `−Σ_i y_i ln a_i`                   | `−y / a`                | softmax      |
 ///
-/// Binary cross-entropy needs `0 < a < 1` (a sigmoid output); `a` is clamped to
-/// `[ε, 1 − ε]` with `ε = T.ulpOfOne` so a saturated output gives a large finite loss, not ∞.
-/// With a sigmoid output its gradient times `σ'(z) = a(1 − a)` gives `δ = a − y`.
+/// The two cross-entropies are **fused** with their output activation: the chain rule's product
+/// `dLoss/da ⊙ σ'(z)` simplifies to `δ = a − y` (for sigmoid: `(a − y)/(a(1 − a)) · a(1 − a)`;
+/// for softmax: the Jacobian-vector product of `−y/a` when `Σ y = 1`), and the network uses that
+/// directly (for softmax in general `δ = a·Σy − y`, which is `a − y` for a one-hot or any target
+/// summing to 1), computing the loss from the logits `z` so that nothing overflows or divides by zero:
+/// ```
+/// binary:  max(z, 0) − z·y + ln(1 + e^(−|z|))
+/// softmax: Σ_i y_i (lse(z) − z_i),   lse(z) = max z + ln Σ_j e^(z_j − max z)
+/// ```
 ///
 /// ```swift
 /// Loss.squaredError.value(a: 0.75, y: 1.0)       // 0.03125
@@ -19,8 +26,10 @@ import RealModule
 public enum Loss: String, CaseIterable, Sendable {
     case squaredError = "squared-error"
     case binaryCrossEntropy = "binary-cross-entropy"
+    case softmaxCrossEntropy = "softmax-cross-entropy"
 
-    /// The loss of one output.
+    /// The loss of one output, from `a` (for display and checks; the network computes the
+    /// cross-entropies from `z`, see `fusedValue`). `a` is clamped to `[ε, 1 − ε]`, `ε = T.ulpOfOne`.
     @inlinable
     public func value<T: Scalar>(a: T, y: T) -> T {
         switch self {
@@ -30,10 +39,12 @@ public enum Loss: String, CaseIterable, Sendable {
         case .binaryCrossEntropy:
             let p = Loss.clamp(a)
             return -(y * T.log(p) + (1 - y) * T.log(1 - p))
+        case .softmaxCrossEntropy:
+            return y == 0 ? 0 : -y * T.log(Loss.clamp(a))
         }
     }
 
-    /// `dLoss/da` of one output.
+    /// `dLoss/da` of one output (clamped like `value`).
     @inlinable
     public func gradient<T: Scalar>(a: T, y: T) -> T {
         switch self {
@@ -42,20 +53,62 @@ public enum Loss: String, CaseIterable, Sendable {
         case .binaryCrossEntropy:
             let p = Loss.clamp(a)
             return (p - y) / (p * (1 - p))
+        case .softmaxCrossEntropy:
+            return -y / Loss.clamp(a)
         }
     }
 
     @inlinable
     static func clamp<T: Scalar>(_ a: T) -> T { min(max(a, T.ulpOfOne), 1 - T.ulpOfOne) }
 
-    /// Whether this loss needs outputs strictly between 0 and 1 (so a sigmoid output layer).
-    public var needsProbabilities: Bool { self == .binaryCrossEntropy }
+    /// The output activation this loss is fused with (`δ = a − y`), or nil for squared error.
+    public var fusedActivation: Activation? {
+        switch self {
+        case .squaredError: return nil
+        case .binaryCrossEntropy: return .sigmoid
+        case .softmaxCrossEntropy: return .softmax
+        }
+    }
+
+    /// The loss of one sample from its logits `z` and target `y` (the fused losses only).
+    @inlinable
+    public func fusedValue<T: Scalar>(z: UnsafeBufferPointer<T>, y: UnsafeBufferPointer<T>, range: Range<Int>) -> T {
+        switch self {
+        case .squaredError:
+            preconditionFailure("squared error is not fused")
+        case .binaryCrossEntropy:
+            var total: T = 0
+            for i in range { total += max(z[i], 0) - z[i] * y[i] + T.log(onePlus: T.exp(-abs(z[i]))) }
+            return total
+        case .softmaxCrossEntropy:
+            var m = z[range.lowerBound]
+            for i in range { m = max(m, z[i]) }
+            var sum: T = 0
+            for i in range { sum += T.exp(z[i] - m) }
+            let lse = m + T.log(sum)
+            var total: T = 0
+            for i in range where y[i] != 0 { total += y[i] * (lse - z[i]) }
+            return total
+        }
+    }
+
+    /// Why a network with these layer activations and `outputs` outputs cannot use this loss,
+    /// or nil when it can.
+    public func problem(outputActivation: Activation, outputs: Int) -> String? {
+        if let required = fusedActivation, outputActivation != required {
+            return "\(rawValue) needs a \(required.rawValue) output layer, not \(outputActivation.rawValue)"
+        }
+        if self == .softmaxCrossEntropy && outputs < 2 {
+            return "softmax-cross-entropy needs at least 2 outputs (one per class); for two classes with one output use sigmoid with binary-cross-entropy"
+        }
+        return nil
+    }
 }
 
 /// How the per-sample losses of a batch combine.
 ///
-/// - `sum`: `Loss = Σ_samples Σ_outputs loss` — the tutorial's choice (its gradient has no `1/N`).
-/// - `mean`: `Loss = (1/B) Σ_samples Σ_outputs loss`, so `dLoss/da` is divided by the batch size `B`.
+/// - `sum`: `Loss = Σ_samples loss` — the tutorial's choice (its gradient has no `1/N`).
+/// - `mean`: `Loss = (1/B) Σ_samples loss`, so `dLoss/da` is divided by the batch size `B`.
 public enum Reduction: String, CaseIterable, Sendable {
     case sum
     case mean

@@ -79,4 +79,14 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
         for r in 0..<rows { for c in 0..<cols { t[c, r] = self[r, c] } }
         return t
     }
+
+    /// Each row divided by its sum (rows of positive numbers become probability distributions).
+    public var rowsNormalized: Matrix<T> {
+        var m = self
+        for r in 0..<rows {
+            let sum = row(r).reduce(0, +)
+            for c in 0..<cols { m[r, c] /= sum }
+        }
+        return m
+    }
 }

@@ -31,6 +31,10 @@ public struct Network<T: Scalar>: Sendable {
             precondition(layers[l].inputSize == layers[l - 1].outputSize,
                          "layer \(l + 1) takes \(layers[l].inputSize) inputs, layer \(l) gives \(layers[l - 1].outputSize)")
         }
+        if let problem = loss.problem(outputActivation: layers[layers.count - 1].activation,
+                                      outputs: layers[layers.count - 1].outputSize) {
+            preconditionFailure(problem)
+        }
         self.layers = layers
         self.loss = loss
         self.reduction = reduction
@@ -80,12 +84,16 @@ public struct Network<T: Scalar>: Sendable {
         }
     }
 
-    /// The loss of the last `forward` against `target` (B, outputs); also fills `lossGradient`
-    /// with `dLoss/da^L` (divided by B when the reduction is `mean`).
+    /// The loss of the last `forward` against `target` (B, outputs); also fills `lossGradient`.
+    ///
+    /// For squared error `lossGradient` is `dLoss/da^L = a − y`; for the fused cross-entropies
+    /// it is already `δ^L = dLoss/dz^L = a − y` and the loss is computed from `z` (see ``Loss``).
+    /// Both are divided by B when the reduction is `mean`.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func computeLoss(target: Matrix<T>) -> T {
-        let a = output
+        let last = layers[layers.count - 1]
+        let a = last.a
         precondition(target.rows == a.rows && target.cols == a.cols,
                      "target is (\(target.rows), \(target.cols)), output is (\(a.rows), \(a.cols))")
         if lossGradient.rows != a.rows || lossGradient.cols != a.cols {
@@ -93,19 +101,39 @@ public struct Network<T: Scalar>: Sendable {
         }
         let scale: T = reduction == .mean ? 1 / T(a.rows) : 1
         let loss = self.loss
+        let cols = a.cols
         var total: T = 0
         a.storage.withUnsafeBufferPointer { pa in
             target.storage.withUnsafeBufferPointer { py in
                 lossGradient.storage.withUnsafeMutableBufferPointer { pg in
-                    for i in pa.indices {
-                        total += loss.value(a: pa[i], y: py[i])
-                        pg[i] = scale * loss.gradient(a: pa[i], y: py[i])
+                    if loss.fusedActivation == nil {
+                        for i in pa.indices {
+                            total += loss.value(a: pa[i], y: py[i])
+                            pg[i] = scale * loss.gradient(a: pa[i], y: py[i])
+                        }
+                    } else {
+                        last.z.storage.withUnsafeBufferPointer { pz in
+                            for r in 0..<a.rows { total += loss.fusedValue(z: pz, y: py, range: (r * cols)..<((r + 1) * cols)) }
+                        }
+                        if loss == .softmaxCrossEntropy {
+                            for r in 0..<a.rows {                   // δ^L = a·Σy − y (= a − y when Σy = 1)
+                                let row = (r * cols)..<((r + 1) * cols)
+                                var ySum: T = 0
+                                for i in row { ySum += py[i] }
+                                for i in row { pg[i] = scale * (pa[i] * ySum - py[i]) }
+                            }
+                        } else {
+                            for i in pa.indices { pg[i] = scale * (pa[i] - py[i]) }     // δ^L = a − y
+                        }
                     }
                 }
             }
         }
         return scale * total
     }
+
+    /// Whether `lossGradient` is already `δ^L` (the loss is fused with the output activation).
+    public var lossGradientIsDelta: Bool { loss.fusedActivation != nil }
 
     /// Backward over the batch of the last `forward`/`computeLoss`: every layer's `δ`, `dW`, `db`.
     /// `x` must be the batch given to `forward` (the first layer's `a_prev`).
@@ -116,7 +144,8 @@ public struct Network<T: Scalar>: Sendable {
         var outputGradient = lossGradient
         while l >= 0 {
             let aPrev = l == 0 ? x : layers[l - 1].a
-            layers[l].backward(input: aPrev, outputGradient: outputGradient, propagate: l > 0)
+            layers[l].backward(input: aPrev, outputGradient: outputGradient, propagate: l > 0,
+                               outputGradientIsDelta: l == layers.count - 1 && lossGradientIsDelta)
             if l > 0 { outputGradient = layers[l].inputGradient }
             l -= 1
         }
