@@ -65,7 +65,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
-            ?? Network(sizes: [2, 2, 1], activation: .sigmoid, seed: seed)
+            ?? Network.tutorial(seed: seed)
         var (x, y) = ToySets.xor(Double.self)
         if let (xs, ys) = try samples() {
             x = Matrix(xs)

@@ -68,7 +68,7 @@ struct XORCommand: ParsableCommand {
                 throw InputError("\(initPath): XOR needs a network with 2 inputs and 1 output; this one is \(shapeName(network.sizes))")
             }
         } else {
-            network = Network(sizes: [2, hidden ?? 2, 1], activation: .sigmoid, seed: seed)
+            network = Network.tutorial(hidden: hidden ?? 2, seed: seed)
         }
         let (x, y) = ToySets.xor(T.self)
         let every = printEvery ?? max(1, epochs / 10)

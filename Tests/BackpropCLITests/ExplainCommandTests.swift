@@ -69,7 +69,7 @@ struct ExplainCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let json = try JSON.parse(run.stdout)
         #expect(json["input"]?.array?.count == 4)
-        let net = Network<Double>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+        let net = Network<Double>.tutorial(seed: 42)
         let (x, y) = ToySets.xor(Double.self)
         #expect(json["loss"]?.number.flatMap(Double.init) == net.lossValue(x, y))
     }

@@ -139,6 +139,19 @@ struct NetworkGradientTests {
         #expect(GradientCheck.run(network: net, input: x, target: y).worst.maxRelativeError < 1e-6)
     }
 
+    @Test("a ReLU sitting on its kink is left out and counted, not reported as an error")
+    func kinks() {
+        // Hidden neuron 0 gets z = 0 exactly for the first sample (x = 0, bias 0).
+        let net = Network<Double>(layers: [
+            Dense(weights: Matrix([[0.5, -0.3], [0.2, 0.4]]), biases: [0, 0.1], activation: .relu),
+            Dense(weights: Matrix([[0.7, -0.6]]), biases: [0.05], activation: .identity),
+        ])
+        let x = Matrix<Double>([[0, 0], [0.5, 0.25]]), y = Matrix<Double>([[1], [0]])
+        let check = GradientCheck.run(network: net, input: x, target: y)
+        #expect(check.kinkCrossings > 0)
+        #expect(check.worst.maxRelativeError < 1e-6)
+    }
+
     @Test("the check notices a wrong gradient and names it")
     func detectsWrongGradient() {
         let net = Network<Double>(sizes: [2, 3, 1], activation: .tanh, seed: 1)

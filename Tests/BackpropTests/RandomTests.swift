@@ -26,7 +26,7 @@ struct RandomTests {
 
     @Test("tutorial initialisation: every weight and bias in [0, 1), drawn weights first, row by row")
     func tutorialInit() {
-        let net = Network<Double>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+        let net = Network<Double>.tutorial(seed: 42)
         var rng = SeededGenerator(seed: 42)
         let expected = (0..<9).map { _ in rng.uniform() }
         let drawn = net.layers.flatMap { $0.weights.storage + $0.biases }
@@ -50,5 +50,25 @@ struct RandomTests {
             return net.layers.flatMap { $0.weights.storage + $0.biases }
         }
         #expect(run() == run())
+    }
+}
+
+@Suite("Initializers")
+struct InitializerTests {
+    @Test("xavier and he draw within their limits, biases 0; defaults per activation")
+    func limits() {
+        var rng = SeededGenerator(seed: 1)
+        let (wx, bx) = Initializer.xavier.draw(inputs: 30, outputs: 20, generator: &rng)
+        #expect(wx.allSatisfy { abs($0) <= (6.0 / 50).squareRoot() } && bx.allSatisfy { $0 == 0 })
+        let (wh, _) = Initializer.he.draw(inputs: 30, outputs: 20, generator: &rng)
+        #expect(wh.allSatisfy { abs($0) <= (6.0 / 30).squareRoot() })
+        // Uniform on ±L has variance L²/3: He's is 2/in, Xavier's 2/(in + out).
+        let variance = wh.map { $0 * $0 }.reduce(0, +) / Double(wh.count)
+        #expect(abs(variance - 2.0 / 30) < 0.01)
+        #expect(Initializer.standard(for: .relu) == .he && Initializer.standard(for: .leakyRelu) == .he)
+        #expect(Initializer.standard(for: .tanh) == .xavier && Initializer.standard(for: .softmax) == .xavier)
+        let net = Network<Float>(sizes: [4, 8, 3], activation: .relu, output: .softmax, loss: .softmaxCrossEntropy, seed: 2)
+        #expect(net.layers[0].weights.storage.allSatisfy { abs($0) <= Float((6.0 / 4).squareRoot()) })
+        #expect(net.layers[0].weights.storage.contains { $0 < 0 })
     }
 }

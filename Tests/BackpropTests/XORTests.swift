@@ -64,7 +64,7 @@ struct XORTests {
 
     @Test("backprop xor's default network (seed 42) learns XOR")
     func defaultLearns() {
-        var net = Network<Float>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+        var net = Network<Float>.tutorial(seed: 42)
         let (x, y) = ToySets.xor(Float.self)
         net.train(x, y, epochs: 10000, optimizer: GradientDescent(learningRate: 0.5))
         let out = net.predict(x).storage

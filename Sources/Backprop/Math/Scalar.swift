@@ -7,7 +7,7 @@ import RealModule
 /// matrix product, which lives in `Matrix+BLAS.swift` (`sgemm` for `Float`, `dgemm` for `Double`).
 ///
 /// ```swift
-/// let net32 = Network<Float>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+/// let net32 = Network<Float>.tutorial(seed: 42)
 /// let net64 = Network<Double>(converting: net32)   // the same weights, exactly
 /// ```
 public protocol Scalar: BinaryFloatingPoint, Real, LosslessStringConvertible, Sendable {

@@ -8,7 +8,7 @@
 /// ```
 ///
 /// ```swift
-/// var net = Network<Float>(sizes: [2, 2, 1], activation: .sigmoid, seed: 42)
+/// var net = Network<Float>.tutorial(seed: 42)     // 2-2-1 sigmoid, ½ squared error
 /// let (x, y) = ToySets.xor(Float.self)
 /// net.forward(x)
 /// let loss = net.computeLoss(target: y)    // fills net.lossGradient = a − y
@@ -42,18 +42,38 @@ public struct Network<T: Scalar>: Sendable {
 
     /// A network of the given sizes (`[2, 2, 1]`: 2 inputs, 2 hidden neurons, 1 output), its
     /// parameters drawn from `seed`. Hidden layers use `activation`, the last one `output`
-    /// (default: the same as the hidden ones).
+    /// (default: the same as the hidden ones). `initializer` nil picks
+    /// `Initializer.standard(for:)` per layer (He for ReLUs, Xavier otherwise).
     public init(sizes: [Int], activation: Activation, output: Activation? = nil,
                 loss: Loss = .squaredError, reduction: Reduction = .sum,
-                initializer: Initializer = .tutorial, seed: UInt64) {
+                initializer: Initializer? = nil, seed: UInt64) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "sizes must be ≥ 2 positive numbers")
+        self.init(activations: (1..<sizes.count).map { $0 == sizes.count - 1 ? (output ?? activation) : activation },
+                  sizes: sizes, loss: loss, reduction: reduction, initializer: initializer, seed: seed)
+    }
+
+    /// A network with one activation per layer (`activations.count == sizes.count − 1`).
+    public init(activations: [Activation], sizes: [Int], loss: Loss = .squaredError, reduction: Reduction = .sum,
+                initializer: Initializer? = nil, seed: UInt64) {
+        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "sizes must be ≥ 2 positive numbers")
+        precondition(activations.count == sizes.count - 1, "one activation per layer")
         var rng = SeededGenerator(seed: seed)
         let layers = (1..<sizes.count).map { l in
-            Dense<T>(inputs: sizes[l - 1], outputs: sizes[l],
-                     activation: l == sizes.count - 1 ? (output ?? activation) : activation,
-                     initializer: initializer, generator: &rng)
+            Dense<T>(inputs: sizes[l - 1], outputs: sizes[l], activation: activations[l - 1],
+                     initializer: initializer ?? .standard(for: activations[l - 1]), generator: &rng)
         }
         self.init(layers: layers, loss: loss, reduction: reduction)
+    }
+
+    /// The tutorial's network: 2 inputs, `hidden` sigmoid neurons, 1 sigmoid output, ½ squared
+    /// error summed over the batch, weights and biases uniform in [0, 1) (`Initializer.tutorial`).
+    ///
+    /// ```swift
+    /// var net = Network<Float>.tutorial(seed: 42)    // what `backprop xor` trains
+    /// ```
+    public static func tutorial(hidden: Int = 2, seed: UInt64) -> Network {
+        Network(sizes: [2, hidden, 1], activation: .sigmoid, loss: .squaredError, reduction: .sum,
+                initializer: .tutorial, seed: seed)
     }
 
     /// The same network in another scalar type (exact from `Float` to `Double`).
