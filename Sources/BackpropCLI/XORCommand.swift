@@ -79,10 +79,10 @@ struct XORCommand: ParsableCommand {
                   + "\(network.loss.rawValue) \(network.reduction == .sum ? "summed" : "averaged") over 4 rows, "
                   + "gradient descent η = \(learningRate), \(epochs) epochs, \(precision.rawValue); \(start)")
         }
-        let optimizer = GradientDescent(learningRate: T(learningRate))
+        var optimizer = Optimizer.gradientDescent(learningRate: T(learningRate))
         let clock = ContinuousClock()
         let started = clock.now
-        network.train(x, y, epochs: epochs, optimizer: optimizer) { epoch, loss in
+        network.train(x, y, epochs: epochs, optimizer: &optimizer) { epoch, loss in
             if epoch == 1 || epoch % every == 0 {
                 history.append((epoch, Double(loss)))
                 if !output.json { print("epoch \(pad(String(epoch), String(epochs).count))  loss \(fmt(Double(loss), 6))") }

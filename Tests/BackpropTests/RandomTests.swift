@@ -46,7 +46,8 @@ struct RandomTests {
         func run() -> [Float] {
             var net = Network<Float>(sizes: [2, 3, 1], activation: .tanh, output: .sigmoid, seed: 11)
             let (x, y) = ToySets.xor(Float.self)
-            net.train(x, y, epochs: 200, optimizer: GradientDescent(learningRate: 0.3))
+            var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.3)
+            net.train(x, y, epochs: 200, optimizer: &sgd)
             return net.layers.flatMap { $0.weights.storage + $0.biases }
         }
         #expect(run() == run())

@@ -25,7 +25,8 @@ struct XORTests {
         var net = try numpyStart(T.self)
         let (x, y) = ToySets.xor(T.self)
         var seen: [String: Double] = [:]
-        net.train(x, y, epochs: 10000, optimizer: GradientDescent(learningRate: 0.5)) { epoch, loss in
+        var sgd = Optimizer<T>.gradientDescent(learningRate: 0.5)
+        net.train(x, y, epochs: 10000, optimizer: &sgd) { epoch, loss in
             if checkpoints.contains(where: { $0.key == String(epoch) }) { seen[String(epoch)] = Double(loss) }
             return true
         }
@@ -54,7 +55,8 @@ struct XORTests {
             Dense(weights: Matrix([w1]), biases: [b1], activation: .sigmoid),
             Dense(weights: Matrix([[w2]]), biases: [b2], activation: .sigmoid),
         ])
-        _ = net.trainStep(Matrix([[1, 0]]), Matrix([[1]]), optimizer: GradientDescent(learningRate: 0.5))
+        var sgd = Optimizer<Double>.gradientDescent(learningRate: 0.5)
+        _ = net.trainStep(Matrix([[1, 0]]), Matrix([[1]]), optimizer: &sgd)
         #expect(abs(net.layers[1].weights[0, 0] - (w2 - 0.5 * d2 * a1)) < 1e-15)
         #expect(abs(net.layers[1].biases[0] - (b2 - 0.5 * d2)) < 1e-15)
         #expect(abs(net.layers[0].weights[0, 0] - (w1[0] - 0.5 * d1 * 1)) < 1e-15)
@@ -66,7 +68,8 @@ struct XORTests {
     func defaultLearns() {
         var net = Network<Float>.tutorial(seed: 42)
         let (x, y) = ToySets.xor(Float.self)
-        net.train(x, y, epochs: 10000, optimizer: GradientDescent(learningRate: 0.5))
+        var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)
+        net.train(x, y, epochs: 10000, optimizer: &sgd)
         let out = net.predict(x).storage
         #expect(zip(out, y.storage).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }, "\(out)")
         #expect(net.lossValue(x, y) < 0.01)

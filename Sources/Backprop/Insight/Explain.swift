@@ -77,7 +77,8 @@ public struct StepTrace: Sendable {
         let lossBefore = net.computeLoss(target: target)
         net.backward(input: input)
         let before = net
-        GradientDescent(learningRate: learningRate).step(&net)
+        var sgd = Optimizer<Double>.gradientDescent(learningRate: learningRate)
+        sgd.step(&net)
         var layers: [LayerTrace] = []
         for (l, layer) in before.layers.enumerated() {
             let isOutput = l == before.layers.count - 1

@@ -32,7 +32,7 @@ public struct Dense<T: Scalar>: Sendable {
     /// `dLoss/dW = δᵀ·a_prev`, (O, I): summed over the batch (each sample's `δ (a_prev)ᵀ`).
     public internal(set) var weightGradient: Matrix<T>
     /// `dLoss/db = Σ_batch δ`, (O).
-    public private(set) var biasGradient: [T]
+    public internal(set) var biasGradient: [T]
     /// `dLoss/da_prev = δ·W`, (B, I): the tutorial's `(W^l)ᵀ δ^l`, which the layer below
     /// multiplies by its own `σ'(z)` to get its `δ`.
     public private(set) var inputGradient = Matrix<T>(rows: 0, cols: 0)

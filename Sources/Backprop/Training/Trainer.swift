@@ -5,11 +5,12 @@ extension Network {
     /// seen a batch of this size (every buffer is reused).
     ///
     /// ```swift
-    /// let loss = network.trainStep(x, y, optimizer: GradientDescent(learningRate: 0.5))
+    /// var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)
+    /// let loss = network.trainStep(x, y, optimizer: &sgd)
     /// ```
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: GradientDescent<T>) -> T {
+    public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>) -> T {
         forward(x)
         let loss = computeLoss(target: y)
         backward(input: x)
@@ -24,11 +25,11 @@ extension Network {
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func train(
-        _ x: Matrix<T>, _ y: Matrix<T>, epochs: Int, optimizer: GradientDescent<T>,
+        _ x: Matrix<T>, _ y: Matrix<T>, epochs: Int, optimizer: inout Optimizer<T>,
         observe: (_ epoch: Int, _ loss: T) -> Bool = { _, _ in true }
     ) {
         for epoch in 0..<epochs {
-            let loss = trainStep(x, y, optimizer: optimizer)
+            let loss = trainStep(x, y, optimizer: &optimizer)
             if !observe(epoch + 1, loss) { break }
         }
     }

@@ -1,0 +1,111 @@
+/// Updates a network's parameters from the gradients its last `backward` left in each layer.
+///
+/// | kind       | update of a parameter `p` with gradient `g` (one step)                          |
+/// |------------|----------------------------------------------------------------------------------|
+/// | `sgd`      | `p ← p − η g`  — the tutorial's gradient descent                                 |
+/// | `momentum` | `v ← μ v + g`,  `p ← p − η v`                                                    |
+/// | `nesterov` | `v ← μ v + g`,  `p ← p − η (g + μ v)`                                            |
+/// | `adam`     | `m ← β₁ m + (1 − β₁) g`,  `v ← β₂ v + (1 − β₂) g²`,                              |
+/// |            | `p ← p − η (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)`                             |
+///
+/// Weight decay `λ` acts on weights only (not biases). For `sgd`, `momentum` and `nesterov` it is
+/// L2 regularisation: `g ← g + λ p` before the update. For `adam` it is decoupled, as in AdamW:
+/// `p ← p − η λ p` before the Adam step. The formulas are those of PyTorch's `SGD` (with
+/// `dampening = 0`) and `AdamW`.
+///
+/// The state (`v`, or `m` and `v`) is one buffer per weight matrix and bias vector, made at the
+/// first step and reused after, so a step allocates nothing.
+///
+/// ```swift
+/// var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)              // the tutorial's
+/// var adam = Optimizer<Float>(.adam, learningRate: 1e-3, weightDecay: 1e-4)  // AdamW
+/// adam.step(&network)
+/// ```
+public struct Optimizer<T: Scalar>: Sendable {
+    /// The update rule.
+    public enum Kind: String, CaseIterable, Sendable {
+        case sgd, momentum, nesterov, adam
+    }
+
+    public var kind: Kind
+    /// `η`; a schedule may change it between epochs.
+    public var learningRate: T
+    /// `μ`, for momentum and Nesterov.
+    public var momentum: T
+    /// `β₁`, `β₂`, `ε`, for Adam.
+    public var beta1: T, beta2: T, epsilon: T
+    /// `λ`: L2 (SGD family) or decoupled (Adam) weight decay on the weights.
+    public var weightDecay: T
+    /// Number of steps taken (`t` in Adam's bias correction).
+    public internal(set) var steps = 0
+    /// Per tensor, in the order W¹, b¹, W², b², …: the velocity `v` (momentum, Nesterov) or
+    /// Adam's `m`; empty for SGD.
+    public internal(set) var firstMoments: [[T]] = []
+    /// Adam's `v` per tensor; empty otherwise.
+    public internal(set) var secondMoments: [[T]] = []
+
+    public init(_ kind: Kind, learningRate: T, momentum: T = 0.9, beta1: T = 0.9, beta2: T = 0.999,
+                epsilon: T = 1e-8, weightDecay: T = 0) {
+        self.kind = kind
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    /// The tutorial's plain gradient descent, `W ← W − η dW`, `b ← b − η db`.
+    public static func gradientDescent(learningRate: T) -> Optimizer { Optimizer(.sgd, learningRate: learningRate) }
+
+    /// Applies one update to every layer of `network`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func step(_ network: inout Network<T>) {
+        if kind != .sgd && firstMoments.count != 2 * network.layers.count { makeState(for: network) }
+        steps += 1
+        let (kind, eta, mu, beta1, beta2, epsilon, t) = (kind, learningRate, momentum, beta1, beta2, epsilon, steps)
+        for l in network.layers.indices {
+            for tensor in 0..<2 {
+                let index = 2 * l + tensor
+                let decay = tensor == 0 ? weightDecay : 0
+                network.layers[l].withParameter(tensor) { p, g in     // p: parameters, g: gradient
+                    switch kind {
+                    case .sgd:
+                        Updates.sgd(p, g, eta: eta, decay: decay)
+                    case .momentum, .nesterov:
+                        firstMoments[index].withUnsafeMutableBufferPointer { v in
+                            Updates.momentum(p, g, v, eta: eta, mu: mu, decay: decay, nesterov: kind == .nesterov)
+                        }
+                    case .adam:
+                        firstMoments[index].withUnsafeMutableBufferPointer { m in
+                            secondMoments[index].withUnsafeMutableBufferPointer { v in
+                                Updates.adam(p, g, m, v, eta: eta, beta1: beta1, beta2: beta2,
+                                             epsilon: epsilon, decay: decay, t: t)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func makeState(for network: Network<T>) {
+        let sizes = network.layers.flatMap { [$0.weights.storage.count, $0.biases.count] }
+        firstMoments = sizes.map { [T](repeating: 0, count: $0) }
+        secondMoments = kind == .adam ? sizes.map { [T](repeating: 0, count: $0) } : []
+    }
+}
+
+extension Dense {
+    /// Calls `body` with parameter tensor `tensor` (0: W, 1: b) and its gradient.
+    mutating func withParameter(
+        _ tensor: Int, _ body: (UnsafeMutableBufferPointer<T>, UnsafeBufferPointer<T>) -> Void
+    ) {
+        if tensor == 0 {
+            weightGradient.storage.withUnsafeBufferPointer { g in weights.storage.withUnsafeMutableBufferPointer { body($0, g) } }
+        } else {
+            biasGradient.withUnsafeBufferPointer { g in biases.withUnsafeMutableBufferPointer { body($0, g) } }
+        }
+    }
+}
