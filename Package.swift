@@ -19,10 +19,17 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // zlib, for gzip-compressed IDX files (Debian zlib1g-dev; part of the SDK on Apple platforms).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "Backprop",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "CZlib",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

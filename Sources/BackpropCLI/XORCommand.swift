@@ -129,11 +129,3 @@ struct XORCommand: ParsableCommand {
         if let savePath { print("saved the model to \(savePath)") }
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) * 1e-18
-    }
-}

@@ -1,4 +1,7 @@
-/// Small built-in data sets.
+import RealModule
+
+/// Small built-in data sets: the tutorial's four XOR rows, and the 2-D sets of TensorFlow
+/// Playground, seeded.
 public enum ToySets {
     /// The four XOR rows: `x` (4, 2) = `[0,0], [0,1], [1,0], [1,1]`, `y` (4, 1) = `0, 1, 1, 0`.
     ///
@@ -7,5 +10,61 @@ public enum ToySets {
     /// ```
     public static func xor<T: Scalar>(_: T.Type = T.self) -> (x: Matrix<T>, y: Matrix<T>) {
         (Matrix([[0, 0], [0, 1], [1, 0], [1, 1]]), Matrix([[0], [1], [1], [0]]))
+    }
+
+    /// A 2-D, two-class point set.
+    ///
+    /// | name        | points (coordinates within about ±6)                                       |
+    /// |-------------|----------------------------------------------------------------------------|
+    /// | `xor`       | uniform in the square ±5 (kept 0.3 away from the axes); class 1 when x·y > 0 |
+    /// | `circles`   | class 0 inside radius 2.5, class 1 on the ring 3.5…5                       |
+    /// | `spiral`    | two interleaved spirals of 1.75 turns, radius 0…5                          |
+    /// | `gaussians` | two round clusters centred at (2, 2) and (−2, −2), standard deviation 1    |
+    ///
+    /// `noise` (0…1) blurs the classes: `xor`, `circles` and `spiral` move each point by a uniform
+    /// `±noise·2.5` in x and y; `gaussians` widens the clusters to `1 + 2·noise`. Points alternate
+    /// between the classes, so any prefix is balanced.
+    public enum Shape: String, CaseIterable, Sendable {
+        case xor, circles, spiral, gaussians
+    }
+
+    /// `count` points of `shape`, classes "0" and "1", from `seed`.
+    ///
+    /// ```swift
+    /// let spiral = ToySets.make(.spiral, count: 400, noise: 0.1, seed: 1, as: Float.self)
+    /// ```
+    public static func make<T: Scalar>(_ shape: Shape, count: Int, noise: Double, seed: UInt64,
+                                       as: T.Type = T.self) -> Dataset<T> {
+        var rng = SeededGenerator(seed: seed)
+        var x = Matrix<T>(rows: count, cols: 2)
+        var labels: [Int] = []
+        func jitter() -> Double { rng.uniform(-1, 1) * noise * 2.5 }
+        for i in 0..<count {
+            let label = i % 2
+            var p: (Double, Double)
+            switch shape {
+            case .xor:
+                func coordinate() -> Double { let v = rng.uniform(-5, 5); return v + (v > 0 ? 0.3 : -0.3) }
+                p = (coordinate(), coordinate())
+                if (p.0 * p.1 > 0 ? 1 : 0) != label { p.1 = -p.1 }       // put it in a quadrant of its class
+                p = (p.0 + jitter(), p.1 + jitter())
+            case .circles:
+                let r = label == 0 ? rng.uniform(0, 2.5) : rng.uniform(3.5, 5)
+                let angle = rng.uniform(0, 2 * Double.pi)
+                p = (r * Double.cos(angle) + jitter(), r * Double.sin(angle) + jitter())
+            case .spiral:
+                let k = Double(i / 2) / Double(max((count + 1) / 2, 1))
+                let r = 5 * k
+                let t = 1.75 * k * 2 * Double.pi + (label == 0 ? 0 : Double.pi)
+                p = (r * Double.sin(t) + jitter(), r * Double.cos(t) + jitter())
+            case .gaussians:
+                let centre = label == 0 ? 2.0 : -2.0, sd = 1 + 2 * noise
+                p = (centre + sd * rng.normal(), centre + sd * rng.normal())
+            }
+            x[i, 0] = T(p.0)
+            x[i, 1] = T(p.1)
+            labels.append(label)
+        }
+        return Dataset(x: x, y: Dataset<T>.oneHot(labels, classes: 2), classNames: ["0", "1"], featureNames: ["x1", "x2"])
     }
 }

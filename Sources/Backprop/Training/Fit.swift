@@ -1,0 +1,173 @@
+import Foundation
+
+/// Settings of a mini-batch training run.
+public struct TrainingConfiguration: Sendable {
+    /// Number of passes over the training data.
+    public var epochs: Int
+    /// Samples per step; the last batch of an epoch may be smaller.
+    public var batchSize: Int
+    /// Shuffle the samples before every epoch (from `seed`).
+    public var shuffle = true
+    /// Seed of the shuffling.
+    public var seed: UInt64
+    /// How the learning rate changes from epoch to epoch (from the optimizer's initial rate).
+    public var schedule: LearningRateSchedule = .constant
+    /// Early stopping: stop after this many epochs without a lower validation loss (training
+    /// loss when there is no validation set), and restore the best weights. nil: never stop early.
+    public var patience: Int? = nil
+
+    public init(epochs: Int, batchSize: Int, seed: UInt64) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+    }
+}
+
+/// What one epoch measured.
+public struct EpochMetrics: Sendable {
+    /// 1-based.
+    public var epoch: Int
+    public var learningRate: Double
+    /// Mean training loss per sample over the epoch's batches (each before its update).
+    public var loss: Double
+    /// Training accuracy over the epoch's batches (classification only).
+    public var accuracy: Double?
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    /// Wall time of the epoch's training loop (not the validation pass).
+    public var seconds: Double
+    /// Whether this epoch is the best so far (lowest monitored loss).
+    public var isBest: Bool
+}
+
+/// What the training loop tells its observer. The core never prints; the CLI (or a plot, or a
+/// browser view) observes these and returns `false` to stop training after the current batch.
+public enum TrainingEvent: Sendable {
+    /// After every batch: 1-based epoch and batch, the batch's mean loss per sample.
+    case batch(epoch: Int, batch: Int, of: Int, loss: Double)
+    /// After every epoch, with its metrics.
+    case epoch(EpochMetrics)
+}
+
+/// The outcome of `fit`.
+public struct TrainingResult: Sendable {
+    public var epochs: [EpochMetrics]
+    /// The epoch whose weights the network ends with (the best one after early stopping).
+    public var bestEpoch: Int
+    public var stoppedEarly: Bool
+    /// Whether the observer stopped the run.
+    public var interrupted: Bool
+    /// Wall time of all training loops.
+    public var trainSeconds: Double
+}
+
+extension Network {
+    /// Mini-batch training: every epoch shuffles the samples (from the seed), slices them into
+    /// batches, and takes one `trainStep` per batch; then it measures the validation set, applies
+    /// the learning-rate schedule, and checks early stopping.
+    ///
+    /// The batch matrices and every layer buffer are reused from batch to batch: after the first
+    /// batch, a step allocates nothing.
+    ///
+    /// ```swift
+    /// var adam = Optimizer<Float>(.adam, learningRate: 1e-3)
+    /// let result = net.fit(train, validation: validation, optimizer: &adam,
+    ///                      configuration: TrainingConfiguration(epochs: 10, batchSize: 64, seed: 1))
+    /// ```
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func fit(
+        _ data: Dataset<T>, validation: Dataset<T>? = nil, optimizer: inout Optimizer<T>,
+        configuration: TrainingConfiguration, observe: (TrainingEvent) -> Bool = { _ in true }
+    ) -> TrainingResult {
+        precondition(data.features == inputSize && data.outputs == outputSize,
+                     "data is \(data.features) → \(data.outputs), network \(inputSize) → \(outputSize)")
+        precondition(configuration.batchSize >= 1 && configuration.epochs >= 0)
+        var rng = SeededGenerator(seed: configuration.seed)
+        var order = Array(0..<data.count)
+        var x = Matrix<T>(rows: configuration.batchSize, cols: data.features)     // (B, in)
+        var y = Matrix<T>(rows: configuration.batchSize, cols: data.outputs)      // (B, out)
+        let baseRate = Double(optimizer.learningRate)
+        let batches = (data.count + configuration.batchSize - 1) / configuration.batchSize
+        var history: [EpochMetrics] = []
+        var best = (loss: Double.infinity, epoch: 0)
+        // Early stopping keeps the best parameters in buffers of its own, copied into (not
+        // shared with the layers, which would make the next update copy them).
+        var bestParameters: [(weights: [T], biases: [T])] = configuration.patience == nil ? [] : layers.map { ($0.weights.storage.map { $0 }, $0.biases.map { $0 }) }   // real copies
+        var stoppedEarly = false, interrupted = false
+        var trainSeconds = 0.0
+        let clock = ContinuousClock()
+
+        epochs: for epoch in 0..<configuration.epochs {
+            let rate = configuration.schedule.rate(base: baseRate, epoch: epoch, epochs: configuration.epochs)
+            optimizer.learningRate = T(rate)
+            if configuration.shuffle { rng.shuffle(&order) }
+            var lossSum = 0.0, correct = 0
+            let started = clock.now
+            for b in 0..<batches {
+                let range = (b * configuration.batchSize)..<min((b + 1) * configuration.batchSize, data.count)
+                x.gatherRows(of: data.x, order[range])
+                y.gatherRows(of: data.y, order[range])
+                let loss = Double(trainStep(x, y, optimizer: &optimizer))
+                let batchSum = reduction == .mean ? loss * Double(range.count) : loss
+                lossSum += batchSum
+                if data.isClassification {
+                    let out = output
+                    for r in 0..<range.count where Evaluation.classOf(out, r) == Evaluation.classOf(y, r) { correct += 1 }
+                }
+                if !observe(.batch(epoch: epoch + 1, batch: b + 1, of: batches, loss: batchSum / Double(range.count))) {
+                    interrupted = true
+                }
+                if interrupted { break }
+            }
+            let seconds = (clock.now - started).seconds
+            trainSeconds += seconds
+            var metrics = EpochMetrics(epoch: epoch + 1, learningRate: rate, loss: lossSum / Double(max(data.count, 1)),
+                                       accuracy: data.isClassification ? Double(correct) / Double(max(data.count, 1)) : nil,
+                                       validationLoss: nil, validationAccuracy: nil, seconds: seconds, isBest: false)
+            if let validation {
+                let v = Evaluation(network: &self, data: validation)
+                (metrics.validationLoss, metrics.validationAccuracy) = (v.loss, v.accuracy)
+            }
+            let monitored = metrics.validationLoss ?? metrics.loss
+            if monitored < best.loss {
+                best = (monitored, epoch + 1)
+                metrics.isBest = true
+                if configuration.patience != nil { copyParameters(into: &bestParameters) }
+            }
+            history.append(metrics)
+            if interrupted || !observe(.epoch(metrics)) { interrupted = true; break epochs }
+            if let patience = configuration.patience, epoch + 1 - best.epoch >= patience {
+                stoppedEarly = true
+                break
+            }
+        }
+        if stoppedEarly && best.epoch > 0 { restoreParameters(from: bestParameters) }
+        return TrainingResult(epochs: history, bestEpoch: stoppedEarly ? best.epoch : history.count,
+                              stoppedEarly: stoppedEarly, interrupted: interrupted, trainSeconds: trainSeconds)
+    }
+
+    /// Copies every layer's weights and biases into `saved`, element by element.
+    func copyParameters(into saved: inout [(weights: [T], biases: [T])]) {
+        for l in layers.indices {
+            saved[l].weights.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: layers[l].weights.storage) }
+            saved[l].biases.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: layers[l].biases) }
+        }
+    }
+
+    /// Copies `saved` back into every layer's weights and biases.
+    mutating func restoreParameters(from saved: [(weights: [T], biases: [T])]) {
+        for l in layers.indices {
+            layers[l].weights.storage.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: saved[l].weights) }
+            layers[l].biases.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: saved[l].biases) }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}
