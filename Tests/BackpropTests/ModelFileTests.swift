@@ -55,7 +55,7 @@ struct ModelFileTests {
     static let invalid: [(String, String)] = [
         ("[1, 2]", "expected a JSON object"),
         (#"{"format": "other"}"#, "format: expected \"backprop-model\""),
-        (#"{"format": "backprop-model", "version": 2}"#, "version 2 is not supported"),
+        (#"{"format": "backprop-model", "version": 3}"#, "version 3 is not supported"),
         (#"{"format": "backprop-model", "version": 1, "loss": "hinge"}"#, "unknown loss \"hinge\""),
         (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": []}"#, "layers: expected a non-empty array"),
         (#"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "softsign", "weights": [[1]], "biases": [0]}]}"#,
@@ -107,5 +107,83 @@ struct ModelFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["model.json"])
         #expect(try ModelFile<Double>(contentsOf: path).network.layers.map(\.weights) == model.network.layers.map(\.weights))
         #expect(throws: FileWriteError.self) { try model.write(to: folder + "/missing-folder/model.json") }
+    }
+}
+
+@Suite("Model file version 2 and safetensors")
+struct ModelFileV2Tests {
+    func model() -> ModelFile<Float> {
+        let net = Network<Float>(activations: [.leakyRelu, .tanh, .softmax], sizes: [3, 5, 4, 3],
+                                 loss: .softmaxCrossEntropy, reduction: .mean, seed: 3)
+        return ModelFile(network: net, classes: ["a", "b", "c"],
+                         preprocessing: Preprocessing(kind: .standardize, offset: [0.5, -1, 2], scale: [1.5, 0.25, 3]),
+                         training: [("optimizer", .string("adam")), ("seed", .number(3))])
+    }
+
+    @Test("classes, preprocessing and training settings round-trip; the version is 2")
+    func roundTrip() throws {
+        let file = model()
+        #expect(file.writtenVersion == 2)
+        #expect(file.text.contains("\"version\": 2"))
+        let back = try ModelFile<Float>(text: file.text)
+        #expect(back.classes == ["a", "b", "c"])
+        #expect(back.preprocessing == file.preprocessing)
+        #expect(back.training.map(\.key) == ["optimizer", "seed"])
+        #expect(back.network.layers.map(\.weights) == file.network.layers.map(\.weights))
+        #expect(back.text == file.text)
+    }
+
+    @Test("a model that needs nothing new is still written as version 1")
+    func staysVersion1() {
+        #expect(ModelFile(network: stepByStepNetwork()).writtenVersion == 1)
+    }
+
+    @Test("predict applies the preprocessing, then the network")
+    func predict() {
+        let file = model()
+        let raw = Matrix<Float>([[2, 0, 5]])
+        var x = raw
+        file.preprocessing!.apply(to: &x)
+        #expect(file.predict(raw) == file.network.predict(x))
+        #expect(x.storage == [1, 4, 1])
+    }
+
+    @Test("safetensors: the layout PyTorch reads, and back to the same model")
+    func safetensors() throws {
+        let file = model()
+        let bytes = file.safetensors()
+        let n = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16
+        #expect((8 + n) % 8 == 0)
+        let header = try JSON.parse(String(decoding: bytes[8..<(8 + n)], as: UTF8.self))
+        #expect(header["layers.0.weight"]?["shape"] == .array([.number("5"), .number("3")]))
+        #expect(header["layers.2.bias"]?["dtype"] == .string("F32"))
+        #expect(bytes.count == 8 + n + 4 * file.network.parameterCount)
+        let back = try ModelFile<Float>(safetensors: bytes)
+        #expect(back.network.layers.map(\.weights) == file.network.layers.map(\.weights))
+        #expect(back.network.layers.map(\.biases) == file.network.layers.map(\.biases))
+        #expect(back.network.layers.map(\.activation) == [.leakyRelu, .tanh, .softmax])
+        #expect(back.classes == file.classes && back.preprocessing == file.preprocessing)
+        #expect(back.text == file.text)
+    }
+
+    @Test("broken safetensors files give a clear error", arguments: [
+        ([UInt8](), "shorter than its 8-byte header length"),
+        ([255, 255, 255, 255, 0, 0, 0, 0, 0x7B], "the header claims 4294967295 bytes"),
+        ([2, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0x7D], "no \"backprop\" entry"),
+    ] as [([UInt8], String)])
+    func broken(_ bytes: [UInt8], _ message: String) {
+        #expect { _ = try ModelFile<Float>(safetensors: bytes) } throws: { "\($0)".contains(message) }
+    }
+
+    @Test("a tensor whose offsets leave the file, or whose shape is wrong, is rejected")
+    func badTensor() throws {
+        var bytes = model().safetensors()
+        let n = Int(bytes[0]) | Int(bytes[1]) << 8
+        bytes.removeLast(8)     // the last bias loses two floats
+        #expect { _ = try ModelFile<Float>(safetensors: bytes) } throws: { "\($0)".contains("tensor layers.2.bias: data_offsets") }
+        var header = String(decoding: model().safetensors()[8..<(8 + n)], as: UTF8.self)
+        header = header.replacingOccurrences(of: "\"shape\": [5, 3]", with: "\"shape\": [3, 5]")
+        let fixed = Array(model().safetensors()[0..<8]) + Array(header.utf8) + Array(model().safetensors()[(8 + n)...])
+        #expect { _ = try ModelFile<Float>(safetensors: fixed) } throws: { "\($0)".contains("tensor layers.0.weight: shape [3, 5], expected [5, 3]") }
     }
 }

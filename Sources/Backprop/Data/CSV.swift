@@ -114,7 +114,7 @@ extension Dataset {
         switch options.header {
         case .yes: hasHeader = true
         case .no: hasHeader = false
-        case .auto: hasHeader = first.fields.enumerated().contains { $0.offset != label && number($0.element) == nil }
+        case .auto: hasHeader = first.fields.enumerated().contains { $0.offset != label && !$0.element.isEmpty && number($0.element) == nil }
         }
         var header: [String]? = nil
         if hasHeader {

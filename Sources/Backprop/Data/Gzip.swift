@@ -24,7 +24,8 @@ public func gunzip(_ bytes: [UInt8], limit: Int = 1 << 32) throws(GzipError) -> 
     // The gzip trailer holds the size mod 2³²: a good first guess, never trusted beyond `limit`.
     var guess = bytes.count >= 4 ? Int(bytes[bytes.count - 4]) | Int(bytes[bytes.count - 3]) << 8
         | Int(bytes[bytes.count - 2]) << 16 | Int(bytes[bytes.count - 1]) << 24 : 0
-    guess = min(max(guess, bytes.count * 2, 1024), limit)
+    // Deflate expands at most 1032:1, so a larger claim is garbage (e.g. a truncated file).
+    guess = min(max(min(guess, bytes.count * 1032), 1024), limit)
     var out = [UInt8](repeating: 0, count: guess)
     var produced = 0
     var status: Int32 = Z_OK

@@ -11,14 +11,14 @@ public struct FileWriteError: Error, CustomStringConvertible {
     public var description: String { "cannot write \(path): \(reason)" }
 }
 
-/// Writes `text` to `path` so that the file is either the old one or the complete new one,
+/// Writes `bytes` to `path` so that the file is either the old one or the complete new one,
 /// never a torn mix: the bytes go to a temporary file in the same folder, are flushed to disk
 /// (`fsync`), and the temporary file is then renamed over `path` (atomic on POSIX file systems).
 ///
 /// ```swift
-/// try writeFileAtomically(model.json(), to: "xor.json")
+/// try writeFileAtomically(Array(text.utf8), to: "notes.txt")
 /// ```
-public func writeFileAtomically(_ text: String, to path: String) throws(FileWriteError) {
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { String(path[..<$0]) } ?? "."
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -31,7 +31,7 @@ public func writeFileAtomically(_ text: String, to path: String) throws(FileWrit
     guard fd >= 0 else { throw failure("cannot create a file in \(folder.isEmpty ? "/" : folder)") }
     var ok = true
     var reason = ""
-    let bytes = Array(text.utf8)
+
     bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {

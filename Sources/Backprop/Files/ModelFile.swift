@@ -18,7 +18,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A model file: a network and free-form metadata, in Backprop's JSON model format.
+/// A model file: a network, what a prediction needs besides it (class names, input
+/// preprocessing), how it was trained, and free-form metadata — in Backprop's JSON format.
 ///
 /// ```json
 /// {
@@ -36,51 +37,103 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// `weights` is (out, in): `weights[j][k]` is the weight into neuron `j` from input `k`.
 /// Numbers are written in the shortest form that reads back to the same `T`, and read straight
 /// into `T`, so a round trip is exact. `reduction` may be left out (default `sum`).
+///
+/// Version 2 adds optional fields, and is written only when one of them (or an activation or
+/// loss that version 1 did not have) is used; version 1 files are still read:
+/// - `"classes": ["cat", "dog"]` — output `i` is class `classes[i]`;
+/// - `"preprocessing": {"kind": "standardize", "offset": […], "scale": […]}` — inputs are mapped
+///   `x' = (x − offset) / scale` before the network (see ``Preprocessing``);
+/// - `"training": {…}` — the settings and seed of the run that made the model.
 public struct ModelFile<T: Scalar>: Sendable {
     public static var format: String { "backprop-model" }
-    public static var version: Int { 1 }
+    /// The newest version this Backprop writes and reads.
+    public static var version: Int { 2 }
 
     public var network: Network<T>
-    /// Extra fields (seed, training settings, …), kept in order.
+    /// Class names of the outputs (classification).
+    public var classes: [String]?
+    /// The map applied to raw inputs before the network.
+    public var preprocessing: Preprocessing?
+    /// How the model was trained (settings, seed), kept in order.
+    public var training: [(key: String, value: JSON)]
+    /// Extra fields, kept in order.
     public var metadata: [(key: String, value: JSON)]
 
-    public init(network: Network<T>, metadata: [(key: String, value: JSON)] = []) {
+    public init(network: Network<T>, classes: [String]? = nil, preprocessing: Preprocessing? = nil,
+                training: [(key: String, value: JSON)] = [], metadata: [(key: String, value: JSON)] = []) {
         self.network = network
+        self.classes = classes
+        self.preprocessing = preprocessing
+        self.training = training
         self.metadata = metadata
     }
 
-    /// The model as a JSON value.
-    public var json: JSON {
+    /// 1 when the model uses nothing version 2 added, else 2.
+    public var writtenVersion: Int {
+        let newActivations: Set<Activation> = [.leakyRelu, .softmax]
+        let needs2 = classes != nil || preprocessing != nil || !training.isEmpty || network.loss == .softmaxCrossEntropy
+            || network.layers.contains { newActivations.contains($0.activation) }
+        return needs2 ? 2 : 1
+    }
+
+    /// The model as JSON; without `parameters`, each layer gives its `inputs` and `outputs`
+    /// instead of its numbers (the architecture that a `.safetensors` file carries).
+    public func json(parameters: Bool = true) -> JSON {
         var members: [(key: String, value: JSON)] = [
             ("format", .string(Self.format)),
-            ("version", .number(Self.version)),
+            ("version", .number(writtenVersion)),
             ("loss", .string(network.loss.rawValue)),
             ("reduction", .string(network.reduction.rawValue)),
             ("layers", .array(network.layers.map { layer in
-                .object([
+                parameters ? .object([
                     ("activation", .string(layer.activation.rawValue)),
                     ("weights", .array(layer.weights.nested.map { row in .array(row.map { JSON.number($0) }) })),
                     ("biases", .array(layer.biases.map { JSON.number($0) })),
+                ]) : .object([
+                    ("activation", .string(layer.activation.rawValue)),
+                    ("inputs", .number(layer.inputSize)),
+                    ("outputs", .number(layer.outputSize)),
                 ])
             })),
         ]
+        if let classes { members.append(("classes", .array(classes.map { .string($0) }))) }
+        if let p = preprocessing {
+            members.append(("preprocessing", .object([
+                ("kind", .string(p.kind.rawValue)),
+                ("offset", .array(p.offset.map { JSON.number($0) })),
+                ("scale", .array(p.scale.map { JSON.number($0) })),
+            ])))
+        }
+        if !training.isEmpty { members.append(("training", .object(training))) }
         if !metadata.isEmpty { members.append(("metadata", .object(metadata))) }
         return .object(members)
     }
 
     /// The file's text: pretty JSON, one row of weights per line.
-    public var text: String { json.serialized(pretty: true) + "\n" }
+    public var text: String { json().serialized(pretty: true) + "\n" }
 
-    /// Writes the file atomically (see `writeFileAtomically`).
+    /// Writes the file atomically (see `writeFileAtomically`): JSON, or safetensors when `path`
+    /// ends in `.safetensors`.
     public func write(to path: String) throws(FileWriteError) {
         for (l, layer) in network.layers.enumerated()
         where !(layer.weights.storage.allSatisfy(\.isFinite) && layer.biases.allSatisfy(\.isFinite)) {
             throw FileWriteError(path: path, reason: "layer \(l + 1) has a non-finite parameter")
         }
-        try writeFileAtomically(text, to: path)
+        if path.hasSuffix(".safetensors") {
+            try writeFileAtomically(safetensors(), to: path)
+        } else {
+            try writeFileAtomically(Array(text.utf8), to: path)
+        }
     }
 
-    /// Reads a model file from disk.
+    /// Raw inputs → outputs: the preprocessing, then the network.
+    public func predict(_ raw: Matrix<T>) -> Matrix<T> {
+        var x = raw
+        preprocessing?.apply(to: &x)
+        return network.predict(x)
+    }
+
+    /// Reads a model file from disk: JSON, or safetensors when the path ends in `.safetensors`.
     public init(contentsOf path: String) throws(ModelFileError) {
         let data: Data
         do {
@@ -88,6 +141,10 @@ public struct ModelFile<T: Scalar>: Sendable {
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be opened" : "no such file"
             throw .unreadable(path: path, reason: reason)
+        }
+        if path.hasSuffix(".safetensors") {
+            try self.init(safetensors: [UInt8](data))
+            return
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(path: path, reason: "it is not UTF-8 text")
@@ -104,72 +161,95 @@ public struct ModelFile<T: Scalar>: Sendable {
 
     /// Reads a model from a parsed JSON value, checking every field.
     public init(json root: JSON) throws(ModelFileError) {
-        guard root.members != nil else { throw .invalid(place: "", message: "expected a JSON object, found \(root.kind)") }
-        guard root["format"]?.string == Self.format else {
-            throw .invalid(place: "format", message: "expected \"\(Self.format)\" (is this a Backprop model file?)")
-        }
-        guard let version = root["version"]?.number else { throw .invalid(place: "version", message: "missing; expected 1") }
-        guard version == String(Self.version) else {
-            throw .invalid(place: "version", message: "version \(version) is not supported; this Backprop reads version 1")
-        }
-        let lossName = try Self.string(root, "loss", place: "loss")
-        guard let loss = Loss(rawValue: lossName) else {
-            throw .invalid(place: "loss", message: "unknown loss \"\(lossName)\"; expected one of \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        var reduction = Reduction.sum
-        if root["reduction"] != nil {
-            let name = try Self.string(root, "reduction", place: "reduction")
-            guard let r = Reduction(rawValue: name) else {
-                throw .invalid(place: "reduction", message: "unknown reduction \"\(name)\"; expected sum or mean")
-            }
-            reduction = r
-        }
-        guard let layerValues = root["layers"]?.array, !layerValues.isEmpty else {
-            throw .invalid(place: "layers", message: "expected a non-empty array of layers")
-        }
-        var layers: [Dense<T>] = []
-        for (l, value) in layerValues.enumerated() {
-            let place = "layers[\(l)]"
-            let name = try Self.string(value, "activation", place: place + ".activation")
-            guard let activation = Activation(rawValue: name) else {
-                throw .invalid(place: place + ".activation", message: "unknown activation \"\(name)\"; expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+        try self.init(json: root) { (l, value, place) throws(ModelFileError) in
             guard let rows = value["weights"]?.array, !rows.isEmpty else {
                 throw .invalid(place: place + ".weights", message: "expected a non-empty array of rows (one per neuron)")
             }
             var weights: [[T]] = []
-            for (j, row) in rows.enumerated() {
-                weights.append(try Self.numbers(row, place: "\(place).weights[\(j)]"))
-            }
+            for (j, row) in rows.enumerated() { weights.append(try ModelFile.numbers(row, place: "\(place).weights[\(j)]")) }
             let inputs = weights[0].count
             guard inputs > 0 else { throw .invalid(place: place + ".weights[0]", message: "a row has no weights") }
             if let j = weights.firstIndex(where: { $0.count != inputs }) {
                 throw .invalid(place: "\(place).weights[\(j)]", message: "has \(weights[j].count) weights, row 0 has \(inputs)")
             }
             guard let biasValue = value["biases"] else { throw .invalid(place: place + ".biases", message: "missing") }
-            let biases = try Self.numbers(biasValue, place: place + ".biases")
+            let biases = try ModelFile.numbers(biasValue, place: place + ".biases")
             guard biases.count == weights.count else {
                 throw .invalid(place: place + ".biases", message: "has \(biases.count) biases for \(weights.count) neurons")
             }
-            if let previous = layers.last, previous.outputSize != inputs {
-                throw .invalid(place: place + ".weights", message: "each row has \(inputs) weights, but layers[\(l - 1)] has \(previous.outputSize) neurons")
-            }
-            layers.append(Dense(weights: Matrix(weights), biases: biases, activation: activation))
+            return (Matrix(weights), biases)
         }
-        if let problem = loss.problem(outputActivation: layers[layers.count - 1].activation, outputs: layers[layers.count - 1].outputSize) {
+    }
+
+    /// Reads everything but the parameters from `root`; `parameters(l, layerJSON, place)` gives
+    /// layer `l`'s weights (out, in) and biases.
+    init(json root: JSON,
+         parameters: (Int, JSON, String) throws(ModelFileError) -> (weights: Matrix<T>, biases: [T])) throws(ModelFileError) {
+        guard root.members != nil else { throw .invalid(place: "", message: "expected a JSON object, found \(root.kind)") }
+        guard root["format"]?.string == Self.format else {
+            throw .invalid(place: "format", message: "expected \"\(Self.format)\" (is this a Backprop model file?)")
+        }
+        guard let version = root["version"]?.number else { throw .invalid(place: "version", message: "missing; expected 1 or 2") }
+        guard version == "1" || version == "2" else {
+            throw .invalid(place: "version", message: "version \(version) is not supported; this Backprop reads versions 1 and 2")
+        }
+        let loss: Loss = try Self.named(root, "loss", place: "loss")
+        let reduction: Reduction = root["reduction"] == nil ? .sum : try Self.named(root, "reduction", place: "reduction")
+        guard let layerValues = root["layers"]?.array, !layerValues.isEmpty else {
+            throw .invalid(place: "layers", message: "expected a non-empty array of layers")
+        }
+        var layers: [Dense<T>] = []
+        for (l, value) in layerValues.enumerated() {
+            let place = "layers[\(l)]"
+            let activation: Activation = try Self.named(value, "activation", place: place + ".activation")
+            let (weights, biases) = try parameters(l, value, place)
+            if let previous = layers.last, previous.outputSize != weights.cols {
+                throw .invalid(place: place + ".weights", message: "each row has \(weights.cols) weights, but layers[\(l - 1)] has \(previous.outputSize) neurons")
+            }
+            layers.append(Dense(weights: weights, biases: biases, activation: activation))
+        }
+        let last = layers[layers.count - 1]
+        if let problem = loss.problem(outputActivation: last.activation, outputs: last.outputSize) {
             throw .invalid(place: "loss", message: problem)
         }
         self.network = Network(layers: layers, loss: loss, reduction: reduction)
+        self.classes = nil
+        if let value = root["classes"] {
+            guard let names = value.array?.compactMap(\.string), names.count == value.array?.count else {
+                throw .invalid(place: "classes", message: "expected an array of class names (strings)")
+            }
+            guard names.count == last.outputSize || (names.count == 2 && last.outputSize == 1) else {
+                throw .invalid(place: "classes", message: "\(names.count) class names for \(last.outputSize) outputs")
+            }
+            self.classes = names
+        }
+        self.preprocessing = nil
+        if let value = root["preprocessing"] {
+            let kind: Preprocessing.Kind = try Self.named(value, "kind", place: "preprocessing.kind")
+            let offset = try ModelFile<Double>.numbers(value["offset"] ?? .null, place: "preprocessing.offset")
+            let scale = try ModelFile<Double>.numbers(value["scale"] ?? .null, place: "preprocessing.scale")
+            guard offset.count == layers[0].inputSize && scale.count == layers[0].inputSize else {
+                throw .invalid(place: "preprocessing", message: "offset and scale need \(layers[0].inputSize) numbers each (one per input), found \(offset.count) and \(scale.count)")
+            }
+            if let bad = scale.firstIndex(of: 0) { throw .invalid(place: "preprocessing.scale[\(bad)]", message: "is 0 (would divide by zero)") }
+            self.preprocessing = Preprocessing(kind: kind, offset: offset, scale: scale)
+        }
+        self.training = root["training"]?.members ?? []
         self.metadata = root["metadata"]?.members ?? []
     }
 
-    private static func string(_ object: JSON, _ key: String, place: String) throws(ModelFileError) -> String {
+    /// A string field naming a case of `E` (an activation, loss, …).
+    static func named<E: RawRepresentable & CaseIterable>(_ object: JSON, _ key: String, place: String) throws(ModelFileError) -> E
+    where E.RawValue == String {
         guard let value = object[key] else { throw .invalid(place: place, message: "missing") }
         guard let s = value.string else { throw .invalid(place: place, message: "expected a string, found \(value.kind)") }
-        return s
+        guard let e = E(rawValue: s) else {
+            throw .invalid(place: place, message: "unknown \(key) \"\(s)\"; expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return e
     }
 
-    private static func numbers(_ value: JSON, place: String) throws(ModelFileError) -> [T] {
+    static func numbers(_ value: JSON, place: String) throws(ModelFileError) -> [T] {
         guard let items = value.array else { throw .invalid(place: place, message: "expected an array of numbers, found \(value.kind)") }
         var out: [T] = []
         out.reserveCapacity(items.count)
