@@ -10,8 +10,10 @@ public struct TrainingConfiguration: Sendable {
     public var shuffle = true
     /// Seed of the shuffling.
     public var seed: UInt64
-    /// How the learning rate changes from epoch to epoch (from the optimizer's initial rate).
+    /// How the learning rate changes from epoch to epoch, from `learningRate`.
     public var schedule: LearningRateSchedule = .constant
+    /// The initial learning rate η of the schedule; nil: the optimizer's (as `T`, e.g. Float).
+    public var learningRate: Double? = nil
     /// Early stopping: stop after this many epochs without a lower validation loss (training
     /// loss when there is no validation set), and restore the best weights. nil: never stop early.
     public var patience: Int? = nil
@@ -87,7 +89,7 @@ extension Network {
         var order = Array(0..<data.count)
         var x = Matrix<T>(rows: configuration.batchSize, cols: data.features)     // (B, in)
         var y = Matrix<T>(rows: configuration.batchSize, cols: data.outputs)      // (B, out)
-        let baseRate = Double(optimizer.learningRate)
+        let baseRate = configuration.learningRate ?? Double(optimizer.learningRate)
         let batches = (data.count + configuration.batchSize - 1) / configuration.batchSize
         var history: [EpochMetrics] = []
         var best = (loss: Double.infinity, epoch: 0)
