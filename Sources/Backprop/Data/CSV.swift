@@ -91,7 +91,12 @@ extension Dataset {
     /// let data = try Dataset<Float>.csv("x1,x2,label\n0,1,yes\n1,1,no\n", file: "toy.csv")
     /// data.classNames    // ["no", "yes"]
     /// ```
-    public static func csv(_ text: String, options: CSVOptions = CSVOptions(), file: String) throws(CSVError) -> Dataset {
+    ///
+    /// With `classNames` (a test file read after its training file), labels map to those
+    /// classes, and a label that is not one of them is an error.
+    @_specialize(exported: true, where T == Float)
+    public static func csv(_ text: String, options: CSVOptions = CSVOptions(), file: String,
+                           classNames known: [String]? = nil) throws(CSVError) -> Dataset {
         var rows = try parseCSV(text, separator: options.separator, file: file)
         guard let first = rows.first else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows") }
         let width = first.fields.count
@@ -142,6 +147,7 @@ extension Dataset {
         let numeric = labels.map(number)
         let allNumbers = !numeric.contains(nil)
         var task = options.task
+        if known != nil { task = .classification }
         if task == .auto {
             let whole = allNumbers && numeric.allSatisfy { $0! == $0!.rounded() }
             task = !allNumbers || (whole && Set(labels).count <= CSVOptions.maxAutoClasses) ? .classification : .regression
@@ -157,6 +163,13 @@ extension Dataset {
         }
         var names = Array(Set(labels))
         if allNumbers { names.sort { number($0)! < number($1)! } } else { names.sort() }
+        if let known {
+            if let r = labels.firstIndex(where: { !known.contains($0) }) {
+                throw CSVError(file: file, line: rows[r].line, column: label + 1,
+                               message: "label '\(labels[r])' is not one of the training classes (\(known.joined(separator: ", ")))")
+            }
+            names = known
+        }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         return Dataset(x: x, y: oneHot(labels.map { index[$0]! }, classes: names.count),
                        classNames: names, featureNames: featureNames)

@@ -54,6 +54,7 @@ public struct Dataset<T: Scalar>: Sendable {
     /// var train = try loadData()
     /// let validation = train.splitOff(validationFraction: 0.1, seed: 1)
     /// ```
+    @_specialize(exported: true, where T == Float)
     public mutating func splitOff(validationFraction: Double, seed: UInt64) -> Dataset {
         var rng = SeededGenerator(seed: seed)
         let order = rng.permutation(count)
@@ -71,6 +72,7 @@ public struct Dataset<T: Scalar>: Sendable {
 
 extension Matrix {
     /// The column of the largest value in row `r` (the first, on ties).
+    @_specialize(exported: true, where T == Float)
     public func argmax(row r: Int) -> Int {
         var best = 0
         for c in 1..<max(cols, 1) where self[r, c] > self[r, best] { best = c }
@@ -78,11 +80,13 @@ extension Matrix {
     }
 
     /// A new matrix of the rows in `range`.
+    @_specialize(exported: true, where T == Float)
     public func rows(_ range: Range<Int>) -> Matrix {
         Matrix(rows: range.count, cols: cols, storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
     }
 
     /// Reorders the rows in place: row `i` becomes the old row `order[i]`.
+    @_specialize(exported: true, where T == Float)
     public mutating func permuteRows(_ order: [Int]) {
         precondition(order.count == rows, "permutation of \(order.count) for \(rows) rows")
         var done = [Bool](repeating: false, count: rows)

@@ -17,7 +17,8 @@ public struct IDXError: Error, Equatable, CustomStringConvertible {
 /// ```
 public struct IDXArray: Sendable {
     public var shape: [Int]
-    public var values: [UInt8]
+    /// The data, row-major (a slice of the file's bytes: no copy).
+    public var values: ArraySlice<UInt8>
 
     /// Parses IDX bytes (already decompressed); `file` names them in errors.
     public init(bytes: [UInt8], file: String) throws(IDXError) {
@@ -45,7 +46,7 @@ public struct IDXArray: Sendable {
             throw fail("the header says \(shape.map(String.init).joined(separator: "×")) = \(total) values, the file holds \(bytes.count - headerSize)")
         }
         self.shape = shape
-        self.values = Array(bytes[headerSize...])
+        self.values = bytes[headerSize...]
     }
 
     /// Raw IDX bytes for an unsigned-byte array (for tests and tools).
@@ -62,6 +63,7 @@ extension Dataset {
     /// A classification data set from an IDX image array (N, …) and label array (N): each image
     /// flattened to a row of bytes (0…255, scaled later by a `fixed` preprocessing), each label
     /// one-hot over `classNames` (default "0", "1", … up to the largest label).
+    @_specialize(exported: true, where T == Float)
     public static func idx(images: IDXArray, labels: IDXArray, classNames: [String]? = nil,
                            imagesFile: String, labelsFile: String) throws(IDXError) -> Dataset {
         guard labels.shape.count == 1 else {
@@ -74,9 +76,15 @@ extension Dataset {
         let features = images.shape.dropFirst().reduce(1, *)
         let classes = classNames?.count ?? (Int(labels.values.max() ?? 0) + 1)
         if let bad = labels.values.firstIndex(where: { Int($0) >= classes }) {
-            throw IDXError(file: labelsFile, message: "label \(labels.values[bad]) at index \(bad) is not below the \(classes) classes")
+            throw IDXError(file: labelsFile, message: "label \(labels.values[bad]) at index \(bad - labels.values.startIndex) is not below the \(classes) classes")
         }
-        let x = Matrix<T>(rows: n, cols: features, storage: images.values.map { T($0) })
+        let table = (0..<256).map { T($0) }          // byte → T, without a generic conversion per pixel
+        var x = Matrix<T>(rows: n, cols: features)
+        images.values.withUnsafeBufferPointer { bytes in
+            x.storage.withUnsafeMutableBufferPointer { out in
+                for i in 0..<min(out.count, bytes.count) { out[i] = table[Int(bytes[i])] }
+            }
+        }
         return Dataset(x: x, y: oneHot(labels.values.map(Int.init), classes: classes),
                        classNames: classNames ?? (0..<classes).map(String.init))
     }

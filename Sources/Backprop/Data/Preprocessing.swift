@@ -33,6 +33,7 @@ public struct Preprocessing: Equatable, Sendable {
     }
 
     /// The statistics of `x` (N, features) for `kind` (`standardize` or `minmax`).
+    @_specialize(exported: true, where T == Float)
     public static func fit<T: Scalar>(_ kind: Kind, to x: Matrix<T>) -> Preprocessing {
         precondition(kind != .fixed, "a fixed map has no statistics to fit")
         var offset = [Double](repeating: 0, count: x.cols), scale = offset
@@ -58,12 +59,21 @@ public struct Preprocessing: Equatable, Sendable {
     }
 
     /// Applies the map to every row of `x` in place.
+    @_specialize(exported: true, where T == Float)
     public func apply<T: Scalar>(to x: inout Matrix<T>) {
         precondition(x.cols == offset.count, "data has \(x.cols) features, preprocessing \(offset.count)")
         let cols = x.cols
         let o = offset.map { T($0) }, inv = scale.map { 1 / T($0) }
         x.storage.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { let c = i % cols; p[i] = (p[i] - o[c]) * inv[c] }
+            o.withUnsafeBufferPointer { o in
+                inv.withUnsafeBufferPointer { inv in
+                    var start = 0
+                    while start < p.count {
+                        for c in 0..<cols { p[start + c] = (p[start + c] - o[c]) * inv[c] }
+                        start += cols
+                    }
+                }
+            }
         }
     }
 }

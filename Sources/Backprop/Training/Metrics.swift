@@ -16,6 +16,7 @@ public struct Evaluation: Sendable {
 
     /// Evaluates `network` on `data` in chunks of `chunk` rows (the network's buffers grow to the
     /// chunk size once, and are reused).
+    @_specialize(exported: true, where T == Float)
     public init<T: Scalar>(network: inout Network<T>, data: Dataset<T>, chunk: Int = 1000) {
         let classes = data.isClassification ? max(data.outputs, 2) : 0
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
@@ -54,6 +55,7 @@ public struct Evaluation: Sendable {
 
 extension Matrix {
     /// Makes this matrix a copy of `source`'s rows in `range`, reusing the allocation.
+    @_specialize(exported: true, where T == Float)
     public mutating func copyRows(of source: Matrix, _ range: Range<Int>) {
         if rows != range.count || cols != source.cols { resize(rows: range.count, cols: source.cols) }
         let cols = source.cols
@@ -65,6 +67,7 @@ extension Matrix {
     }
 
     /// Makes this matrix the rows `indices` of `source`, in that order, reusing the allocation.
+    @_specialize(exported: true, where T == Float)
     public mutating func gatherRows(of source: Matrix, _ indices: ArraySlice<Int>) {
         if rows != indices.count || cols != source.cols { resize(rows: indices.count, cols: source.cols) }
         let cols = source.cols

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Why a data set could not be loaded: one line naming the file and what is wrong.
+public struct DataError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Where training data comes from, as `--data` names it.
+///
+/// | `--data`                                 | source                                                 |
+/// |------------------------------------------|--------------------------------------------------------|
+/// | `fashion-mnist`                          | the Debian package `dataset-fashion-mnist` (IDX, gzip)   |
+/// | `xor`, `circles`, `spiral`, `gaussians`  | a generated 2-D set (``ToySets``)                      |
+/// | a folder                                 | an MNIST-format pair `train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]` (and `t10k-…` as the test split) |
+/// | a file                                   | CSV (``CSVOptions``)                                   |
+public enum DataSource: Sendable {
+    case toy(ToySets.Shape, count: Int, noise: Double, seed: UInt64)
+    case idx(folder: String, classNames: [String]?)
+    case csv(path: String, options: CSVOptions)
+
+    /// Where the Debian package `dataset-fashion-mnist` puts the data.
+    public static let fashionMNISTFolder = "/usr/share/datasets/fashion-mnist"
+    /// The ten Fashion-MNIST classes, by label.
+    public static let fashionMNISTClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+    /// The source `--data` names (see the table above).
+    public static func named(_ name: String, csv: CSVOptions = CSVOptions(), toyCount: Int = 500,
+                             noise: Double = 0.1, seed: UInt64 = 1) throws(DataError) -> DataSource {
+        if name == "fashion-mnist" {
+            guard FileManager.default.fileExists(atPath: fashionMNISTFolder) else {
+                throw DataError("Fashion-MNIST is not installed: it comes from the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), which puts it in \(fashionMNISTFolder)")
+            }
+            return .idx(folder: fashionMNISTFolder, classNames: fashionMNISTClasses)
+        }
+        if let shape = ToySets.Shape(rawValue: name) { return .toy(shape, count: toyCount, noise: noise, seed: seed) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: name, isDirectory: &isFolder) else {
+            throw DataError("\(name): no such file or folder (expected fashion-mnist, \(ToySets.Shape.allCases.map(\.rawValue).joined(separator: ", ")), a CSV file or a folder of IDX files)")
+        }
+        return isFolder.boolValue ? .idx(folder: name, classNames: nil) : .csv(path: name, options: csv)
+    }
+
+    /// A short description for reports: `fashion-mnist`, `spiral (500 points, noise 0.1)`, the path.
+    public var name: String {
+        switch self {
+        case let .toy(shape, count, noise, _): return "\(shape.rawValue) (\(count) points, noise \(noise))"
+        case let .idx(folder, names): return names == DataSource.fashionMNISTClasses ? "fashion-mnist" : folder
+        case let .csv(path, _): return path
+        }
+    }
+
+    /// The training samples, and the source's own test split when it has one (IDX `t10k-…`
+    /// files; for a toy set, as many more points from another seed).
+    ///
+    /// `fixedScale` is the preprocessing the format itself implies (IDX bytes / 255), if any.
+    public func load<T: Scalar>(as: T.Type = T.self, testSplit: Bool = true) throws(DataError)
+        -> (train: Dataset<T>, test: Dataset<T>?, fixedScale: Preprocessing?) {
+        switch self {
+        case let .toy(shape, count, noise, seed):
+            let test = testSplit ? ToySets.make(shape, count: count, noise: noise, seed: seed &+ 1_000_003, as: T.self) : nil
+            return (ToySets.make(shape, count: count, noise: noise, seed: seed, as: T.self), test, nil)
+        case let .csv(path, options):
+            return (try DataSource.csvFile(path, options: options) as Dataset<T>, nil, nil)
+        case let .idx(folder, names):
+            let train: Dataset<T> = try DataSource.idxPair(folder, "train", names)
+            let hasTest = DataSource.idxFile(folder, "t10k-images-idx3-ubyte") != nil
+            let test: Dataset<T>? = testSplit && hasTest ? try DataSource.idxPair(folder, "t10k", names ?? train.classNames) : nil
+            let fixed = Preprocessing(kind: .fixed, offset: .init(repeating: 0, count: train.features),
+                                      scale: .init(repeating: 255, count: train.features))
+            return (train, test, fixed)
+        }
+    }
+
+    /// A CSV file as a data set (`classNames`: those of the training data, for a test file).
+    public static func csvFile<T: Scalar>(_ path: String, options: CSVOptions, classNames: [String]? = nil) throws(DataError) -> Dataset<T> {
+        let bytes = try read(path)
+        do {
+            return try Dataset<T>.csv(String(decoding: bytes, as: UTF8.self), options: options, file: path, classNames: classNames)
+        } catch {
+            throw DataError("\(error)")
+        }
+    }
+
+    /// The images and labels `prefix-images-idx3-ubyte[.gz]`, `prefix-labels-idx1-ubyte[.gz]` in `folder`.
+    static func idxPair<T: Scalar>(_ folder: String, _ prefix: String, _ names: [String]?) throws(DataError) -> Dataset<T> {
+        guard let imagesPath = idxFile(folder, "\(prefix)-images-idx3-ubyte") else {
+            throw DataError("\(folder): no \(prefix)-images-idx3-ubyte or \(prefix)-images-idx3-ubyte.gz (an MNIST-format folder needs both images and labels)")
+        }
+        guard let labelsPath = idxFile(folder, "\(prefix)-labels-idx1-ubyte") else {
+            throw DataError("\(folder): no \(prefix)-labels-idx1-ubyte or \(prefix)-labels-idx1-ubyte.gz")
+        }
+        let imageBytes = try decompressed(imagesPath), labelBytes = try decompressed(labelsPath)
+        do {
+            let images = try IDXArray(bytes: imageBytes, file: imagesPath)
+            let labels = try IDXArray(bytes: labelBytes, file: labelsPath)
+            return try Dataset<T>.idx(images: images, labels: labels, classNames: names,
+                                      imagesFile: imagesPath, labelsFile: labelsPath)
+        } catch {
+            throw DataError("\(error)")
+        }
+    }
+
+    static func idxFile(_ folder: String, _ base: String) -> String? {
+        [base, base + ".gz"].map { folder + "/" + $0 }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// A file's bytes, gunzipped when they are gzip.
+    static func decompressed(_ path: String) throws(DataError) -> [UInt8] {
+        let bytes = try read(path)
+        guard isGzip(bytes) else { return bytes }
+        do { return try gunzip(bytes) } catch { throw DataError("\(path): \(error)") }
+    }
+
+    static func read(_ path: String) throws(DataError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(FileManager.default.fileExists(atPath: path) ? "cannot read \(path)" : "\(path): no such file")
+        }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a network on a data set with mini-batches, and save it.",
+        discussion: """
+            Every epoch shuffles the training samples (from --seed), takes one step per batch, then \
+            measures the validation set (--validation-split) if any. Inputs are standardised with \
+            statistics of the training part only (images: bytes / 255), and the statistics are \
+            saved with the model. At the end the test set (--test, or the data set's own test \
+            split) is measured.
+
+            On a terminal a progress bar shows the epoch, the live loss and the time left; \
+            otherwise one line per epoch. --json prints one JSON object instead.
+
+            Examples:
+              backprop train --data fashion-mnist --layers 784,128,10 --lr 0.1 --epochs 5 --save fmnist.json
+              backprop train --data spiral --layers 2,16,16,2 --activation tanh --optimizer adam --lr 0.01 --epochs 200
+              backprop train --data iris.csv --validation-split 0.2 --patience 10 --epochs 500
+            """
+    )
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var networkOptions: NetworkOptions
+
+    @Option(help: "Update rule.")
+    var optimizer: Optimizer<Float>.Kind = .sgd
+
+    @Option(name: .customLong("lr"), help: "Learning rate η (default: 0.1, or 0.001 for adam).")
+    var learningRate: Double?
+
+    @Option(help: "μ for momentum and nesterov.")
+    var momentum: Double = 0.9
+
+    @Option(help: "λ: L2 weight decay (sgd, momentum, nesterov) or decoupled weight decay (adam, i.e. AdamW), on weights only.")
+    var weightDecay: Double = 0
+
+    @Option(help: "Learning-rate schedule: constant, step (×--step-factor every --step-every epochs) or cosine (down to --min-lr).")
+    var schedule: ScheduleName = .constant
+
+    @Option(help: "Epochs between learning-rate steps (--schedule step).")
+    var stepEvery: Int = 10
+
+    @Option(help: "Factor of each learning-rate step (--schedule step).")
+    var stepFactor: Double = 0.1
+
+    @Option(help: "Final learning rate of --schedule cosine.")
+    var minLr: Double = 0
+
+    @Option(help: "Samples per batch.")
+    var batch: Int = 64
+
+    @Option(help: "Passes over the training data.")
+    var epochs: Int = 10
+
+    @Option(help: "Seed of the weights, the shuffling, the validation split and generated data.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Fraction of the training data held out to validate each epoch, e.g. 0.1.")
+    var validationSplit: Double = 0
+
+    @Option(help: "Stop after this many epochs without a lower validation loss, and keep the best weights.")
+    var patience: Int?
+
+    @Option(help: "Input scaling for CSV and generated data: standardize, minmax or none.")
+    var scale: ScaleName = .standardize
+
+    @Option(help: "BLAS threads.")
+    var threads: Int = 1
+
+    @Option(name: .customLong("save"), help: "Write the trained model here (.json, or .safetensors for PyTorch and NumPy).")
+    var savePath: String?
+
+    @OptionGroup var output: OutputOptions
+
+    enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, step, cosine }
+    enum ScaleName: String, ExpressibleByArgument, CaseIterable { case standardize, minmax, none }
+
+    func validate() throws {
+        try dataOptions.validateData()
+        try networkOptions.validateNetwork()
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1 (got \(epochs))") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1 (got \(batch))") }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
+        guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1) (got \(validationSplit))") }
+        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1 (got \(patience))") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be 0 or more") }
+        guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1) (got \(momentum))") }
+        guard stepEvery >= 1 else { throw ValidationError("--step-every must be at least 1") }
+    }
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        var (source, train, test, fixedScale) = try dataOptions.load(seed: seed)
+        var validation: Dataset<Float>? = nil
+        if validationSplit > 0 {
+            validation = train.splitOff(validationFraction: validationSplit, seed: seed &+ 1)
+            guard train.count > 0 && validation!.count > 0 else {
+                throw InputError("--validation-split \(validationSplit) leaves \(train.count) training and \(validation!.count) validation samples")
+            }
+        }
+        let preprocessing: Preprocessing? = fixedScale ?? (scale == .none ? nil
+            : Preprocessing.fit(scale == .standardize ? .standardize : .minmax, to: train.x))
+        if let preprocessing {
+            preprocessing.apply(to: &train.x)
+            if validation != nil { preprocessing.apply(to: &validation!.x) }
+            if test != nil { preprocessing.apply(to: &test!.x) }
+        }
+        var network = try networkOptions.network(for: train, seed: seed)
+        let rate = learningRate ?? (optimizer == .adam ? 0.001 : 0.1)
+        var opt = Optimizer<Float>(optimizer, learningRate: Float(rate), momentum: Float(momentum), weightDecay: Float(weightDecay))
+        var configuration = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: seed &+ 2)
+        configuration.learningRate = rate
+        configuration.patience = patience
+        configuration.schedule = switch schedule {
+        case .constant: .constant
+        case .step: .step(every: stepEvery, factor: stepFactor)
+        case .cosine: .cosine(minimum: minLr)
+        }
+
+        let report = TrainReport(json: output.json, epochs: epochs, classification: train.isClassification,
+                                 hasValidation: validation != nil)
+        report.start("Training \(shapeName(network.sizes)) (\(network.layers.map(\.activation.rawValue).joined(separator: "/")), "
+                     + "\(network.loss.rawValue)) on \(source.name): \(train.count) samples"
+                     + (validation.map { ", \($0.count) for validation" } ?? "") + (test.map { ", \($0.count) for test" } ?? "")
+                     + "; \(optimizer.rawValue) η = \(rate)\(configuration.schedule == .constant ? "" : " (\(configuration.schedule.name))")"
+                     + ", batch \(batch), \(epochs) epochs, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        let result = network.fit(train, validation: validation, optimizer: &opt, configuration: configuration) { event in
+            report.observe(event)
+            return true
+        }
+        let testResult = test.map { Evaluation(network: &network, data: $0) }
+        var settings: [(key: String, value: JSON)] = [
+            ("data", .string(source.name)), ("layers", .string(shapeName(network.sizes))),
+            ("optimizer", .string(optimizer.rawValue)), ("learning_rate", .number(rate)),
+            ("schedule", .string(configuration.schedule.name)), ("batch", .number(batch)),
+            ("epochs", .number(result.epochs.count)), ("seed", .number(seed)),
+            ("validation_split", .number(validationSplit)), ("weight_decay", .number(weightDecay)),
+        ]
+        if optimizer == .momentum || optimizer == .nesterov { settings.append(("momentum", .number(momentum))) }
+        if let patience { settings.append(("patience", .number(patience))) }
+        if let accuracy = testResult?.accuracy { settings.append(("test_accuracy", .number(accuracy))) }
+        if let savePath {
+            try saveModel(ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing,
+                                    training: settings), to: savePath)
+        }
+        report.finish(result: result, test: testResult, saved: savePath, settings: settings)
+    }
+}

@@ -1,0 +1,102 @@
+import Backprop
+import Foundation
+
+/// What `backprop train` shows while and after training: a progress bar on a terminal, one line
+/// per epoch, a closing summary — or, with --json, one JSON object at the end.
+final class TrainReport {
+    let json: Bool
+    let epochs: Int
+    let classification: Bool
+    let hasValidation: Bool
+    /// A progress bar only when stderr is a terminal.
+    let interactive = isatty(STDERR_FILENO) != 0
+    private let clock = ContinuousClock()
+    private var lastDraw = ContinuousClock.now
+    private var started = ContinuousClock.now
+
+    init(json: Bool, epochs: Int, classification: Bool, hasValidation: Bool) {
+        self.json = json
+        self.epochs = epochs
+        self.classification = classification
+        self.hasValidation = hasValidation
+    }
+
+    func start(_ headline: String) {
+        started = clock.now
+        guard !json else { return }
+        print(headline)
+        var columns = ["epoch", "lr", "loss"]
+        if classification { columns.append("accuracy") }
+        if hasValidation { columns += ["val loss"] + (classification ? ["val acc"] : []) }
+        columns.append("seconds")
+        print(columns.map { pad($0, 10) }.joined(separator: " "))
+    }
+
+    func observe(_ event: TrainingEvent) {
+        guard !json else { return }
+        switch event {
+        case let .batch(epoch, batch, batches, loss):
+            guard interactive, clock.now - lastDraw > .milliseconds(100) || batch == batches else { return }
+            lastDraw = clock.now
+            let done = Double(epoch - 1) + Double(batch) / Double(batches)
+            let elapsed = (clock.now - started).seconds
+            let eta = elapsed / done * (Double(epochs) - done)
+            let width = 30, filled = Int(Double(width) * Double(batch) / Double(batches))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(Data("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(loss, 4))  ETA \(duration(eta))".utf8))
+        case let .epoch(m):
+            if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            var cells = [String(m.epoch), fmt(m.learningRate, 4), fmt(m.loss, 5)]
+            if let a = m.accuracy { cells.append(String(format: "%.4f", a)) }
+            if hasValidation {
+                cells.append(m.validationLoss.map { fmt($0, 5) } ?? "")
+                if classification { cells.append(m.validationAccuracy.map { String(format: "%.4f", $0) } ?? "") }
+            }
+            cells.append(String(format: "%.2f", m.seconds))
+            print(cells.map { pad($0, 10) }.joined(separator: " ") + (m.isBest && hasValidation ? "  *" : ""))
+            fflush(nil)
+        }
+    }
+
+    func finish(result: TrainingResult, test: Evaluation?, saved: String?, settings: [(key: String, value: JSON)]) {
+        if json {
+            printJSON(.object([
+                ("settings", .object(settings)),
+                ("epochs", .array(result.epochs.map { m in
+                    var members: [(key: String, value: JSON)] = [
+                        ("epoch", .number(m.epoch)), ("learning_rate", .number(m.learningRate)),
+                        ("loss", .number(m.loss)), ("seconds", .number(m.seconds)),
+                    ]
+                    if let a = m.accuracy { members.append(("accuracy", .number(a))) }
+                    if let v = m.validationLoss { members.append(("validation_loss", .number(v))) }
+                    if let v = m.validationAccuracy { members.append(("validation_accuracy", .number(v))) }
+                    return .object(members)
+                })),
+                ("best_epoch", .number(result.bestEpoch)),
+                ("stopped_early", .bool(result.stoppedEarly)),
+                ("train_seconds", .number(result.trainSeconds)),
+                ("test_loss", test.map { .number($0.loss) } ?? .null),
+                ("test_accuracy", test?.accuracy.map { .number($0) } ?? .null),
+                ("saved", saved.map { .string($0) } ?? .null),
+            ]))
+            return
+        }
+        if result.stoppedEarly {
+            print("stopped early: no better validation loss for \(result.epochs.count - result.bestEpoch) epochs; kept the weights of epoch \(result.bestEpoch)")
+        }
+        var summary = "trained \(result.epochs.count) epochs in \(String(format: "%.2f", result.trainSeconds)) s"
+        if let test {
+            summary += "; test loss \(fmt(test.loss, 5))"
+            if let a = test.accuracy { summary += ", test accuracy \(String(format: "%.4f", a))" }
+            summary += " (\(test.count) samples)"
+        }
+        print(summary)
+        if let saved { print("saved the model to \(saved)") }
+    }
+
+    private func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds.rounded())
+        return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+}
