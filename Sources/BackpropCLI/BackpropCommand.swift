@@ -16,6 +16,7 @@ struct BackpropCommand: ParsableCommand {
               δ^L = (a^L − y) ⊙ σ'(z^L)    δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)
               W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
             """,
-        subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self, TrainCommand.self]
+        subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self, TrainCommand.self,
+                      EvaluateCommand.self, PredictCommand.self, ConvertCommand.self]
     )
 }

@@ -27,10 +27,10 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Model file to explain (default: the XOR network of --seed).")
     var model: String?
 
-    @Option(help: "One sample's inputs, comma-separated (repeat for a batch). Default: the 4 XOR rows.")
+    @Option(parsing: .unconditionalSingleValue, help: "One sample's inputs, comma-separated (repeat for a batch; may start with a minus sign). Default: the 4 XOR rows.")
     var input: [String] = []
 
-    @Option(help: "That sample's targets, comma-separated (one --target per --input).")
+    @Option(parsing: .unconditionalSingleValue, help: "That sample's targets, comma-separated (one --target per --input).")
     var target: [String] = []
 
     @Option(name: .customLong("lr"), help: "Learning rate η.")

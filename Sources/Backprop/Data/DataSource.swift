@@ -27,13 +27,15 @@ public enum DataSource: Sendable {
                                              "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
     /// The source `--data` names (see the table above).
+    /// (`fashionMNIST` is where to look for `fashion-mnist`.)
     public static func named(_ name: String, csv: CSVOptions = CSVOptions(), toyCount: Int = 500,
-                             noise: Double = 0.1, seed: UInt64 = 1) throws(DataError) -> DataSource {
+                             noise: Double = 0.1, seed: UInt64 = 1,
+                             fashionMNIST: String = fashionMNISTFolder) throws(DataError) -> DataSource {
         if name == "fashion-mnist" {
-            guard FileManager.default.fileExists(atPath: fashionMNISTFolder) else {
-                throw DataError("Fashion-MNIST is not installed: it comes from the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), which puts it in \(fashionMNISTFolder)")
+            guard idxFile(fashionMNIST, "train-images-idx3-ubyte") != nil else {
+                throw DataError("Fashion-MNIST is not installed: it comes from the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), which puts it in \(fashionMNIST)")
             }
-            return .idx(folder: fashionMNISTFolder, classNames: fashionMNISTClasses)
+            return .idx(folder: fashionMNIST, classNames: fashionMNISTClasses)
         }
         if let shape = ToySets.Shape(rawValue: name) { return .toy(shape, count: toyCount, noise: noise, seed: seed) }
         var isFolder: ObjCBool = false

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Backprop
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a model between Backprop's JSON format and .safetensors.",
+        discussion: """
+            The formats come from the extensions: .json or .safetensors. A .safetensors file holds \
+            the tensors layers.{i}.weight (out, in) and layers.{i}.bias as float32, with the rest of \
+            the model (activations, loss, classes, preprocessing) in its metadata, so it converts \
+            back to the same model.
+
+            Examples:
+              backprop convert fmnist.json fmnist.safetensors
+              backprop convert fmnist.safetensors fmnist.json
+            """
+    )
+
+    @Argument(help: "The model to read.")
+    var input: String
+
+    @Argument(help: "The file to write.")
+    var output: String
+
+    func validate() throws {
+        for path in [input, output] where !(path.hasSuffix(".json") || path.hasSuffix(".safetensors")) {
+            throw ValidationError("\(path): the extension must be .json or .safetensors")
+        }
+    }
+
+    func run() throws {
+        let model = try readModel(input, as: Float.self)
+        try saveModel(model, to: output)
+        print("wrote \(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")
+    }
+}

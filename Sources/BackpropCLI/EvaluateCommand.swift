@@ -1,0 +1,82 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure a saved model on a data set: loss, accuracy and a confusion matrix.",
+        discussion: """
+            The model's own preprocessing (saved by `backprop train`) is applied to the data. For \
+            a source with a test split (fashion-mnist, IDX folders with t10k files, generated sets) \
+            the test split is measured unless --split train is given; a CSV file is measured whole.
+
+            Examples:
+              backprop evaluate --model fmnist.json --data fashion-mnist
+              backprop evaluate --model iris.json --data iris-test.csv --json
+            """
+    )
+
+    @Option(help: "The model file (.json or .safetensors).")
+    var model: String
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Which part of the source: test (its test split, when it has one) or train.")
+    var split: Split = .test
+
+    @Option(help: "Seed of a generated data set (the one used to train, to measure the same points).")
+    var seed: UInt64 = 1
+
+    @OptionGroup var output: OutputOptions
+
+    enum Split: String, ExpressibleByArgument, CaseIterable { case test, train }
+
+    func validate() throws { try dataOptions.validateData() }
+
+    func run() throws {
+        let file = try readModel(model, as: Float.self)
+        var data: Dataset<Float>
+        switch try dataOptions.source(seed: seed) {
+        case .csv(let path, let options):
+            do { data = try DataSource.csvFile(path, options: options, classNames: file.classes) } catch { throw InputError("\(error)") }
+        case let source:
+            let loaded: (train: Dataset<Float>, test: Dataset<Float>?, fixedScale: Preprocessing?)
+            do { loaded = try source.load(as: Float.self, testSplit: split == .test) } catch { throw InputError("\(error)") }
+            data = split == .test ? loaded.test ?? loaded.train : loaded.train
+        }
+        var network = file.network
+        guard data.features == network.inputSize && data.outputs == network.outputSize else {
+            throw InputError("\(model) is \(shapeName(network.sizes)); the data has \(data.features) features and \(data.outputs) outputs")
+        }
+        file.preprocessing?.apply(to: &data.x)
+        let result = Evaluation(network: &network, data: data)
+        let names = file.classes ?? data.classNames ?? []
+        if output.json {
+            printJSON(.object([
+                ("model", .string(model)), ("samples", .number(result.count)),
+                ("loss", .number(result.loss)),
+                ("accuracy", result.accuracy.map { .number($0) } ?? .null),
+                ("classes", .array(names.map { .string($0) })),
+                ("confusion", result.confusion.map { .array($0.map { .array($0.map { JSON.number($0) }) }) } ?? .null),
+            ]))
+            return
+        }
+        print("\(model) (\(shapeName(network.sizes))) on \(result.count) samples: loss \(fmt(result.loss, 6))"
+              + (result.accuracy.map { String(format: ", accuracy %.4f", $0) } ?? ""))
+        guard let confusion = result.confusion else { return }
+        print("\nconfusion matrix (rows: true class, columns: predicted):")
+        let labels = confusion.indices.map { $0 < names.count ? names[$0] : String($0) }
+        let width = max(6, (confusion.flatMap { $0 }.map { String($0).count }.max() ?? 1) + 1)
+        let nameWidth = min(14, labels.map(\.count).max() ?? 5)
+        print(String(repeating: " ", count: nameWidth) + confusion.indices.map { pad(String($0), width) }.joined() + "   recall")
+        for (t, row) in confusion.enumerated() {
+            let total = row.reduce(0, +)
+            let recall = total > 0 ? String(format: "%.3f", Double(row[t]) / Double(total)) : "-"
+            print(padRight(String(labels[t].prefix(nameWidth)), nameWidth) + row.map { pad(String($0), width) }.joined() + "   \(recall)")
+        }
+        if names.count == confusion.count {
+            print("\nclasses: " + labels.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Run a saved model on inputs: from --input, or a CSV of inputs to a CSV of outputs.",
+        discussion: """
+            Inputs are raw values, as in the training data: the model's saved preprocessing is \
+            applied first. For a classifier the output names the most likely class and gives every \
+            class's output (the probabilities, after softmax).
+
+            Examples:
+              backprop predict --model iris.json --input 5.1,3.5,1.4,0.2
+              backprop predict --model iris.json --csv new-flowers.csv --out predictions.csv
+            """
+    )
+
+    @Option(help: "The model file (.json or .safetensors).")
+    var model: String
+
+    @Option(parsing: .unconditionalSingleValue, help: "One sample's inputs, comma-separated (repeat for more; may start with a minus sign).")
+    var input: [String] = []
+
+    @Option(help: "A CSV file of inputs, one sample per row (a header row is recognised and kept out).")
+    var csv: String?
+
+    @Option(name: .customLong("out"), help: "Write the output CSV here instead of to stdout.")
+    var outPath: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard input.isEmpty != (csv == nil) else { throw ValidationError("give either --input (one or more) or --csv") }
+        if outPath != nil && csv == nil { throw ValidationError("--out goes with --csv") }
+        for i in input { _ = try parseNumbers(i, option: "--input") }
+    }
+
+    func run() throws {
+        let file = try readModel(model, as: Float.self)
+        let inputs = try rows()
+        if let bad = inputs.firstIndex(where: { $0.count != file.network.inputSize }) {
+            throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(inputs[bad].count) numbers, but \(model) takes \(file.network.inputSize) inputs")
+        }
+        let outputs = file.predict(Matrix(inputs.map { $0.map { Float($0) } }))
+        let classes = file.classes
+        func className(_ r: Int) -> String? {
+            guard let classes else { return nil }
+            return classes[Evaluation.classOf(outputs, r)]
+        }
+        if output.json {
+            printJSON(.object([("predictions", .array(inputs.indices.map { r in
+                var members: [(key: String, value: JSON)] = [
+                    ("input", .array(inputs[r].map { JSON.number($0) })),
+                    ("output", .array(outputs.row(r).map { JSON.number($0) })),
+                ]
+                if let name = className(r) { members.append(("class", .string(name))) }
+                return .object(members)
+            }))]))
+            return
+        }
+        if csv != nil {
+            var lines: [String] = []
+            let outputNames = classes.map { names in outputs.cols == 1 ? ["p_\(names.last!)"] : names.map { "p_\($0)" } }
+                ?? (outputs.cols == 1 ? ["output"] : (0..<outputs.cols).map { "output_\($0)" })
+            lines.append(((classes == nil ? [] : ["class"]) + outputNames).map(csvField).joined(separator: ","))
+            for r in 0..<outputs.rows {
+                lines.append(((className(r).map { [csvField($0)] } ?? []) + outputs.row(r).map { "\($0)" }).joined(separator: ","))
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            if let outPath {
+                do { try writeFileAtomically(Array(text.utf8), to: outPath) } catch { throw InputError("\(error)") }
+            } else {
+                print(text, terminator: "")
+            }
+            return
+        }
+        for r in 0..<outputs.rows {
+            let values = fmt(outputs.row(r).map { Double($0) }, 6)
+            print("\(fmt(inputs[r])) → \(className(r).map { "\($0)  " } ?? "")\(values)")
+        }
+    }
+
+    /// The input rows from --input or --csv.
+    private func rows() throws -> [[Double]] {
+        guard let csv else { return try input.map { try parseNumbers($0, option: "--input") } }
+        guard let data = FileManager.default.contents(atPath: csv) else { throw InputError("\(csv): no such file") }
+        var rows: [(line: Int, fields: [String])]
+        do { rows = try parseCSV(String(decoding: data, as: UTF8.self), file: csv) } catch { throw InputError("\(error)") }
+        if let first = rows.first, first.fields.contains(where: { Double($0.trimmingCharacters(in: .whitespaces)) == nil }) {
+            rows.removeFirst()    // a header
+        }
+        return try rows.map { row in
+            try row.fields.enumerated().map { c, field in
+                guard let v = Double(field.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                    throw InputError("\(csv): line \(row.line), column \(c + 1): '\(field)' is not a number")
+                }
+                return v
+            }
+        }
+    }
+
+    private func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+@Suite("backprop train, evaluate, predict, convert: end to end")
+struct TrainCommandTests {
+    static let tinyIDX = fixtures.appendingPathComponent("tiny-idx").path
+
+    /// A small CSV classification problem: class by the sign of x1 + x2, with a header.
+    static func writeCSV(_ folder: URL, name: String = "points.csv", rows: Int = 120, seed: UInt64 = 1) throws {
+        var rng = SeededGenerator(seed: seed)
+        var text = "x1,x2,kind\n"
+        for _ in 0..<rows {
+            let a = rng.uniform(-1, 1), b = rng.uniform(-1, 1)
+            text += "\(a),\(b),\(a + b > 0 ? "up" : "down")\n"
+        }
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    @Test("--json on a generated set: per-epoch loss, accuracy and seconds, test accuracy, train time")
+    func json() throws {
+        let run = try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--optimizer", "adam", "--lr", "0.02",
+                                "--epochs", "40", "--batch", "32", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSON.parse(run.stdout)
+        let epochs = try #require(json["epochs"]?.array)
+        #expect(epochs.count == 40)
+        for key in ["loss", "accuracy", "seconds", "learning_rate"] { #expect(epochs[0][key]?.number != nil, "\(key)") }
+        #expect(try #require(json["test_accuracy"]?.number.flatMap(Double.init)) > 0.9)
+        #expect(json["train_seconds"]?.number != nil)
+    }
+
+    @Test("CSV: validation split, early stopping, save, then evaluate, predict and convert the model")
+    func csvRoundTrip() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.writeCSV(folder)
+        try Self.writeCSV(folder, name: "test.csv", rows: 60, seed: 2)
+        let train = try backprop(["train", "--data", "points.csv", "--test", "test.csv", "--layers", "2,8,2",
+                                  "--optimizer", "momentum", "--lr", "0.1", "--epochs", "300", "--batch", "16",
+                                  "--validation-split", "0.25", "--patience", "5", "--save", "m.json"], in: folder)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("90 samples, 30 for validation, 60 for test"))
+        #expect(train.stdout.contains("stopped early"))
+        #expect(train.stdout.contains("val loss"))
+        let model = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path)
+        #expect(model.classes == ["down", "up"])
+        #expect(model.preprocessing?.kind == .standardize)
+        #expect(model.training.contains { $0.key == "optimizer" && $0.value == .string("momentum") })
+
+        let evaluate = try backprop(["evaluate", "--model", "m.json", "--data", "test.csv", "--json"], in: folder)
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let result = try JSON.parse(evaluate.stdout)
+        #expect(try #require(result["accuracy"]?.number.flatMap(Double.init)) > 0.85)
+        #expect(result["confusion"]?.array?.count == 2)
+        let text = try backprop(["evaluate", "--model", "m.json", "--data", "test.csv"], in: folder)
+        #expect(text.stdout.contains("confusion matrix") && text.stdout.contains("recall"))
+
+        let predict = try backprop(["predict", "--model", "m.json", "--input", "0.8,0.9", "--input", "-0.7,-0.9", "--json"], in: folder)
+        let predictions = try #require(JSON.parse(predict.stdout)["predictions"]?.array)
+        #expect(predictions.map { $0["class"] } == [.string("up"), .string("down")])
+        try "a,b\n0.5,0.6\n-0.5,-0.2\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        let csv = try backprop(["predict", "--model", "m.json", "--csv", "in.csv", "--out", "out.csv"], in: folder)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let out = try String(contentsOf: folder.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(out.hasPrefix("class,p_down,p_up\nup,"))
+        #expect(out.split(separator: "\n").count == 3)
+
+        #expect(try backprop(["convert", "m.json", "m.safetensors"], in: folder).status == 0)
+        #expect(try backprop(["convert", "m.safetensors", "back.json"], in: folder).status == 0)
+        let back = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("back.json").path)
+        #expect(back.text == model.text)
+    }
+
+    @Test("an MNIST-format folder (gzip IDX): trains, uses the t10k split as test set, scales bytes by 1/255")
+    func idxFolder() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try backprop(["train", "--data", Self.tinyIDX, "--layers", "16,8,3", "--optimizer", "adam", "--lr", "0.01",
+                                "--epochs", "60", "--batch", "10", "--save", "tiny.safetensors", "--json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try #require(JSON.parse(run.stdout)["test_accuracy"]?.number.flatMap(Double.init)) > 0.9)
+        let model = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("tiny.safetensors").path)
+        #expect(model.preprocessing == Preprocessing(kind: .fixed, offset: .init(repeating: 0, count: 16), scale: .init(repeating: 255, count: 16)))
+        let evaluate = try backprop(["evaluate", "--model", "tiny.safetensors", "--data", Self.tinyIDX, "--json"], in: folder)
+        #expect(try JSON.parse(evaluate.stdout)["samples"] == .number("30"))
+    }
+
+    @Test("bad input: data that does not fit --layers, a malformed CSV, an unknown source → one line, exit 1")
+    func badInput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        expectInputError(try backprop(["train", "--data", "circles", "--layers", "3,4,2"]),
+                         "--layers 3-4-2 does not fit the data: it has 2 features and 2 classes, so --layers must start with 2 and end with 2")
+        try "a,b,c\n1,2,x\n3,oops,y\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        expectInputError(try backprop(["train", "--data", "bad.csv"], in: folder), "bad.csv: line 3, column 2: 'oops' is not a number")
+        expectInputError(try backprop(["train", "--data", "nowhere.csv"], in: folder), "nowhere.csv: no such file or folder")
+        expectInputError(try backprop(["train", "--data", "circles", "--output", "relu", "--loss", "softmax-cross-entropy"]),
+                         "softmax-cross-entropy needs a softmax output layer, not relu")
+        #expect(try backprop(["train", "--data", "circles", "--validation-split", "1.5"]).status == 64)
+        #expect(try backprop(["train", "--data", "circles", "--activation", "swish"]).status == 64)
+    }
+
+    @Test("fashion-mnist missing: the message names the Debian package")
+    func missingFashionMNIST() {
+        #expect { _ = try DataSource.named("fashion-mnist", fashionMNIST: "/nonexistent/fashion-mnist") } throws: {
+            "\($0)".contains("apt-get install dataset-fashion-mnist")
+        }
+    }
+}
