@@ -13,6 +13,8 @@ final class TrainReport {
     private let clock = ContinuousClock()
     private var lastDraw = ContinuousClock.now
     private var started = ContinuousClock.now
+    /// Loss sum and batch count of the running epoch, for the live mean loss.
+    private var running = (sum: 0.0, batches: 0)
 
     init(json: Bool, epochs: Int, classification: Bool, hasValidation: Bool) {
         self.json = json
@@ -36,6 +38,8 @@ final class TrainReport {
         guard !json else { return }
         switch event {
         case let .batch(epoch, batch, batches, loss):
+            if batch == 1 { running = (0, 0) }
+            running = (running.sum + loss, running.batches + 1)
             guard interactive, clock.now - lastDraw > .milliseconds(100) || batch == batches else { return }
             lastDraw = clock.now
             let done = Double(epoch - 1) + Double(batch) / Double(batches)
@@ -43,7 +47,7 @@ final class TrainReport {
             let eta = elapsed / done * (Double(epochs) - done)
             let width = 30, filled = Int(Double(width) * Double(batch) / Double(batches))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            FileHandle.standardError.write(Data("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(loss, 4))  ETA \(duration(eta))".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(running.sum / Double(running.batches), 4))  ETA \(duration(eta))".utf8))
         case let .epoch(m):
             if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
             var cells = [String(m.epoch), fmt(m.learningRate, 4), fmt(m.loss, 5)]

@@ -86,6 +86,29 @@ struct TrainCommandTests {
         #expect(try JSON.parse(evaluate.stdout)["samples"] == .number("30"))
     }
 
+    @Test("regression from CSV: identity output, squared error, no accuracy; predict gives the value")
+    func regression() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var rng = SeededGenerator(seed: 9)
+        var text = "a,b,target\n"
+        for _ in 0..<200 {
+            let a = rng.uniform(-1, 1), b = rng.uniform(-1, 1)
+            text += "\(a),\(b),\(2 * a - b + 0.5)\n"
+        }
+        try text.write(to: folder.appendingPathComponent("linear.csv"), atomically: true, encoding: .utf8)
+        let run = try backprop(["train", "--data", "linear.csv", "--layers", "2,1", "--optimizer", "adam", "--lr", "0.05",
+                                "--epochs", "100", "--batch", "20", "--save", "r.json", "--json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSON.parse(run.stdout)
+        #expect(json["epochs"]?[0]?["accuracy"] == nil)
+        let model = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("r.json").path)
+        #expect(model.network.loss == .squaredError && model.network.layers[0].activation == .identity && model.classes == nil)
+        let predict = try backprop(["predict", "--model", "r.json", "--input", "0.5,-0.5", "--json"], in: folder)
+        let value = try #require(JSON.parse(predict.stdout)["predictions"]?[0]?["output"]?[0]?.number.flatMap(Double.init))
+        #expect(abs(value - 2) < 0.01, "\(value)")      // 2·0.5 + 0.5 + 0.5
+    }
+
     @Test("bad input: data that does not fit --layers, a malformed CSV, an unknown source → one line, exit 1")
     func badInput() throws {
         let folder = try temporaryFolder()
