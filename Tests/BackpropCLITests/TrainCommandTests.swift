@@ -120,6 +120,8 @@ struct TrainCommandTests {
         expectInputError(try backprop(["train", "--data", "nowhere.csv"], in: folder), "nowhere.csv: no such file or folder")
         expectInputError(try backprop(["train", "--data", "circles", "--output", "relu", "--loss", "softmax-cross-entropy"]),
                          "softmax-cross-entropy needs a softmax output layer, not relu")
+        expectInputError(try backprop(["train", "--data", Self.tinyIDX + "/train-images-idx3-ubyte.gz"]),
+                         "is one IDX file: give --data the folder")
         #expect(try backprop(["train", "--data", "circles", "--validation-split", "1.5"]).status == 64)
         #expect(try backprop(["train", "--data", "circles", "--activation", "swish"]).status == 64)
     }

@@ -42,6 +42,9 @@ public enum DataSource: Sendable {
         guard FileManager.default.fileExists(atPath: name, isDirectory: &isFolder) else {
             throw DataError("\(name): no such file or folder (expected fashion-mnist, \(ToySets.Shape.allCases.map(\.rawValue).joined(separator: ", ")), a CSV file or a folder of IDX files)")
         }
+        if !isFolder.boolValue && name.contains("-idx") && name.contains("-ubyte") {
+            throw DataError("\(name) is one IDX file: give --data the folder that holds train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]")
+        }
         return isFolder.boolValue ? .idx(folder: name, classNames: nil) : .csv(path: name, options: csv)
     }
 
