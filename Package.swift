@@ -7,10 +7,12 @@ let package = Package(
     products: [
         .library(name: "Backprop", targets: ["Backprop"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
+        .executable(name: "backprop-bench", targets: ["BackpropBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.0"),
     ],
     targets: [
         // OpenBLAS through pkg-config on Linux; Apple platforms use Accelerate instead.
@@ -40,6 +42,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Measurements for bench/compare.py: the BLAS share of a step, a step alone, and
+        // allocation counts (run with LD_PRELOAD of libMallocInterposerSwift.so).
+        .executableTarget(
+            name: "BackpropBench",
+            dependencies: [
+                "Backprop",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ]
+        ),
         .testTarget(
             name: "BackpropTests",
             dependencies: ["Backprop"],
@@ -47,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropCLITests",
-            dependencies: ["Backprop", "BackpropCLI"]
+            dependencies: ["Backprop", "BackpropCLI", "BackpropBench"]
         ),
     ]
 )

@@ -80,4 +80,27 @@ struct OptimizerTests {
         #expect(cosine.rate(base: 0.1, epoch: 0, epochs: 10) == 0.1)
         #expect(abs(cosine.rate(base: 0.1, epoch: 5, epochs: 10) - 0.055) < 1e-15)   // halfway: the mean
     }
+
+    @Test("a fused gradient-descent step (inside backward) gives the same network as backward + step")
+    func fusedStep() {
+        let start = Network<Double>(sizes: [5, 7, 4, 3], activation: .tanh, output: .softmax,
+                                    loss: .softmaxCrossEntropy, reduction: .mean, seed: 4)
+        var rng = SeededGenerator(seed: 5)
+        let x: Matrix<Double> = randomMatrix(6, 5, &rng)
+        let y = Dataset<Double>.oneHot((0..<6).map { $0 % 3 }, classes: 3)
+        var fused = start, separate = start
+        var sgd = Optimizer<Double>.gradientDescent(learningRate: 0.3)
+        #expect(sgd.isPlainGradientDescent)
+        _ = fused.trainStep(x, y, optimizer: &sgd)
+        separate.forward(x)
+        _ = separate.computeLoss(target: y)
+        separate.backward(input: x)
+        var plain = Optimizer<Double>.gradientDescent(learningRate: 0.3)
+        plain.step(&separate)
+        for l in start.layers.indices {
+            #expect(maxError(fused.layers[l].weights.storage, separate.layers[l].weights.storage) < 1e-15)
+            #expect(maxError(fused.layers[l].biases, separate.layers[l].biases) < 1e-15)
+        }
+        #expect(sgd.steps == 1)
+    }
 }

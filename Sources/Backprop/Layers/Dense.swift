@@ -57,15 +57,16 @@ public struct Dense<T: Scalar>: Sendable {
     @_specialize(exported: true, where T == Double)
     public mutating func forward(_ input: Matrix<T>) {
         precondition(input.cols == inputSize, "input has \(input.cols) columns, layer takes \(inputSize)")
-        Matrix.multiply(input, weights, transposeB: true, into: &z)           // (B, I)·(I, O) → (B, O)
         let outputs = outputSize
+        if z.rows != input.rows || z.cols != outputs { z.resize(rows: input.rows, cols: outputs) }
         z.storage.withUnsafeMutableBufferPointer { pz in
             biases.withUnsafeBufferPointer { pb in
-                for r in 0..<input.rows {                                      // + b on every row
-                    for j in 0..<outputs { pz[r * outputs + j] += pb[j] }
+                for r in 0..<input.rows {                                      // z = b on every row,
+                    (pz.baseAddress! + r * outputs).update(from: pb.baseAddress!, count: outputs)
                 }
             }
         }
+        Matrix.multiply(input, weights, transposeB: true, into: &z, beta: 1)   // then z += a_prev·Wᵀ: (B, I)·(I, O)
         if a.rows != z.rows || a.cols != z.cols { a.resize(rows: z.rows, cols: z.cols) }
         z.storage.withUnsafeBufferPointer { pz in
             a.storage.withUnsafeMutableBufferPointer { pa in activation.forward(z: pz, a: pa, cols: outputs) }
@@ -83,10 +84,15 @@ public struct Dense<T: Scalar>: Sendable {
     ///
     /// `input` must be the `a_prev` given to the last `forward`. With `outputGradientIsDelta`
     /// the gradient is already `δ` (a loss fused with this output activation, see ``Loss``).
+    ///
+    /// With `update: η` the plain gradient-descent step is fused into the products:
+    /// `W ← W − η δᵀ·a_prev` is one BLAS call (α = −η, β = 1 onto `W`) and `b ← b − η Σ δ`,
+    /// after `dLoss/da_prev = δ·W` has used the old `W`. Then `weightGradient` and
+    /// `biasGradient` are not written (they keep older values). Same numbers, one pass less.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func backward(input: Matrix<T>, outputGradient: Matrix<T>, propagate: Bool = true,
-                                  outputGradientIsDelta: Bool = false) {
+                                  outputGradientIsDelta: Bool = false, update learningRate: T? = nil) {
         precondition(outputGradient.rows == a.rows && outputGradient.cols == a.cols,
                      "dLoss/da is (\(outputGradient.rows), \(outputGradient.cols)), a is (\(a.rows), \(a.cols))")
         if delta.rows != a.rows || delta.cols != a.cols { delta.resize(rows: a.rows, cols: a.cols) }
@@ -104,17 +110,32 @@ public struct Dense<T: Scalar>: Sendable {
                 }
             }
         }
-        Matrix.multiply(delta, transposeA: true, input, into: &weightGradient)   // (O, B)·(B, I) → (O, I)
-        delta.storage.withUnsafeBufferPointer { pd in
-            biasGradient.withUnsafeMutableBufferPointer { pdb in
-                for j in 0..<outputs { pdb[j] = 0 }
-                for r in 0..<delta.rows {                                         // Σ over the batch
-                    for j in 0..<outputs { pdb[j] += pd[r * outputs + j] }
-                }
-            }
-        }
         if propagate {
             Matrix.multiply(delta, weights, into: &inputGradient)                // (B, O)·(O, I) → (B, I)
+        }
+        guard let eta = learningRate else {
+            Matrix.multiply(delta, transposeA: true, input, into: &weightGradient)   // dW: (O, B)·(B, I) → (O, I)
+            delta.sumRows(into: &biasGradient, scale: 1, adding: false)               // db = Σ over the batch
+            return
+        }
+        Matrix.multiply(delta, transposeA: true, input, into: &weights, alpha: -eta, beta: 1)   // W −= η δᵀ·a_prev
+        delta.sumRows(into: &biases, scale: -eta, adding: true)                                // b −= η Σ δ
+    }
+}
+
+extension Matrix {
+    /// `out = scale · Σ_rows self` (or `out += …` when `adding`): a bias gradient or update.
+    func sumRows(into out: inout [T], scale: T, adding: Bool) {
+        precondition(out.count == cols, "\(out.count) outputs for \(cols) columns")
+        let cols = self.cols
+        storage.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for j in 0..<cols {
+                    var sum: T = 0
+                    for r in 0..<rows { sum += p[r * cols + j] }
+                    o[j] = adding ? o[j] + scale * sum : scale * sum
+                }
+            }
         }
     }
 }

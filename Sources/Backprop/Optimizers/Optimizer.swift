@@ -55,6 +55,10 @@ public struct Optimizer<T: Scalar>: Sendable {
         self.weightDecay = weightDecay
     }
 
+    /// Whether this is plain gradient descent (`sgd` without weight decay), which a training
+    /// step fuses into backward.
+    public var isPlainGradientDescent: Bool { kind == .sgd && weightDecay == 0 }
+
     /// The tutorial's plain gradient descent, `W ← W − η dW`, `b ← b − η db`.
     public static func gradientDescent(learningRate: T) -> Optimizer { Optimizer(.sgd, learningRate: learningRate) }
 

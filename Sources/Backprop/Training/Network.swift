@@ -159,13 +159,17 @@ public struct Network<T: Scalar>: Sendable {
     /// `x` must be the batch given to `forward` (the first layer's `a_prev`).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public mutating func backward(input x: Matrix<T>) {
+    ///
+    /// With `update: η`, each layer applies the plain gradient-descent step as it goes (see
+    /// `Dense.backward`), instead of keeping `dW` and `db` for an optimizer.
+    public mutating func backward(input x: Matrix<T>, update learningRate: T? = nil) {
         var l = layers.count - 1
         var outputGradient = lossGradient
         while l >= 0 {
             let aPrev = l == 0 ? x : layers[l - 1].a
             layers[l].backward(input: aPrev, outputGradient: outputGradient, propagate: l > 0,
-                               outputGradientIsDelta: l == layers.count - 1 && lossGradientIsDelta)
+                               outputGradientIsDelta: l == layers.count - 1 && lossGradientIsDelta,
+                               update: learningRate)
             if l > 0 { outputGradient = layers[l].inputGradient }
             l -= 1
         }

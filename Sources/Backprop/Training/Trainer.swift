@@ -2,7 +2,9 @@ extension Network {
     /// One training step on a batch: forward, loss, backward, update.
     ///
     /// Returns the loss of the batch *before* the update. Allocates nothing once the network has
-    /// seen a batch of this size (every buffer is reused).
+    /// seen a batch of this size (every buffer is reused). Plain gradient descent is fused into
+    /// backward (`Dense.backward(update:)`); then the layers' `weightGradient`/`biasGradient`
+    /// are not written — call `backward(input:)` for them (as `explain` and `gradcheck` do).
     ///
     /// ```swift
     /// var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)
@@ -13,8 +15,13 @@ extension Network {
     public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>) -> T {
         forward(x)
         let loss = computeLoss(target: y)
-        backward(input: x)
-        optimizer.step(&self)
+        if optimizer.isPlainGradientDescent {       // W ← W − η dW inside the backward products
+            backward(input: x, update: optimizer.learningRate)
+            optimizer.steps += 1
+        } else {
+            backward(input: x)
+            optimizer.step(&self)
+        }
         return loss
     }
 

@@ -1,0 +1,134 @@
+// backprop-bench: measurements of the training step that `bench/compare.py` puts beside the
+// reference implementations. Prints one JSON object per run.
+//
+//   backprop-bench gemm  [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300]
+//       the matrix products of one training step alone (same shapes and transposes), median
+//   backprop-bench step  [--layers …] [--batch …] [--threads …] [--reps …] [--optimizer sgd|adam]
+//       one whole training step (forward, loss, backward, update) on fixed data, median
+//   backprop-bench alloc [--layers …] [--batch …] [--steps 200]
+//       heap allocations of the first step and of all later ones; run with
+//       LD_PRELOAD=…/libMallocInterposerSwift.so (DYLD_INSERT_LIBRARIES on macOS)
+import Backprop
+import Foundation
+import MallocInterposerSwift
+
+struct Options {
+    var command = ""
+    var sizes = [784, 128, 10]
+    var batch = 64
+    var threads = 1
+    var reps = 300
+    var steps = 200
+    var optimizer = Optimizer<Float>.Kind.sgd
+
+    init(_ arguments: [String]) throws {
+        var args = arguments.dropFirst()
+        guard let command = args.popFirst(), ["gemm", "step", "alloc"].contains(command) else {
+            throw BenchError("usage: backprop-bench gemm|step|alloc [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
+        }
+        self.command = command
+        while let flag = args.popFirst() {
+            guard let value = args.popFirst() else { throw BenchError("\(flag) needs a value") }
+            switch flag {
+            case "--layers": sizes = value.split(separator: ",").compactMap { Int($0) }
+            case "--batch": batch = Int(value) ?? 0
+            case "--threads": threads = Int(value) ?? 0
+            case "--reps": reps = Int(value) ?? 0
+            case "--steps": steps = Int(value) ?? 0
+            case "--optimizer":
+                guard let kind = Optimizer<Float>.Kind(rawValue: value) else { throw BenchError("unknown optimizer \(value)") }
+                optimizer = kind
+            default: throw BenchError("unknown option \(flag)")
+            }
+        }
+        guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }), batch > 0, threads > 0, reps > 0, steps > 1 else {
+            throw BenchError("options out of range")
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A network and one batch of random data of the benchmark's shapes.
+func setup(_ o: Options) -> (Network<Float>, Matrix<Float>, Matrix<Float>) {
+    let net = Network<Float>(sizes: o.sizes, activation: .relu, output: .softmax, loss: .softmaxCrossEntropy,
+                             reduction: .mean, seed: 1)
+    var rng = SeededGenerator(seed: 2)
+    let x = Matrix<Float>(rows: o.batch, cols: o.sizes[0], storage: (0..<(o.batch * o.sizes[0])).map { _ in Float(rng.uniform()) })
+    let labels = (0..<o.batch).map { _ in Int(rng.next() % UInt64(o.sizes.last!)) }
+    return (net, x, Dataset<Float>.oneHot(labels, classes: o.sizes.last!))
+}
+
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
+
+func time(_ reps: Int, _ body: () -> Void) -> Double {
+    body()      // warm up
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for _ in 0..<reps {
+        let t = clock.now
+        body()
+        samples.append((clock.now - t).seconds)
+    }
+    return median(samples)
+}
+
+func emit(_ members: [(String, JSON)]) { print(JSON.object(members.map { ($0.0, $0.1) }).serialized()) }
+
+do {
+    let o = try Options(CommandLine.arguments)
+    BLAS.setThreads(o.threads)
+    let (network, x, y) = setup(o)
+    let common: [(String, JSON)] = [("layers", .string(o.sizes.map(String.init).joined(separator: ","))),
+                                    ("batch", .number(o.batch)), ("threads", .number(o.threads))]
+    switch o.command {
+    case "gemm":
+        // The products of one step: per layer z = a·Wᵀ, dW = δᵀ·a, and δ·W for every layer but the first.
+        var products: [(a: Matrix<Float>, ta: Bool, b: Matrix<Float>, tb: Bool)] = []
+        var rng = SeededGenerator(seed: 3)
+        func random(_ r: Int, _ c: Int) -> Matrix<Float> { Matrix(rows: r, cols: c, storage: (0..<(r * c)).map { _ in Float(rng.uniform(-1, 1)) }) }
+        for l in 1..<o.sizes.count {
+            let (i, n) = (o.sizes[l - 1], o.sizes[l])
+            let aPrev = random(o.batch, i), w = random(n, i), delta = random(o.batch, n)
+            products.append((aPrev, false, w, true))          // forward  (B, I)·(I, O)
+            products.append((delta, true, aPrev, false))      // dW       (O, B)·(B, I)
+            if l > 1 { products.append((delta, false, w, false)) }   // δ·W  (B, O)·(O, I)
+        }
+        var outputs = products.map { _ in Matrix<Float>(rows: 0, cols: 0) }
+        let seconds = time(o.reps) {
+            for k in products.indices {
+                Matrix.multiply(products[k].a, transposeA: products[k].ta, products[k].b, transposeB: products[k].tb, into: &outputs[k])
+            }
+        }
+        let flops = products.indices.reduce(0.0) { $0 + 2 * Double(outputs[$1].rows * outputs[$1].cols) * Double(products[$1].ta ? products[$1].a.rows : products[$1].a.cols) }
+        emit(common + [("bench", .string("gemm")), ("products", .number(products.count)),
+                       ("seconds_per_step", .number(seconds)), ("gflops", .number(flops / seconds / 1e9))])
+    case "step":
+        var net = network
+        var opt = Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
+        let seconds = time(o.reps) { _ = net.trainStep(x, y, optimizer: &opt) }
+        emit(common + [("bench", .string("step")), ("optimizer", .string(o.optimizer.rawValue)), ("seconds_per_step", .number(seconds))])
+    default:  // alloc
+        var net = network
+        var opt = Optimizer<Float>(o.optimizer, learningRate: 0.1)
+        MallocInterposerSwift.initialize()
+        MallocInterposerSwift.hook()
+        _ = net.trainStep(x, y, optimizer: &opt)
+        MallocInterposerSwift.unhook()
+        let first = MallocInterposerSwift.getStatistics().mallocCount
+        MallocInterposerSwift.initialize()
+        MallocInterposerSwift.hook()
+        for _ in 1..<o.steps { _ = net.trainStep(x, y, optimizer: &opt) }
+        MallocInterposerSwift.unhook()
+        let later = MallocInterposerSwift.getStatistics().mallocCount
+        emit(common + [("bench", .string("alloc")), ("optimizer", .string(o.optimizer.rawValue)),
+                       ("allocations_first_step", .number(first)), ("steps_after_first", .number(o.steps - 1)),
+                       ("allocations_after_first_step", .number(later))])
+    }
+} catch {
+    FileHandle.standardError.write(Data("backprop-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+/// Counts heap allocations of training steps with ordo-one's malloc interposer, preloaded into
+/// `backprop-bench alloc` (LD_PRELOAD on Linux, DYLD_INSERT_LIBRARIES on macOS).
+@Suite("No allocation per training step after the first")
+struct AllocationTests {
+    func interposer() throws -> URL {
+        let folder = try backpropBinary().deletingLastPathComponent()
+        for name in ["libMallocInterposerSwift.so", "libMallocInterposerSwift.dylib"] {
+            let url = folder.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        throw CLITestError("libMallocInterposerSwift not found in \(folder.path)")
+    }
+
+    @Test("Fashion-MNIST-sized steps, SGD (fused) and Adam: 0 allocations in 199 steps after the first",
+          arguments: ["sgd", "adam"])
+    func noAllocations(_ optimizer: String) throws {
+        let process = Process()
+        process.executableURL = try backpropBinary().deletingLastPathComponent().appendingPathComponent("backprop-bench")
+        process.arguments = ["alloc", "--layers", "784,128,10", "--batch", "64", "--steps", "200", "--optimizer", optimizer]
+        var environment = ProcessInfo.processInfo.environment
+        #if os(macOS)
+        environment["DYLD_INSERT_LIBRARIES"] = try interposer().path
+        #else
+        environment["LD_PRELOAD"] = try interposer().path
+        #endif
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let json = try JSON.parse(String(decoding: data, as: UTF8.self))
+        // The first step sizes the buffers (and must be seen to allocate, or nothing was counted).
+        #expect(try #require(json["allocations_first_step"]?.number.flatMap(Int.init)) > 0)
+        #expect(json["allocations_after_first_step"] == .number("0"))
+    }
+}
