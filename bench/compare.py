@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Backprop against the NumPy and PyTorch reference trainers, side by side, in one run.
+
+    python3 bench/compare.py [--repeats 3] [--python PYTHON] [--full] [--skip-build] [--json-out FILE]
+
+Builds the release binaries, then times each job with Backprop and with the references in
+../shared/reference/ (NumPy, PyTorch) when they can be imported by --python, and prints a table of
+medians and ratios (Backprop / reference; below 1 means Backprop is faster), then one JSON line.
+
+Jobs: XOR 2-2-1 full batch (10 000 and 1 000 000 epochs; µs per epoch); Fashion-MNIST
+784-128-10 ReLU/softmax-CE for 3 epochs — SGD lr 0.1 batch 64, Adam batch 64, SGD batch 256 —
+with 1 and 2 threads (seconds per epoch of the training loop, test accuracy, peak RSS of the
+process); and the matrix products of one training step alone (backprop-bench gemm) beside one
+whole step (backprop-bench step) and the step time seen in training.
+
+The references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current
+NumPy); Backprop runs with the environment as it is. Without --full, PyTorch's XOR 1 000 000
+runs 100 000 epochs (it takes about 0.5 ms per epoch; the per-epoch time is what is compared).
+Stdlib only; the project's tests never need Python.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFERENCE = os.path.join(os.path.dirname(ROOT), "shared", "reference")
+BIN = os.path.join(ROOT, ".build", "release")
+
+
+def run_rss(cmd, env=None):
+    """Like run, but measures this child's own peak RSS with wait4."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    # Read stdout fully, then reap with wait4 for the child's own rusage.
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-800:]}")
+    text = out.decode().strip()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = json.loads(text.splitlines()[-1])
+    return data, usage.ru_maxrss / 1024, wall
+
+
+def reference_env(threads=None):
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    if threads:
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+    return env
+
+
+def can_import(python, module):
+    return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--repeats", type=int, default=3, help="runs per job and implementation (median)")
+    p.add_argument("--python", default=sys.executable, help="Python with numpy (and torch) for the references")
+    p.add_argument("--full", action="store_true", help="PyTorch XOR runs the full 1 000 000 epochs too")
+    p.add_argument("--skip-build", action="store_true")
+    p.add_argument("--json-out", help="also write the JSON result here")
+    args = p.parse_args()
+
+    if not args.skip_build:
+        subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    backprop, bench = os.path.join(BIN, "backprop"), os.path.join(BIN, "backprop-bench")
+    have = {"numpy": can_import(args.python, "numpy"), "torch": can_import(args.python, "torch")}
+    have_data = os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+    notes = []
+    if not have["numpy"]:
+        notes.append(f"NumPy missing for {args.python}: NumPy columns are empty (pip install numpy)")
+    if not have["torch"]:
+        notes.append(f"PyTorch missing for {args.python}: PyTorch columns are empty "
+                     "(python3 -m venv .venv-ref && .venv-ref/bin/pip install torch numpy; then --python .venv-ref/bin/python)")
+    if not have_data:
+        notes.append("Fashion-MNIST missing: apt-get install dataset-fashion-mnist (its jobs are skipped)")
+    rows, result = [], {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+                                    "python": args.python}, "jobs": []}
+
+    def xor_job(epochs):
+        ours = [run_rss([backprop, "xor", "--epochs", str(epochs), "--print-every", str(epochs), "--json"])[0]["microseconds_per_epoch"]
+                for _ in range(args.repeats)]
+        job = {"job": f"XOR 2-2-1, {epochs:,} epochs", "unit": "µs/epoch", "backprop": median(ours)}
+        if have["numpy"]:
+            n = [run_rss([args.python, os.path.join(REFERENCE, "xor_numpy.py"), "--epochs", str(epochs)], reference_env())[0]["ns_per_epoch"] / 1000
+                 for _ in range(args.repeats if epochs <= 100_000 else 1)]
+            job["numpy"] = median(n)
+        if have["torch"]:
+            torch_epochs = epochs if (epochs <= 100_000 or args.full) else 100_000
+            t = [run_rss([args.python, os.path.join(REFERENCE, "xor_torch.py"), "--epochs", str(torch_epochs)], reference_env())[0]["ns_per_epoch"] / 1000
+                 for _ in range(args.repeats if torch_epochs <= 100_000 else 1)]
+            job["torch"] = median(t)
+            if torch_epochs != epochs:
+                job["note"] = f"PyTorch ran {torch_epochs:,} epochs"
+        return job
+
+    def fmnist_job(opt, batch, threads):
+        name = f"Fashion-MNIST {opt} batch {batch}, {threads} thread{'s' if threads > 1 else ''}"
+        lr = "0.1" if opt == "sgd" else "0.001"
+        job = {"job": name, "unit": "s/epoch"}
+        ours, acc, rss = [], [], []
+        for _ in range(args.repeats):
+            d, m, _ = run_rss([backprop, "train", "--data", "fashion-mnist", "--layers", "784,128,10", "--optimizer", opt,
+                               "--lr", lr, "--batch", str(batch), "--epochs", "3", "--threads", str(threads), "--json"])
+            ours.append(median([e["seconds"] for e in d["epochs"]]))
+            acc.append(d["test_accuracy"])
+            rss.append(m)
+        job.update(backprop=median(ours), backprop_accuracy=median(acc), backprop_rss_mb=max(rss))
+        for ref, script, extra in (("numpy", "fmnist_numpy.py", ["--threads", str(threads)]),
+                                   ("torch", "fmnist_torch.py", ["--threads", str(threads)])):
+            if not have[ref]:
+                continue
+            times, accs, peaks = [], [], []
+            for _ in range(args.repeats):
+                d, m, _ = run_rss([args.python, os.path.join(REFERENCE, script), "--epochs", "3", "--batch", str(batch),
+                                   "--opt", opt, "--lr", lr] + extra, reference_env(threads if ref == "numpy" else None))
+                times.append(median(d["epoch_s"]))
+                accs.append(d["final_test_acc"])
+                peaks.append(m)
+            job.update({ref: median(times), f"{ref}_accuracy": median(accs), f"{ref}_rss_mb": max(peaks)})
+        # The step alone and its matrix products alone, for the BLAS share.
+        gemm = median([run_rss([bench, "gemm", "--batch", str(batch), "--threads", str(threads)])[0]["seconds_per_step"] for _ in range(args.repeats)])
+        step = median([run_rss([bench, "step", "--batch", str(batch), "--threads", str(threads), "--optimizer", opt])[0]["seconds_per_step"] for _ in range(args.repeats)])
+        steps = (60000 + batch - 1) // batch
+        job.update(gemm_seconds_per_step=gemm, step_seconds_per_step=step,
+                   training_seconds_per_step=job["backprop"] / steps,
+                   step_over_gemm=step / gemm, training_step_over_gemm=job["backprop"] / steps / gemm)
+        return job
+
+    jobs = [lambda: xor_job(10_000), lambda: xor_job(1_000_000)]
+    if have_data:
+        for opt, batch in (("sgd", 64), ("adam", 64), ("sgd", 256)):
+            for threads in (1, 2):
+                jobs.append(lambda o=opt, b=batch, t=threads: fmnist_job(o, b, t))
+    for make in jobs:
+        job = make()
+        result["jobs"].append(job)
+        print(f"done: {job['job']}", file=sys.stderr)
+
+    # The table.
+    def f(x, unit):
+        if x is None:
+            return "-"
+        return f"{x:.3f}" if unit == "µs/epoch" else f"{x:.3f}"
+
+    def ratio(a, b):
+        return f"{a / b:.3f}" if a is not None and b else "-"
+
+    header = f"{'job':44} {'unit':9} {'backprop':>9} {'numpy':>9} {'torch':>9} {'bp/numpy':>9} {'bp/torch':>9}  {'test acc bp/np/pt':>20}  {'peak RSS MB bp/np/pt':>22}  {'step/gemm':>9}"
+    print(header)
+    print("-" * len(header))
+    for j in result["jobs"]:
+        acc = "/".join(f"{j[k]:.4f}" if j.get(k) is not None else "-" for k in ("backprop_accuracy", "numpy_accuracy", "torch_accuracy")) if "backprop_accuracy" in j else ""
+        rss = "/".join(f"{j[k]:.0f}" if j.get(k) is not None else "-" for k in ("backprop_rss_mb", "numpy_rss_mb", "torch_rss_mb")) if "backprop_rss_mb" in j else ""
+        sg = f"{j['training_step_over_gemm']:.2f}" if "training_step_over_gemm" in j else ""
+        print(f"{j['job']:44} {j['unit']:9} {f(j.get('backprop'), j['unit']):>9} {f(j.get('numpy'), j['unit']):>9} {f(j.get('torch'), j['unit']):>9} "
+              f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}"
+              + (f"   ({j['note']})" if j.get("note") else ""))
+    print("step/gemm: a training step (epoch time / steps) over its matrix products alone (backprop-bench gemm).")
+    for n in notes:
+        print("note: " + n)
+    result["notes"] = notes
+    line = json.dumps(result)
+    print(line)
+    if args.json_out:
+        with open(args.json_out, "w") as out:
+            out.write(line + "\n")
+
+
+if __name__ == "__main__":
+    main()
