@@ -27,11 +27,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Inline C square roots without errno, so that Adam's loop vectorises.
+        .target(name: "CMath"),
         .target(
             name: "Backprop",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 "CZlib",
+                "CMath",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

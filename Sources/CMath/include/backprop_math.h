@@ -1,0 +1,13 @@
+// Square roots without errno, so that loops over them vectorise.
+//
+// On Linux, C's sqrtf (and Swift's Float.squareRoot(), which calls it) must set errno for a
+// negative argument; that check keeps the compiler from using vector square roots (sqrtps) in a
+// loop. __builtin_elementwise_sqrt is the plain IEEE square root with no errno, so a loop that
+// calls these inline functions vectorises. For x < 0 the result is NaN, as for sqrtf.
+#ifndef BACKPROP_MATH_H
+#define BACKPROP_MATH_H
+
+static inline float backprop_sqrtf(float x) { return __builtin_elementwise_sqrt(x); }
+static inline double backprop_sqrt(double x) { return __builtin_elementwise_sqrt(x); }
+
+#endif
