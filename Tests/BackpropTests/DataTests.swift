@@ -91,6 +91,32 @@ struct IDXTests {
         #expect(throws: GzipError.self) { _ = try gunzip(compressed, limit: 4) }
     }
 
+    func fixtureBytes(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))))
+    }
+
+    @Test("streamed gzip IDX images: the same matrix as decompressing whole; header/data mismatches caught")
+    func streamedImages() throws {
+        let compressed = try fixtureBytes("tiny-idx/train-images-idx3-ubyte.gz")
+        let streamed: Matrix<Float> = try Dataset<Float>.readIDXImages(GzipReader(compressed), file: "f")
+        let whole = try IDXArray(bytes: gunzip(compressed), file: "f")
+        #expect(streamed.rows == 60 && streamed.cols == 16)
+        #expect(streamed.storage == whole.values.map { Float($0) })
+        #expect { _ = try Dataset<Float>.readIDXImages(GzipReader(try fixtureBytes("bad-idx/short.gz")), file: "short") } throws: {
+            "\($0)" == "short: the header says 61×4×4 = 976 values, the file holds 960"
+        }
+        #expect { _ = try Dataset<Float>.readIDXImages(GzipReader(try fixtureBytes("bad-idx/long.gz")), file: "long") } throws: {
+            "\($0)".contains("the header says 944 values, the file holds more")
+        }
+        // A header claiming a terabyte over a few bytes is refused before anything is allocated.
+        #expect { _ = try Dataset<Float>.readIDXImages(GzipReader(try fixtureBytes("bad-idx/huge.gz")), file: "huge") } throws: {
+            "\($0)".contains("= 1099511627776 values, more than the file can hold")
+        }
+        #expect { _ = try Dataset<Float>.readIDXImages(GzipReader(try fixtureBytes("hello.txt.gz")), file: "h") } throws: {
+            "\($0)".contains("not an IDX file")
+        }
+    }
+
     @Test("toy sets: seeded, balanced, the right shapes", arguments: ToySets.Shape.allCases)
     func toys(_ shape: ToySets.Shape) {
         let a = ToySets.make(shape, count: 200, noise: 0.1, seed: 4, as: Float.self)

@@ -61,6 +61,7 @@ public enum DataSource: Sendable {
     /// files; for a toy set, as many more points from another seed).
     ///
     /// `fixedScale` is the preprocessing the format itself implies (IDX bytes / 255), if any.
+    @_specialize(exported: true, where T == Float)
     public func load<T: Scalar>(as: T.Type = T.self, testSplit: Bool = true) throws(DataError)
         -> (train: Dataset<T>, test: Dataset<T>?, fixedScale: Preprocessing?) {
         switch self {
@@ -97,10 +98,20 @@ public enum DataSource: Sendable {
         guard let labelsPath = idxFile(folder, "\(prefix)-labels-idx1-ubyte") else {
             throw DataError("\(folder): no \(prefix)-labels-idx1-ubyte or \(prefix)-labels-idx1-ubyte.gz")
         }
-        let imageBytes = try decompressed(imagesPath), labelBytes = try decompressed(labelsPath)
+        let labelBytes = try decompressed(labelsPath)
+        // A gzip file is streamed (the decompressed images are never all in memory); a plain one read whole.
+        let imageFile = try read(imagesPath)
+        let reader: GzipReader?
+        do { reader = isGzip(imageFile) ? try GzipReader(imageFile) : nil } catch { throw DataError("\(imagesPath): \(error)") }
+        let plainImages = reader == nil ? imageFile : []
+        _ = consume imageFile
         do {
-            let images = try IDXArray(bytes: imageBytes, file: imagesPath)
             let labels = try IDXArray(bytes: labelBytes, file: labelsPath)
+            if let reader {
+                let x: Matrix<T> = try Dataset<T>.readIDXImages(reader, file: imagesPath)
+                return try Dataset<T>.idx(images: x, labels: labels, classNames: names, imagesFile: imagesPath, labelsFile: labelsPath)
+            }
+            let images = try IDXArray(bytes: plainImages, file: imagesPath)
             return try Dataset<T>.idx(images: images, labels: labels, classNames: names,
                                       imagesFile: imagesPath, labelsFile: labelsPath)
         } catch {

@@ -34,16 +34,16 @@ enum Updates {
     static func adam<T: Scalar>(_ p: UnsafeMutableBufferPointer<T>, _ g: UnsafeBufferPointer<T>,
                                 _ m: UnsafeMutableBufferPointer<T>, _ v: UnsafeMutableBufferPointer<T>,
                                 eta: T, beta1: T, beta2: T, epsilon: T, decay: T, t: Int) {
-        let c1 = 1 - T.pow(beta1, T(t)), c2 = 1 - T.pow(beta2, T(t))
+        // The bias corrections as factors: η / (1 − β₁ᵗ) and 1 / (1 − β₂ᵗ), so one division per element.
+        let stepSize = eta / (1 - T.pow(beta1, T(t))), inverseC2 = 1 / (1 - T.pow(beta2, T(t)))
+        let keep = 1 - eta * decay
         Lanes.each(p.count) { i, k in
             let gv = Lanes.load(g, i, k)
-            var pv = Lanes.load(p, i, k)
-            pv -= eta * decay * pv
             let mv = beta1 * Lanes.load(m, i, k) + (1 - beta1) * gv
             let vv = beta2 * Lanes.load(v, i, k) + (1 - beta2) * gv * gv
-            var root = vv / c2
+            var root = vv * inverseC2
             for j in 0..<8 { root[j] = T.vectorizableSquareRoot(root[j]) }
-            pv -= eta * (mv / c1) / (root + epsilon)
+            let pv = keep * Lanes.load(p, i, k) - stepSize * mv / (root + epsilon)
             Lanes.store(mv, m, i, k)
             Lanes.store(vv, v, i, k)
             Lanes.store(pv, p, i, k)
