@@ -65,6 +65,31 @@ def can_import(python, module):
     return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
 
 
+def machine(python, have):
+    """What the numbers were measured on: CPU, cores, and the versions of everything timed."""
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), cpu)
+    except OSError:
+        pass
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    info = {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(),
+            "swift": out(["swift", "--version"]).splitlines()[0] if out(["swift", "--version"]) else "",
+            "openblas": out(["pkg-config", "--modversion", "openblas"]), "python": python}
+    if have["numpy"]:
+        info["numpy"] = out([python, "-c", "import numpy; print(numpy.__version__)"])
+        info["numpy_blas"] = out([python, "-c", "import numpy; c = numpy.show_config(mode='dicts'); "
+                                  "b = c['Build Dependencies']['blas']; print(b['name'], b.get('version', ''))"])
+    if have["torch"]:
+        info["torch"] = out([python, "-c", "import torch; print(torch.__version__)"])
+    return info
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -92,8 +117,7 @@ def main():
                      "(python3 -m venv .venv-ref && .venv-ref/bin/pip install torch numpy; then --python .venv-ref/bin/python)")
     if not have_data:
         notes.append("Fashion-MNIST missing: apt-get install dataset-fashion-mnist (its jobs are skipped)")
-    rows, result = [], {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                                    "python": args.python}, "jobs": []}
+    result = {"machine": machine(args.python, have), "jobs": []}
 
     def xor_job(epochs):
         ours = [run_rss([backprop, "xor", "--epochs", str(epochs), "--print-every", str(epochs), "--json"])[0]["microseconds_per_epoch"]
@@ -175,6 +199,10 @@ def main():
               f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}"
               + (f"   ({j['note']})" if j.get("note") else ""))
     print("step/gemm: a training step (epoch time / steps) over its matrix products alone (backprop-bench gemm).")
+    m = result["machine"]
+    print(f"machine: {m['cpu']}, {m['cores']} cores; {m.get('swift', '')}; OpenBLAS {m.get('openblas', '?')} for Backprop"
+          + (f"; NumPy {m['numpy']} ({m.get('numpy_blas', '')})" if "numpy" in m else "")
+          + (f"; PyTorch {m['torch']}" if "torch" in m else ""))
     for n in notes:
         print("note: " + n)
     result["notes"] = notes
