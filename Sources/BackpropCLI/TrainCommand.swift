@@ -16,6 +16,11 @@ struct TrainCommand: ParsableCommand {
             On a terminal a progress bar shows the epoch, the live loss and the time left; \
             otherwise one line per epoch. --json prints one JSON object instead.
 
+            If a loss or a weight becomes NaN or infinite, training stops, says where it happened \
+            first, keeps (and with --save saves) the parameters of the last good epoch, and exits \
+            with status 3. Ctrl-C stops after the current batch, saves if --save was given, and \
+            exits with status 130.
+
             Examples:
               backprop train --data fashion-mnist --layers 784,128,10 --lr 0.1 --epochs 5 --save fmnist.json
               backprop train --data spiral --layers 2,16,16,2 --activation tanh --optimizer adam --lr 0.01 --epochs 200
@@ -129,9 +134,10 @@ struct TrainCommand: ParsableCommand {
                      + (validation.map { ", \($0.count) for validation" } ?? "") + (test.map { ", \($0.count) for test" } ?? "")
                      + "; \(optimizer.rawValue) η = \(rate)\(configuration.schedule == .constant ? "" : " (\(configuration.schedule.name))")"
                      + ", batch \(batch), \(epochs) epochs, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        Interrupt.shared.install()
         let result = network.fit(train, validation: validation, optimizer: &opt, configuration: configuration) { event in
             report.observe(event)
-            return true
+            return !Interrupt.shared.isRequested
         }
         let testResult = test.map { Evaluation(network: &network, data: $0) }
         var settings: [(key: String, value: JSON)] = [
@@ -149,5 +155,16 @@ struct TrainCommand: ParsableCommand {
                                     training: settings), to: savePath)
         }
         report.finish(result: result, test: testResult, saved: savePath, settings: settings)
+        if let d = result.divergence {
+            let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
+            FileHandle.standardError.write(Data(("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
+                + "Try a lower learning rate (it is \(rate))\(optimizer == .adam ? "" : " or --optimizer adam"). Kept \(kept)"
+                + (savePath.map { " and saved them to \($0)" } ?? "") + ".\n").utf8))
+            throw ExitCode(3)
+        }
+        if result.interrupted {
+            FileHandle.standardError.write(Data("backprop: interrupted after \(result.epochs.count) complete epoch(s)\(savePath.map { "; saved the model to \($0)" } ?? "")\n".utf8))
+            throw ExitCode(130)
+        }
     }
 }

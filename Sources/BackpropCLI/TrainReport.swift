@@ -78,6 +78,11 @@ final class TrainReport {
                 })),
                 ("best_epoch", .number(result.bestEpoch)),
                 ("stopped_early", .bool(result.stoppedEarly)),
+                ("interrupted", .bool(result.interrupted)),
+                ("diverged", result.divergence.map { d in .object([
+                    ("epoch", .number(d.epoch)), ("batch", .number(d.batch)), ("place", .string(d.place)),
+                    ("restored_epoch", .number(d.restoredEpoch)),
+                ]) } ?? .null),
                 ("train_seconds", .number(result.trainSeconds)),
                 ("test_loss", test.map { .number($0.loss) } ?? .null),
                 ("test_accuracy", test?.accuracy.map { .number($0) } ?? .null),

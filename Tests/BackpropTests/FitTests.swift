@@ -80,4 +80,20 @@ struct FitTests {
         #expect(result.epochs.map { Float($0.learningRate) } == [0.1, 0.1, 0.05, 0.05])
         #expect(result.interrupted)
     }
+
+    @Test("divergence: training stops at the first non-finite loss, says where, and restores the last good epoch")
+    func divergence() {
+        let (train, _) = circles()
+        var net = Network<Float>(sizes: [2, 16, 2], activation: .relu, output: .identity, loss: .squaredError, reduction: .mean, seed: 3)
+        var sgd = Optimizer<Float>(.sgd, learningRate: 1e-3)
+        _ = net.fit(train, optimizer: &sgd, configuration: TrainingConfiguration(epochs: 2, batchSize: 32, seed: 1))
+        let good = net.layers.map(\.weights)
+        sgd.learningRate = 100                                   // now it blows up
+        let result = net.fit(train, optimizer: &sgd, configuration: TrainingConfiguration(epochs: 5, batchSize: 32, seed: 1))
+        let d = try! #require(result.divergence)
+        #expect(d.epoch == 1 && d.batch >= 1 && d.restoredEpoch == 0)
+        #expect(d.place.hasPrefix("layer "))
+        #expect(net.layers.map(\.weights) == good)              // the parameters from before the bad run
+        #expect(result.epochs.isEmpty)
+    }
 }

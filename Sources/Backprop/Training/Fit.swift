@@ -51,6 +51,18 @@ public enum TrainingEvent: Sendable {
     case epoch(EpochMetrics)
 }
 
+/// Where training first produced a number that is not finite (NaN or ±∞).
+public struct Divergence: Sendable {
+    /// 1-based epoch and batch of the step that went wrong.
+    public var epoch: Int
+    public var batch: Int
+    /// The first non-finite value: a layer's `z` or `a` in forward order (`layer 2 z`), else a
+    /// layer's parameters (`layer 1 weights`), else `the loss`.
+    public var place: String
+    /// The network was put back to its parameters at the end of this epoch (0: the initial ones).
+    public var restoredEpoch: Int
+}
+
 /// The outcome of `fit`.
 public struct TrainingResult: Sendable {
     public var epochs: [EpochMetrics]
@@ -61,6 +73,8 @@ public struct TrainingResult: Sendable {
     public var interrupted: Bool
     /// Wall time of all training loops.
     public var trainSeconds: Double
+    /// Set when a loss or parameter became NaN or infinite; training stopped there.
+    public var divergence: Divergence?
 }
 
 extension Network {
@@ -70,6 +84,10 @@ extension Network {
     ///
     /// The batch matrices and every layer buffer are reused from batch to batch: after the first
     /// batch, a step allocates nothing.
+    ///
+    /// Every step's loss, and every epoch's parameters, are checked for NaN and ±∞. On the first
+    /// one training stops, `divergence` says where, and the network gets back the parameters it
+    /// had at the end of the last good epoch.
     ///
     /// ```swift
     /// var adam = Optimizer<Float>(.adam, learningRate: 1e-3)
@@ -96,6 +114,10 @@ extension Network {
         // Early stopping keeps the best parameters in buffers of its own, copied into (not
         // shared with the layers, which would make the next update copy them).
         var bestParameters: [(weights: [T], biases: [T])] = configuration.patience == nil ? [] : layers.map { ($0.weights.storage.map { $0 }, $0.biases.map { $0 }) }   // real copies
+        // The last good parameters (end of the last finite epoch), for divergence.
+        var lastGood: [(weights: [T], biases: [T])] = layers.map { ($0.weights.storage.map { $0 }, $0.biases.map { $0 }) }
+        var lastGoodEpoch = 0
+        var divergence: Divergence? = nil
         var stoppedEarly = false, interrupted = false
         var trainSeconds = 0.0
         let clock = ContinuousClock()
@@ -111,6 +133,11 @@ extension Network {
                 x.gatherRows(of: data.x, order[range])
                 y.gatherRows(of: data.y, order[range])
                 let loss = Double(trainStep(x, y, optimizer: &optimizer))
+                if !loss.isFinite {                                   // cheap: one check per step
+                    divergence = Divergence(epoch: epoch + 1, batch: b + 1, place: firstNonFinite() ?? "the loss",
+                                            restoredEpoch: lastGoodEpoch)
+                    break epochs
+                }
                 let batchSum = reduction == .mean ? loss * Double(range.count) : loss
                 lossSum += batchSum
                 if data.isClassification {
@@ -120,8 +147,14 @@ extension Network {
                 if !observe(.batch(epoch: epoch + 1, batch: b + 1, of: batches, loss: batchSum / Double(range.count))) {
                     interrupted = true
                 }
-                if interrupted { break }
+                if interrupted { break epochs }
             }
+            if let place = firstNonFiniteParameter() {
+                divergence = Divergence(epoch: epoch + 1, batch: batches, place: place, restoredEpoch: lastGoodEpoch)
+                break epochs
+            }
+            copyParameters(into: &lastGood)
+            lastGoodEpoch = epoch + 1
             let seconds = (clock.now - started).seconds
             trainSeconds += seconds
             var metrics = EpochMetrics(epoch: epoch + 1, learningRate: rate, loss: lossSum / Double(max(data.count, 1)),
@@ -145,8 +178,30 @@ extension Network {
             }
         }
         if stoppedEarly && best.epoch > 0 { restoreParameters(from: bestParameters) }
+        if divergence != nil { restoreParameters(from: lastGood) }
         return TrainingResult(epochs: history, bestEpoch: stoppedEarly ? best.epoch : history.count,
-                              stoppedEarly: stoppedEarly, interrupted: interrupted, trainSeconds: trainSeconds)
+                              stoppedEarly: stoppedEarly, interrupted: interrupted, trainSeconds: trainSeconds,
+                              divergence: divergence)
+    }
+
+    /// The first layer (input side first) whose weights or biases are not all finite.
+    func firstNonFiniteParameter() -> String? {
+        for (l, layer) in layers.enumerated()
+        where !(layer.weights.storage.allSatisfy(\.isFinite) && layer.biases.allSatisfy(\.isFinite)) {
+            return "layer \(l + 1) weights"
+        }
+        return nil
+    }
+
+    /// The first non-finite value of the last step: its forward values in order (layer 1 `z`,
+    /// layer 1 `a`, layer 2 `z`, …), then the parameters as that step's update left them; nil
+    /// when all are finite (then the loss itself overflowed).
+    func firstNonFinite() -> String? {
+        for (l, layer) in layers.enumerated() {
+            if !layer.z.storage.allSatisfy(\.isFinite) { return "layer \(l + 1) z" }
+            if !layer.a.storage.allSatisfy(\.isFinite) { return "layer \(l + 1) a" }
+        }
+        return firstNonFiniteParameter()
     }
 
     /// Copies every layer's weights and biases into `saved`, element by element.

@@ -1,0 +1,31 @@
+import Dispatch
+import Foundation
+
+/// Ctrl-C during training: the first SIGINT sets a flag that the training loop checks after
+/// every batch (so it stops cleanly, saves if asked, and exits 130); a second one ends the
+/// process at once.
+final class Interrupt: @unchecked Sendable {
+    static let shared = Interrupt()
+    private let lock = NSLock()
+    private var requested = false
+    private var source: DispatchSourceSignal?
+
+    /// Whether Ctrl-C was pressed since `install()`.
+    var isRequested: Bool { lock.withLock { requested } }
+
+    /// Starts listening for SIGINT.
+    func install() {
+        signal(SIGINT, SIG_IGN)     // handled by the dispatch source below, not by the default action
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [self] in
+            let again = lock.withLock { () -> Bool in
+                defer { requested = true }
+                return requested
+            }
+            if again { exit(130) }
+            FileHandle.standardError.write(Data("\nstopping after this batch (Ctrl-C again to quit at once)\n".utf8))
+        }
+        source.resume()
+        self.source = source
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+@Suite("Divergence, Ctrl-C, determinism and interrupted saves")
+struct RobustnessTests {
+    @Test("divergence: exit 3, where it happened and a hint on stderr, the last good model saved")
+    func divergence() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--output", "identity", "--loss", "squared-error",
+                                "--lr", "100", "--epochs", "20", "--save", "m.json"], in: folder)
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("training diverged at epoch 1, batch"))
+        #expect(run.stderr.contains("became NaN or infinite first. Try a lower learning rate (it is 100.0)"))
+        #expect(run.stderr.contains("Kept the initial parameters and saved them to m.json"))
+        let saved = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path)
+        let initial = Network<Float>(activations: [.relu, .identity], sizes: [2, 16, 2], loss: .squaredError, reduction: .mean, seed: 1)
+        #expect(saved.network.layers.map(\.weights) == initial.layers.map(\.weights))
+    }
+
+    @Test("same seed, 1 thread: two runs save bit-identical models")
+    func determinism() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["a.json", "b.json"] {
+            let run = try backprop(["train", "--data", "spiral", "--layers", "2,12,12,2", "--optimizer", "adam", "--lr", "0.01",
+                                    "--epochs", "20", "--threads", "1", "--seed", "7", "--save", name], in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let a = try Data(contentsOf: folder.appendingPathComponent("a.json"))
+        let b = try Data(contentsOf: folder.appendingPathComponent("b.json"))
+        #expect(a == b)
+    }
+
+    @Test("Ctrl-C: stops after the batch, saves, exits 130")
+    func interrupt() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = try backpropBinary()
+        process.arguments = ["train", "--data", "circles", "--samples", "2000", "--layers", "2,64,64,2", "--epochs", "100000",
+                             "--save", "m.json"]
+        process.currentDirectoryURL = folder
+        let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        // Wait until a few epochs have been printed, then press Ctrl-C.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 4 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let stderr = try String(contentsOf: err, encoding: .utf8)
+        #expect(stderr.contains("interrupted after"), "\(stderr)")
+        #expect(stderr.contains("saved the model to m.json"))
+        #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path).network.sizes == [2, 64, 64, 2])
+    }
+
+    @Test("a save killed at any moment leaves the old file or the new one, never a torn one")
+    func killDuringSave() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A model of about 8 MB of JSON, so that writing it takes a while.
+        let big = ModelFile(network: Network<Float>(sizes: [784, 512, 512, 10], activation: .relu, output: .softmax,
+                                                    loss: .softmaxCrossEntropy, seed: 1))
+        try big.write(to: folder.appendingPathComponent("big.json").path)
+        let small = ModelFile(network: Network<Float>(sizes: [2, 3, 2], activation: .tanh, seed: 2))
+        let target = folder.appendingPathComponent("out.json").path
+        try small.write(to: target)
+        for attempt in 0..<12 {
+            let process = Process()
+            process.executableURL = try backpropBinary()
+            process.arguments = ["convert", "big.json", "out.json"]
+            process.currentDirectoryURL = folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let now = try ModelFile<Float>(contentsOf: target)      // must parse: old or new, whole
+            #expect(now.network.sizes == [2, 3, 2] || now.network.sizes == [784, 512, 512, 10])
+            if now.network.sizes != [2, 3, 2] { try small.write(to: target) }
+        }
+        // No temporary files are left behind by finished saves; killed ones may leave .out.json.tmp-*.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+        #expect(Set(leftovers) == ["big.json", "out.json"])
+    }
+}
