@@ -73,6 +73,8 @@ struct IDXTests {
         ([0, 0, 8, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], "overflow"),
         ([0, 0, 8, 2, 0, 0x10, 0, 0, 0, 0x10, 0, 0], "the header says 1048576×1048576 = 1099511627776 values, the file holds 0"),
         ([0, 0, 8, 2, 0, 0], "the header promises 2 dimensions"),
+        // Found by fuzzing (fuzz/run.sh idx): 4278190079 × 0 images "held" no bytes at all.
+        ([0, 0, 8, 2, 0xFE, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0], "dimension 2 of 2 is 0"),
     ] as [([UInt8], String)])
     func idxErrors(_ bytes: [UInt8], _ message: String) {
         #expect { _ = try IDXArray(bytes: bytes, file: "f") } throws: { "\($0)".contains(message) }

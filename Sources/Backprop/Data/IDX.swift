@@ -50,6 +50,7 @@ public struct IDXArray: Sendable {
             let o = 4 + 4 * d
             let size = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
             shape.append(size)
+            guard size > 0 else { throw fail("dimension \(d + 1) of \(shape.count) is 0: the file holds no data") }
             let (product, overflow) = total.multipliedReportingOverflow(by: size)
             guard !overflow else { throw fail("dimensions \(shape) overflow") }
             total = product

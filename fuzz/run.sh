@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds Backprop's fuzz targets with libFuzzer (swiftc -sanitize=fuzzer,address) and runs each
+# for SECONDS (default 600) on the committed seed corpus in fuzz/corpus/<target>.
+#
+#   bash fuzz/run.sh [SECONDS] [TARGET...]     targets: csv idx model-json safetensors
+#
+# New inputs go to .build-fuzz/corpus/<target> (not committed); a crash is written to
+# .build-fuzz/artifacts/ and the script exits non-zero. Turn every crash into a regression test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(csv idx model-json safetensors)
+
+scratch=.build-fuzz
+build=$scratch/x86_64-unknown-linux-gnu/release
+flags=(-c release --package-path fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+declare -A product=([csv]=FuzzCSV [idx]=FuzzIDX [model-json]=FuzzModelJSON [safetensors]=FuzzSafeTensors)
+
+status=0
+for t in "${targets[@]}"; do
+    p=${product[$t]:?"unknown target $t (csv, idx, model-json, safetensors)"}
+    # SwiftPM compiles the target (instrumented); the link is done here, against libFuzzer's
+    # own main (SwiftPM's executable link would add a main of its own).
+    rm -f "$build/$p.build/"*.o         # only this target's current objects are linked
+    swift build "${flags[@]}" --target "$p" >/dev/null
+    swiftc -sanitize=fuzzer,address -use-ld=lld -o "$build/$p" "$build/$p.build/"*.o "$build/Backprop.build/"*.o \
+        "$build/CMath.build/"*.o "$build/RealModule.build/"*.o "$build/_NumericsShims.build/"*.o \
+        $(pkg-config --libs openblas zlib) -lm
+    mkdir -p "$scratch/corpus/$t" "$scratch/artifacts"
+    log=$scratch/$t.log
+    if "$build/$p" "$scratch/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
+        -max_len=65536 -artifact_prefix="$scratch/artifacts/$t-" -print_final_stats=1 >"$log" 2>&1; then
+        result=ok
+    else
+        result=CRASH
+        status=1
+    fi
+    runs=$(grep -E "^stat::number_of_executed_units" "$log" | awk '{print $2}')
+    echo "$t: $result, ${runs:-?} executions in ${seconds}s, corpus $(ls "$scratch/corpus/$t" | wc -l) inputs (log: $log)"
+done
+exit $status
