@@ -93,3 +93,54 @@ struct RobustnessTests {
         #expect(Set(leftovers) == ["big.json", "out.json"])
     }
 }
+
+@Suite("Malformed input through the CLI: one line naming the file and the place, exit 1")
+struct MalformedInputTests {
+    func folder(_ files: [String: [UInt8]]) throws -> URL {
+        let url = try temporaryFolder()
+        for (name, bytes) in files {
+            let path = url.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: path)
+        }
+        return url
+    }
+
+    static let labels = IDXArray.encode(shape: [2], values: [0, 1])
+
+    @Test("IDX: wrong magic, header larger than the data, truncated gzip")
+    func idx() throws {
+        let tiny = fixtures.appendingPathComponent("tiny-idx/train-images-idx3-ubyte.gz")
+        let gz = [UInt8](try Data(contentsOf: tiny))
+        let cases: [([String: [UInt8]], String)] = [
+            (["d/train-images-idx3-ubyte": [1, 2, 3, 4, 5], "d/train-labels-idx1-ubyte": Self.labels],
+             "d/train-images-idx3-ubyte: not an IDX file (it starts with 01 02, expected 00 00)"),
+            (["d/train-images-idx3-ubyte": IDXArray.encode(shape: [2, 3, 3], values: [1, 2, 3]), "d/train-labels-idx1-ubyte": Self.labels],
+             "d/train-images-idx3-ubyte: the header says 2×3×3 = 18 values, the file holds 3"),
+            (["d/train-images-idx3-ubyte.gz": Array(gz.prefix(gz.count / 2)), "d/train-labels-idx1-ubyte": Self.labels],
+             "d/train-images-idx3-ubyte.gz: the gzip data is truncated"),
+            (["d/train-images-idx3-ubyte": IDXArray.encode(shape: [3, 2, 2], values: Array(repeating: 7, count: 12)), "d/train-labels-idx1-ubyte": Self.labels],
+             "d/train-labels-idx1-ubyte: 2 labels for 3 images"),
+        ]
+        for (files, message) in cases {
+            let dir = try folder(files)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            expectInputError(try backprop(["train", "--data", "d"], in: dir), message)
+        }
+    }
+
+    @Test("model files: safetensors with a lying header, JSON with a non-finite weight, a wrong shape")
+    func models() throws {
+        var st = Array(repeating: UInt8(0), count: 8)
+        st[0] = 0xFF; st[1] = 0xFF
+        let json = #"{"format": "backprop-model", "version": 1, "loss": "squared-error", "layers": [{"activation": "relu", "weights": [[1, 2e40]], "biases": [0]}]}"#
+        let dir = try folder(["bad.safetensors": st + [0x7B], "inf.json": Array(json.utf8)])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        expectInputError(try backprop(["evaluate", "--model", "bad.safetensors", "--data", "xor"], in: dir),
+                         "bad.safetensors: safetensors: the header claims 65535 bytes but the file has 1 after the length")
+        expectInputError(try backprop(["predict", "--model", "inf.json", "--input", "1,2"], in: dir),
+                         "inf.json: layers[0].weights[0][1]: 2e40 is out of range for Float")
+        expectInputError(try backprop(["predict", "--model", "inf.json", "--input", "1,2,3"], in: dir),
+                         "inf.json: layers[0].weights[0][1]")
+    }
+}
