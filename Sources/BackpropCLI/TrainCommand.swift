@@ -79,9 +79,44 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("save"), help: "Write the trained model here (.json, or .safetensors for PyTorch and NumPy).")
     var savePath: String?
 
+    @Option(help: "Write a checkpoint (the model and the optimizer's state) every N epochs.")
+    var checkpointEvery: Int?
+
+    @Option(name: .customLong("checkpoint"), help: "Where --checkpoint-every writes (a model file with the training state added); {epoch} in the name becomes the epoch number.")
+    var checkpointPath: String = "checkpoint.json"
+
+    @Option(name: .customLong("resume"), help: "Continue from a checkpoint: the same options as the run that wrote it, and --epochs for the total.")
+    var resumePath: String?
+
     @OptionGroup var output: OutputOptions
 
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, step, cosine }
+
+    var scheduleValue: LearningRateSchedule {
+        switch schedule {
+        case .constant: .constant
+        case .step: .step(every: stepEvery, factor: stepFactor)
+        case .cosine: .cosine(minimum: minLr)
+        }
+    }
+
+    /// A checkpoint continues the run that wrote it: the options that shape the run must match.
+    func checkSameRun(_ checkpoint: Checkpoint<Float>, _ settings: [(key: String, value: JSON)]) throws {
+        let saved = checkpoint.model.training
+        for key in ["data", "optimizer", "learning_rate", "schedule", "batch", "seed", "validation_split", "weight_decay"] {
+            guard let now = settings.first(where: { $0.key == key })?.value, let then = saved.first(where: { $0.key == key })?.value else { continue }
+            if now != then {
+                throw InputError("--resume \(resumePath!): it was trained with \(key) \(then.serialized()), this command gives \(now.serialized()); use the options it was started with")
+            }
+        }
+        if networkOptions.layers != nil, let then = saved.first(where: { $0.key == "layers" })?.value,
+           let sizes = try networkOptions.sizes(), then != .string(shapeName(sizes)) {
+            throw InputError("--resume \(resumePath!): it was trained with layers \(then.serialized()), this command gives \(shapeName(sizes))")
+        }
+        guard checkpoint.epochsDone < epochs else {
+            throw InputError("--resume \(resumePath!): it has done \(checkpoint.epochsDone) epochs already; give --epochs with the new total (more than \(checkpoint.epochsDone))")
+        }
+    }
     enum ScaleName: String, ExpressibleByArgument, CaseIterable { case standardize, minmax, none }
 
     func validate() throws {
@@ -96,6 +131,10 @@ struct TrainCommand: ParsableCommand {
         guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be 0 or more") }
         guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1) (got \(momentum))") }
         guard stepEvery >= 1 else { throw ValidationError("--step-every must be at least 1") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery))") }
+        if resumePath != nil && patience != nil {
+            throw ValidationError("--resume does not carry early stopping's best weights; leave out --patience")
+        }
     }
 
     func run() throws {
@@ -115,40 +154,60 @@ struct TrainCommand: ParsableCommand {
             if validation != nil { preprocessing.apply(to: &validation!.x) }
             if test != nil { preprocessing.apply(to: &test!.x) }
         }
-        var network = try networkOptions.network(for: train, seed: seed)
         let rate = learningRate ?? (optimizer == .adam ? 0.001 : 0.1)
-        var opt = Optimizer<Float>(optimizer, learningRate: Float(rate), momentum: Float(momentum), weightDecay: Float(weightDecay))
+        var settings: [(key: String, value: JSON)] = [
+            ("data", .string(source.name)), ("layers", .string("")),
+            ("optimizer", .string(optimizer.rawValue)), ("learning_rate", .number(rate)),
+            ("schedule", .string(scheduleValue.name)), ("batch", .number(batch)),
+            ("epochs", .number(epochs)), ("seed", .number(seed)),
+            ("validation_split", .number(validationSplit)), ("weight_decay", .number(weightDecay)),
+        ]
+        if optimizer == .momentum || optimizer == .nesterov { settings.append(("momentum", .number(momentum))) }
+        if let patience { settings.append(("patience", .number(patience))) }
+        var network: Network<Float>
+        var opt: Optimizer<Float>
         var configuration = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: seed &+ 2)
+        if let resumePath {
+            let checkpoint: Checkpoint<Float>
+            do { checkpoint = try Checkpoint<Float>(contentsOf: resumePath) } catch { throw InputError("\(resumePath): \(error)") }
+            try checkSameRun(checkpoint, settings)
+            (network, opt, configuration.startEpoch) = (checkpoint.model.network, checkpoint.optimizer, checkpoint.epochsDone)
+            guard network.inputSize == train.features && network.outputSize == train.outputs else {
+                throw InputError("\(resumePath) is \(shapeName(network.sizes)); the data has \(train.features) features and \(train.outputs) outputs")
+            }
+        } else {
+            network = try networkOptions.network(for: train, seed: seed)
+            opt = Optimizer<Float>(optimizer, learningRate: Float(rate), momentum: Float(momentum), weightDecay: Float(weightDecay))
+        }
+        settings[1].value = .string(shapeName(network.sizes))
         configuration.learningRate = rate
         configuration.patience = patience
-        configuration.schedule = switch schedule {
-        case .constant: .constant
-        case .step: .step(every: stepEvery, factor: stepFactor)
-        case .cosine: .cosine(minimum: minLr)
-        }
+        configuration.schedule = scheduleValue
+        configuration.checkpointEvery = checkpointEvery
+        let classes = train.classNames
 
         let report = TrainReport(json: output.json, epochs: epochs, classification: train.isClassification,
                                  hasValidation: validation != nil)
         report.start("Training \(shapeName(network.sizes)) (\(network.layers.map(\.activation.rawValue).joined(separator: "/")), "
                      + "\(network.loss.rawValue)) on \(source.name): \(train.count) samples"
                      + (validation.map { ", \($0.count) for validation" } ?? "") + (test.map { ", \($0.count) for test" } ?? "")
-                     + "; \(optimizer.rawValue) η = \(rate)\(configuration.schedule == .constant ? "" : " (\(configuration.schedule.name))")"
-                     + ", batch \(batch), \(epochs) epochs, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+                     + "; \(opt.kind.rawValue) η = \(rate)\(configuration.schedule == .constant ? "" : " (\(configuration.schedule.name))")"
+                     + ", batch \(batch), \(epochs) epochs, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")"
+                     + (resumePath.map { ", resuming from \($0) after epoch \(configuration.startEpoch)" } ?? ""))
         Interrupt.shared.install()
-        let result = network.fit(train, validation: validation, optimizer: &opt, configuration: configuration) { event in
+        let checkpointPath = self.checkpointPath
+        let result = network.fit(train, validation: validation, optimizer: &opt, configuration: configuration, observe: { event in
             report.observe(event)
             return !Interrupt.shared.isRequested
-        }
+        }, checkpoint: { net, optimizer, done in
+            let model = ModelFile(network: net, classes: classes, preprocessing: preprocessing, training: settings)
+            let path = checkpointPath.replacingOccurrences(of: "{epoch}", with: String(done))
+            do { try Checkpoint(model: model, epochsDone: done, optimizer: optimizer).write(to: path) } catch {
+                FileHandle.standardError.write(Data("backprop: warning: no checkpoint after epoch \(done): \(error)\n".utf8))
+            }
+        })
         let testResult = test.map { Evaluation(network: &network, data: $0) }
-        var settings: [(key: String, value: JSON)] = [
-            ("data", .string(source.name)), ("layers", .string(shapeName(network.sizes))),
-            ("optimizer", .string(optimizer.rawValue)), ("learning_rate", .number(rate)),
-            ("schedule", .string(configuration.schedule.name)), ("batch", .number(batch)),
-            ("epochs", .number(result.epochs.count)), ("seed", .number(seed)),
-            ("validation_split", .number(validationSplit)), ("weight_decay", .number(weightDecay)),
-        ]
-        if optimizer == .momentum || optimizer == .nesterov { settings.append(("momentum", .number(momentum))) }
-        if let patience { settings.append(("patience", .number(patience))) }
+        settings[6].value = .number(configuration.startEpoch + result.epochs.count)      // epochs done
         if let accuracy = testResult?.accuracy { settings.append(("test_accuracy", .number(accuracy))) }
         if let savePath {
             try saveModel(ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing,

@@ -144,3 +144,57 @@ struct MalformedInputTests {
                          "inf.json: layers[0].weights[0][1]")
     }
 }
+
+@Suite("Checkpoints and --resume")
+struct CheckpointTests {
+    static let run = ["train", "--data", "spiral", "--layers", "2,12,2", "--optimizer", "adam", "--lr", "0.01",
+                      "--schedule", "cosine", "--validation-split", "0.2", "--epochs", "6", "--batch", "32"]
+
+    @Test("resuming from epoch 3 ends with the same weights as the uninterrupted run")
+    func resumeIsExact() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(Self.run + ["--save", "whole.json"], in: folder).status == 0)
+        let checkpointed = try backprop(Self.run + ["--checkpoint-every", "3", "--checkpoint", "ck-{epoch}.json"], in: folder)
+        #expect(checkpointed.status == 0, "\(checkpointed.stderr)")
+        let resumed = try backprop(Self.run + ["--resume", "ck-3.json", "--save", "resumed.json"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming from ck-3.json after epoch 3"))
+        #expect(!resumed.stdout.contains("\n         1 "))        // epochs 4…6 only
+        let whole = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("whole.json").path)
+        let again = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("resumed.json").path)
+        #expect(again.network.layers.map(\.weights) == whole.network.layers.map(\.weights))
+        #expect(again.network.layers.map(\.biases) == whole.network.layers.map(\.biases))
+        // A checkpoint is a model file too.
+        #expect(try backprop(["evaluate", "--model", "ck-6.json", "--data", "spiral"], in: folder).status == 0)
+    }
+
+    @Test("a checkpoint round-trips the optimizer state exactly")
+    func roundTrip() throws {
+        var net = Network<Float>(sizes: [3, 5, 2], activation: .tanh, output: .softmax, loss: .softmaxCrossEntropy, seed: 4)
+        var adam = Optimizer<Float>(.adam, learningRate: 0.01, weightDecay: 0.001)
+        let x = Matrix<Float>([[0.1, -0.2, 0.3], [0.5, 0.4, -0.1]]), y = Dataset<Float>.oneHot([0, 1], classes: 2)
+        for _ in 0..<3 { _ = net.trainStep(x, y, optimizer: &adam) }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("c.json").path
+        try Checkpoint(model: ModelFile(network: net), epochsDone: 2, optimizer: adam).write(to: path)
+        let back = try Checkpoint<Float>(contentsOf: path)
+        #expect(back.epochsDone == 2 && back.optimizer.steps == 3 && back.optimizer.kind == .adam)
+        #expect(back.optimizer.firstMoments == adam.firstMoments && back.optimizer.secondMoments == adam.secondMoments)
+        #expect(back.optimizer.weightDecay == adam.weightDecay)
+        #expect(throws: ModelFileError.self) { _ = try Checkpoint<Float>(contentsOf: fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path) }
+    }
+
+    @Test("resume refuses different options, a finished run and --patience")
+    func refuses() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(Self.run + ["--checkpoint-every", "6", "--checkpoint", "ck.json"], in: folder).status == 0)
+        var other = Self.run
+        other[other.firstIndex(of: "32")!] = "64"
+        expectInputError(try backprop(other + ["--resume", "ck.json"], in: folder), "it was trained with batch 32, this command gives 64")
+        expectInputError(try backprop(Self.run + ["--resume", "ck.json"], in: folder), "it has done 6 epochs already")
+        #expect(try backprop(Self.run + ["--resume", "ck.json", "--patience", "3"], in: folder).status == 64)
+    }
+}

@@ -14,6 +14,11 @@ public struct TrainingConfiguration: Sendable {
     public var schedule: LearningRateSchedule = .constant
     /// The initial learning rate η of the schedule; nil: the optimizer's (as `T`, e.g. Float).
     public var learningRate: Double? = nil
+    /// Epochs already done (resuming from a checkpoint): training starts at this epoch, with the
+    /// shuffles of the earlier epochs replayed, so the run continues exactly as if never stopped.
+    public var startEpoch = 0
+    /// Call `checkpoint` after every this many epochs (nil: never).
+    public var checkpointEvery: Int? = nil
     /// Early stopping: stop after this many epochs without a lower validation loss (training
     /// loss when there is no validation set), and restore the best weights. nil: never stop early.
     public var patience: Int? = nil
@@ -98,7 +103,8 @@ extension Network {
     @_specialize(exported: true, where T == Double)
     public mutating func fit(
         _ data: Dataset<T>, validation: Dataset<T>? = nil, optimizer: inout Optimizer<T>,
-        configuration: TrainingConfiguration, observe: (TrainingEvent) -> Bool = { _ in true }
+        configuration: TrainingConfiguration, observe: (TrainingEvent) -> Bool = { _ in true },
+        checkpoint: (_ network: Network<T>, _ optimizer: Optimizer<T>, _ epochsDone: Int) -> Void = { _, _, _ in }
     ) -> TrainingResult {
         precondition(data.features == inputSize && data.outputs == outputSize,
                      "data is \(data.features) → \(data.outputs), network \(inputSize) → \(outputSize)")
@@ -122,7 +128,11 @@ extension Network {
         var trainSeconds = 0.0
         let clock = ContinuousClock()
 
-        epochs: for epoch in 0..<configuration.epochs {
+        for _ in 0..<min(configuration.startEpoch, configuration.epochs) where configuration.shuffle {
+            rng.shuffle(&order)          // replay the shuffles of the epochs a checkpoint already did
+        }
+
+        epochs: for epoch in min(configuration.startEpoch, configuration.epochs)..<configuration.epochs {
             let rate = configuration.schedule.rate(base: baseRate, epoch: epoch, epochs: configuration.epochs)
             optimizer.learningRate = T(rate)
             if configuration.shuffle { rng.shuffle(&order) }
@@ -171,6 +181,9 @@ extension Network {
                 if configuration.patience != nil { copyParameters(into: &bestParameters) }
             }
             history.append(metrics)
+            if let every = configuration.checkpointEvery, (epoch + 1) % every == 0 || epoch + 1 == configuration.epochs {
+                checkpoint(self, optimizer, epoch + 1)
+            }
             if interrupted || !observe(.epoch(metrics)) { interrupted = true; break epochs }
             if let patience = configuration.patience, epoch + 1 - best.epoch >= patience {
                 stoppedEarly = true

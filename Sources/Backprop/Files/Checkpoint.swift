@@ -1,0 +1,96 @@
+import Foundation
+
+/// A training run saved between epochs: the model file (so `evaluate` and `predict` read it as
+/// is) plus, under `"checkpoint"`, the completed epochs and the optimizer's whole state.
+///
+/// ```json
+/// { "format": "backprop-model", "version": 2, …the model…,
+///   "checkpoint": {"epochs_done": 3, "optimizer": {"kind": "adam", "steps": 2814,
+///                  "learning_rate": 0.001, …, "first_moments": [[…], …], "second_moments": [[…], …]}} }
+/// ```
+/// Numbers are exact (shortest round-trip form), so resuming gives bit-identical results.
+public struct Checkpoint<T: Scalar>: Sendable {
+    public var model: ModelFile<T>
+    public var epochsDone: Int
+    public var optimizer: Optimizer<T>
+
+    public init(model: ModelFile<T>, epochsDone: Int, optimizer: Optimizer<T>) {
+        self.model = model
+        self.epochsDone = epochsDone
+        self.optimizer = optimizer
+    }
+
+    /// The checkpoint as JSON: the model's members, then `checkpoint`.
+    public var json: JSON {
+        let o = optimizer
+        func tensors(_ t: [[T]]) -> JSON { .array(t.map { .array($0.map { JSON.number($0) }) }) }
+        let state: JSON = .object([
+            ("kind", .string(o.kind.rawValue)), ("steps", .number(o.steps)),
+            ("learning_rate", .number(o.learningRate)), ("momentum", .number(o.momentum)),
+            ("beta1", .number(o.beta1)), ("beta2", .number(o.beta2)), ("epsilon", .number(o.epsilon)),
+            ("weight_decay", .number(o.weightDecay)),
+            ("first_moments", tensors(o.firstMoments)), ("second_moments", tensors(o.secondMoments)),
+        ])
+        guard case .object(var members) = model.json() else { return model.json() }
+        members.append(("checkpoint", .object([("epochs_done", .number(epochsDone)), ("optimizer", state)])))
+        return .object(members)
+    }
+
+    /// Writes the checkpoint atomically.
+    public func write(to path: String) throws(FileWriteError) {
+        try writeFileAtomically(Array((json.serialized(pretty: true) + "\n").utf8), to: path)
+    }
+
+    /// Reads a checkpoint from disk.
+    public init(contentsOf path: String) throws(ModelFileError) {
+        let model = try ModelFile<T>(contentsOf: path)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .unreadable(path: path, reason: "it cannot be read") }
+        let root: JSON
+        do { root = try JSON.parse(text) } catch { throw .syntax(error) }
+        try self.init(model: model, json: root)
+    }
+
+    init(model: ModelFile<T>, json root: JSON) throws(ModelFileError) {
+        guard let c = root["checkpoint"] else {
+            throw .invalid(place: "checkpoint", message: "missing: this is a model file, not a checkpoint (train with --checkpoint-every)")
+        }
+        guard let done = c["epochs_done"]?.number.flatMap({ Int($0) }), done >= 0 else {
+            throw .invalid(place: "checkpoint.epochs_done", message: "expected a whole number of epochs")
+        }
+        guard let o = c["optimizer"] else { throw .invalid(place: "checkpoint.optimizer", message: "missing") }
+        let kind: Optimizer<T>.Kind = try ModelFile<T>.named(o, "kind", place: "checkpoint.optimizer.kind")
+        func number(_ key: String) throws(ModelFileError) -> T {
+            guard let text = o[key]?.number, let x = T(text), x.isFinite else {
+                throw .invalid(place: "checkpoint.optimizer.\(key)", message: "expected a finite number")
+            }
+            return x
+        }
+        var optimizer = Optimizer<T>(kind, learningRate: try number("learning_rate"), momentum: try number("momentum"),
+                                     beta1: try number("beta1"), beta2: try number("beta2"),
+                                     epsilon: try number("epsilon"), weightDecay: try number("weight_decay"))
+        guard let steps = o["steps"]?.number.flatMap({ Int($0) }), steps >= 0 else {
+            throw .invalid(place: "checkpoint.optimizer.steps", message: "expected a whole number")
+        }
+        optimizer.steps = steps
+        let sizes = model.network.layers.flatMap { [$0.weights.storage.count, $0.biases.count] }
+        func tensors(_ key: String, required: Bool) throws(ModelFileError) -> [[T]] {
+            guard let items = o[key]?.array else { throw .invalid(place: "checkpoint.optimizer.\(key)", message: "missing") }
+            if items.isEmpty && !required { return [] }
+            guard items.count == sizes.count else {
+                throw .invalid(place: "checkpoint.optimizer.\(key)", message: "has \(items.count) tensors, the network has \(sizes.count)")
+            }
+            var out: [[T]] = []
+            for (i, item) in items.enumerated() {
+                let values = try ModelFile<T>.numbers(item, place: "checkpoint.optimizer.\(key)[\(i)]")
+                guard values.count == sizes[i] else {
+                    throw .invalid(place: "checkpoint.optimizer.\(key)[\(i)]", message: "has \(values.count) numbers, the tensor has \(sizes[i])")
+                }
+                out.append(values)
+            }
+            return out
+        }
+        optimizer.firstMoments = try tensors("first_moments", required: kind != .sgd && steps > 0)
+        optimizer.secondMoments = try tensors("second_moments", required: kind == .adam && steps > 0)
+        self.init(model: model, epochsDone: done, optimizer: optimizer)
+    }
+}
