@@ -58,7 +58,7 @@ struct GradCheckCommand: ParsableCommand {
 
     func validate() throws {
         _ = try sizes()
-        guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
+        guard (1...10_000).contains(samples) else { throw ValidationError("--samples must be between 1 and 10000 (got \(samples))") }
         guard tolerance > 0 else { throw ValidationError("--tolerance must be positive (got \(tolerance))") }
         if !all && model == nil, let problem = loss.problem(outputActivation: outputActivation, outputs: try sizes().last!) {
             throw ValidationError(problem)
@@ -71,7 +71,12 @@ struct GradCheckCommand: ParsableCommand {
         guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw ValidationError("--layers \(layers): expected 2 or more positive whole numbers separated by commas, e.g. 2,3,2")
         }
-        return parts.map { $0! }
+        let sizes = parts.map { $0! }
+        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        guard parameters <= 100_000 else {
+            throw ValidationError("--layers \(layers) has \(Int(parameters)) parameters; gradcheck runs 4 forward passes per parameter, so it takes up to 100,000")
+        }
+        return sizes
     }
 
     func run() throws {

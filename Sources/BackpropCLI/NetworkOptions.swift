@@ -28,7 +28,12 @@ struct NetworkOptions: ParsableArguments {
         guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw ValidationError("--layers \(layers): expected 2 or more positive whole numbers separated by commas, e.g. 784,128,10")
         }
-        return parts.map { $0! }
+        let sizes = parts.map { $0! }
+        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        guard parameters <= 1e9 else {
+            throw ValidationError("--layers \(layers) has \(Int(parameters)) parameters; Backprop trains networks of up to 1,000,000,000")
+        }
+        return sizes
     }
 
     func hiddenActivations() throws -> [Activation] {

@@ -46,7 +46,7 @@ struct XORCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let hidden, hidden < 1 { throw ValidationError("--hidden must be at least 1 (got \(hidden))") }
+        if let hidden, !(1...10_000).contains(hidden) { throw ValidationError("--hidden must be between 1 and 10000 (got \(hidden))") }
         if hidden != nil && initPath != nil { throw ValidationError("--hidden and --init exclude each other: the model file fixes the network") }
         guard epochs >= 0 else { throw ValidationError("--epochs must be 0 or more (got \(epochs))") }
         guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }

@@ -175,6 +175,15 @@ struct ModelFileV2Tests {
         #expect { _ = try ModelFile<Float>(safetensors: bytes) } throws: { "\($0)".contains(message) }
     }
 
+    @Test("an architecture whose sizes would overflow is refused, not trapped on")
+    func hugeArchitecture() throws {
+        let meta = #"{\"format\": \"backprop-model\", \"version\": 2, \"loss\": \"squared-error\", \"layers\": [{\"activation\": \"relu\", \"inputs\": 4611686018427387904, \"outputs\": 4}]}"#
+        let header = #"{"__metadata__": {"backprop": "\#(meta)"}, "layers.0.weight": {"dtype": "F32", "shape": [4, 4611686018427387904], "data_offsets": [0, 0]}}"#
+        let n = header.utf8.count
+        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } + Array(header.utf8)
+        #expect { _ = try ModelFile<Float>(safetensors: bytes) } throws: { "\($0)".contains("needs more bytes than the file's 0") }
+    }
+
     @Test("a tensor whose offsets leave the file, or whose shape is wrong, is rejected")
     func badTensor() throws {
         var bytes = model().safetensors()

@@ -70,7 +70,15 @@ extension ModelFile {
             let shape = info["shape"]?.array?.compactMap { $0.number.flatMap { Int($0) } } ?? []
             guard shape == expected else { throw fail("tensor \(name)", "shape \(shape), expected \(expected)") }
             let offsets = info["data_offsets"]?.array?.compactMap { $0.number.flatMap { Int($0) } } ?? []
-            let count = expected.reduce(1, *)
+            // The element count, without overflow: it must fit in the data anyway.
+            var count = 1
+            for d in expected {
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= data.count / 4 else {
+                    throw fail("tensor \(name)", "shape \(expected) needs more bytes than the file's \(data.count)")
+                }
+                count = product
+            }
             guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= data.count else {
                 throw fail("tensor \(name)", "data_offsets \(offsets) are not inside the \(data.count) data bytes")
             }
