@@ -67,16 +67,8 @@ struct GradCheckCommand: ParsableCommand {
     }
 
     private func sizes() throws -> [Int] {
-        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw ValidationError("--layers \(layers): expected 2 or more positive whole numbers separated by commas, e.g. 2,3,2")
-        }
-        let sizes = parts.map { $0! }
-        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
-        guard parameters <= 100_000 else {
-            throw ValidationError("--layers \(layers) has \(Int(parameters)) parameters; gradcheck runs 4 forward passes per parameter, so it takes up to 100,000")
-        }
-        return sizes
+        try parseLayerSizes(layers, example: "2,3,2", maxParameters: 100_000,
+                            limit: "gradcheck runs 4 forward passes per parameter, so it takes up to 100,000")
     }
 
     func run() throws {

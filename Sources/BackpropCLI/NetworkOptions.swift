@@ -23,17 +23,7 @@ struct NetworkOptions: ParsableArguments {
 
     /// The parsed --layers, or nil.
     func sizes() throws -> [Int]? {
-        guard let layers else { return nil }
-        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw ValidationError("--layers \(layers): expected 2 or more positive whole numbers separated by commas, e.g. 784,128,10")
-        }
-        let sizes = parts.map { $0! }
-        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
-        guard parameters <= 1e9 else {
-            throw ValidationError("--layers \(layers) has \(Int(parameters)) parameters; Backprop trains networks of up to 1,000,000,000")
-        }
-        return sizes
+        try layers.map { try parseLayerSizes($0, example: "784,128,10", maxParameters: 1e9, limit: "Backprop trains networks of up to 1,000,000,000") }
     }
 
     func hiddenActivations() throws -> [Activation] {
@@ -67,4 +57,19 @@ struct NetworkOptions: ParsableArguments {
         return Network(activations: hidden + [output], sizes: sizes, loss: loss, reduction: reduction,
                        initializer: initializer, seed: seed)
     }
+}
+
+/// A `--layers` list such as `784,128,10`: at least two positive sizes, and at most
+/// `maxParameters` weights and biases in all (`limit` says why, in the message).
+func parseLayerSizes(_ text: String, example: String, maxParameters: Double, limit: String) throws -> [Int] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count >= 2, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+        throw ValidationError("--layers \(text): expected 2 or more positive whole numbers separated by commas, e.g. \(example)")
+    }
+    let sizes = parts.map { $0! }
+    let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+    guard parameters <= maxParameters else {
+        throw ValidationError("--layers \(text) has \(Int(parameters)) parameters; \(limit)")
+    }
+    return sizes
 }
