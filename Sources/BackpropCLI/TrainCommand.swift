@@ -79,6 +79,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("save"), help: "Write the trained model here (.json, or .safetensors for PyTorch and NumPy).")
     var savePath: String?
 
+    @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))
+    var plots: String?
+
     @Option(help: "Write a checkpoint (the model and the optimizer's state) every N epochs.")
     var checkpointEvery: Int?
 
@@ -91,6 +94,35 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, step, cosine }
+
+    /// loss.svg, accuracy.svg (classes) and boundary.svg (2 inputs, classes) in `folder`.
+    func writePlots(to folder: String, result: TrainingResult, model: ModelFile<Float>, train: Dataset<Float>,
+                    preprocessing: Preprocessing?) throws {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw InputError("--plots \(folder): cannot create the folder")
+        }
+        func write(_ svg: SVG, _ name: String) throws {
+            do { try writeFileAtomically(Array(svg.rendered.utf8), to: folder + "/" + name) } catch { throw InputError("\(error)") }
+        }
+        let epochs = result.epochs
+        func series(_ name: String, _ k: Int, _ value: (EpochMetrics) -> Double?) -> LineChart.Series? {
+            let points = epochs.compactMap { m in value(m).map { (Double(m.epoch), $0) } }
+            return points.isEmpty ? nil : LineChart.Series(name: name, color: LineChart.colors[k], points: points)
+        }
+        try write(LineChart(title: "loss", yLabel: "loss per sample",
+                            series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 },
+                            logScale: true).svg(), "loss.svg")
+        if train.isClassification {
+            try write(LineChart(title: "accuracy", yLabel: "accuracy",
+                                series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg(),
+                      "accuracy.svg")
+            if train.features == 2 {
+                var raw = train.x
+                preprocessing?.unapply(to: &raw)
+                try write(DecisionBoundary.svg(model: model, points: raw, labels: train.labels), "boundary.svg")
+            }
+        }
+    }
 
     var scheduleValue: LearningRateSchedule {
         switch schedule {
@@ -209,10 +241,9 @@ struct TrainCommand: ParsableCommand {
         let testResult = test.map { Evaluation(network: &network, data: $0) }
         settings[6].value = .number(configuration.startEpoch + result.epochs.count)      // epochs done
         if let accuracy = testResult?.accuracy { settings.append(("test_accuracy", .number(accuracy))) }
-        if let savePath {
-            try saveModel(ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing,
-                                    training: settings), to: savePath)
-        }
+        let model = ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: settings)
+        if let savePath { try saveModel(model, to: savePath) }
+        if let plots { try writePlots(to: plots, result: result, model: model, train: train, preprocessing: preprocessing) }
         report.finish(result: result, test: testResult, saved: savePath, settings: settings)
         if let d = result.divergence {
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"

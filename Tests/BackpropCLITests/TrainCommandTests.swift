@@ -109,6 +109,19 @@ struct TrainCommandTests {
         #expect(abs(value - 2) < 0.01, "\(value)")      // 2·0.5 + 0.5 + 0.5
     }
 
+    @Test("--plots writes the loss and accuracy curves and, for 2-D data, the decision boundary")
+    func plots() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try backprop(["train", "--data", "circles", "--layers", "2,8,2", "--epochs", "5", "--validation-split", "0.2",
+                                "--plots", "pictures"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        for (name, needle) in [("loss.svg", "<polyline"), ("accuracy.svg", ">validation</text>"), ("boundary.svg", "<circle")] {
+            let text = try String(contentsOf: folder.appendingPathComponent("pictures/" + name), encoding: .utf8)
+            #expect(text.hasPrefix("<svg") && text.contains(needle), "\(name)")
+        }
+    }
+
     @Test("bad input: data that does not fit --layers, a malformed CSV, an unknown source → one line, exit 1")
     func badInput() throws {
         let folder = try temporaryFolder()

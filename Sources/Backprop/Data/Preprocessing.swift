@@ -76,4 +76,12 @@ public struct Preprocessing: Equatable, Sendable {
             }
         }
     }
+
+    /// The inverse map, `x = x' · scale + offset`: back to raw values (for plots).
+    public func unapply<T: Scalar>(to x: inout Matrix<T>) {
+        precondition(x.cols == offset.count, "data has \(x.cols) features, preprocessing \(offset.count)")
+        for r in 0..<x.rows {
+            for c in 0..<x.cols { x[r, c] = x[r, c] * T(scale[c]) + T(offset[c]) }
+        }
+    }
 }

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A small SVG writer: shapes and text appended in order, rendered as one standalone document.
+///
+/// Coordinates are user units (pixels at 100%); numbers are written with at most two decimals.
+///
+/// ```swift
+/// var svg = SVG(width: 200, height: 100)
+/// svg.rect(x: 0, y: 0, width: 200, height: 100, fill: "#ffffff")
+/// svg.circle(cx: 50, cy: 50, r: 4, fill: "#1f77b4")
+/// svg.text("loss", x: 100, y: 12, anchor: "middle")
+/// let text = svg.rendered      // "<svg xmlns=…>…</svg>"
+/// ```
+public struct SVG: Sendable {
+    public var width: Double
+    public var height: Double
+    private var body: [String] = []
+
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    /// A number as SVG writes it: at most two decimals, no trailing zeros.
+    public static func number(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
+        var s = String(format: "%.2f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+
+    /// Text with `&`, `<`, `>` and quotes escaped.
+    public static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil) {
+        let n = SVG.number
+        body.append("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\""
+                    + (stroke.map { " stroke=\"\($0)\"" } ?? "") + "/>")
+    }
+
+    public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil) {
+        let n = SVG.number
+        body.append("<circle cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"\(n(r))\" fill=\"\(fill)\""
+                    + (stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? "") + "/>")
+    }
+
+    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
+        let n = SVG.number
+        body.append("<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>")
+    }
+
+    public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 2) {
+        let pts = points.map { "\(SVG.number($0.x)),\(SVG.number($0.y))" }.joined(separator: " ")
+        body.append("<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\"/>")
+    }
+
+    public mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#333333") {
+        body.append("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" font-family=\"sans-serif\" font-size=\"\(SVG.number(size))\" "
+                    + "text-anchor=\"\(anchor)\" fill=\"\(fill)\">\(SVG.escape(s))</text>")
+    }
+
+    /// The document.
+    public var rendered: String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" "
+            + "viewBox=\"0 0 \(SVG.number(width)) \(SVG.number(height))\">\n" + body.joined(separator: "\n") + "\n</svg>\n"
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+@testable import Backprop
+
+@Suite("SVG pictures")
+struct PlotTests {
+    @Test("numbers and text are written the SVG way")
+    func writer() {
+        #expect(SVG.number(3) == "3" && SVG.number(2.5) == "2.5" && SVG.number(1.234) == "1.23" && SVG.number(-0.001) == "0")
+        #expect(SVG.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
+        var svg = SVG(width: 10, height: 5)
+        svg.circle(cx: 1, cy: 2, r: 3, fill: "#000000")
+        #expect(svg.rendered.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"5\" viewBox=\"0 0 10 5\">"))
+        #expect(svg.rendered.contains("<circle cx=\"1\" cy=\"2\" r=\"3\" fill=\"#000000\"/>"))
+    }
+
+    @Test("line chart: the first point at the left edge, the extremes inside the padded plot, one line per series")
+    func lineChart() {
+        let chart = LineChart(title: "loss", yLabel: "loss", series: [
+            .init(name: "train", color: LineChart.colors[0], points: [(1, 1.0), (2, 0.5), (3, 0.25)]),
+            .init(name: "validation", color: LineChart.colors[1], points: [(1, 0.9), (3, 0.3)]),
+        ])
+        let p = chart.plot
+        let first = chart.position(x: 1, y: 1.0), last = chart.position(x: 3, y: 0.25)
+        #expect(first.x == p.left && last.x == p.right)
+        // y range 0.25…1 padded by 5% of 0.75 on each side.
+        #expect(abs(first.y - (p.top + 0.0375 / 0.825 * (p.bottom - p.top))) < 1e-9)
+        let text = chart.svg().rendered
+        #expect(text.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(text.contains(">validation</text>") && text.contains(">loss</text>"))
+        var log = chart
+        log.logScale = true
+        #expect(abs(log.position(x: 2, y: 0.5).y - (log.position(x: 1, y: 1).y + log.position(x: 3, y: 0.25).y) / 2) < 1e-9)
+    }
+
+    @Test("decision boundary colours: orange for class 0, white when undecided, blue for class 1")
+    func colors() {
+        // 255 + (c − 255)·0.75 for orange (245, 147, 34) and blue (8, 119, 189).
+        #expect(DecisionBoundary.color(probability: 0) == "#f8ae59")
+        #expect(DecisionBoundary.color(probability: 0.5) == "#ffffff")
+        #expect(DecisionBoundary.color(probability: 1) == "#4699ce")
+    }
+
+    @Test("decision boundary: the grid follows the model (class 1 right of x = 0), the points on top")
+    func boundary() {
+        let net = Network<Double>(layers: [Dense(weights: Matrix([[20, 0]]), biases: [0], activation: .sigmoid)],
+                                  loss: .binaryCrossEntropy)
+        let points = Matrix<Double>([[-1, -1], [1, 1]])
+        let text = DecisionBoundary.svg(model: ModelFile(network: net), points: points, labels: [0, 1], resolution: 10).rendered
+        let rects = text.components(separatedBy: "\n").filter { $0.hasPrefix("<rect") }
+        #expect(rects.count == 1 + 100)
+        #expect(rects[1].contains("fill=\"#f8ae59\""))        // top-left cell: x < 0
+        #expect(rects[100].contains("fill=\"#4699ce\""))      // bottom-right cell: x > 0
+        #expect(text.components(separatedBy: "<circle").count - 1 == 2)
+        #expect(text.contains("fill=\"#0877bd\" stroke=\"#ffffff\""))
+    }
+}
