@@ -21,6 +21,7 @@ struct ExplainCommand: ParsableCommand {
               backprop explain
               backprop explain --model net.json --input 0.05,0.1 --target 0.01,0.99 --lr 0.5
               backprop explain --json > step.json
+              backprop explain --svg step.svg          the diagram, annotated with the numbers
             """
     )
 
@@ -38,6 +39,9 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(help: "Seed of the XOR network (without --model).")
     var seed: UInt64 = 42
+
+    @Option(name: .customLong("svg"), help: "Also write the network diagram annotated with this step's z, a, δ and dW here.")
+    var svgPath: String?
 
     @OptionGroup var output: OutputOptions
 
@@ -81,6 +85,11 @@ struct ExplainCommand: ParsableCommand {
             throw InputError("--target has \(y.cols) numbers per sample, but \(source) has \(network.outputSize) outputs")
         }
         let trace = StepTrace.record(network: network, input: x, target: y, learningRate: learningRate)
+        if let svgPath {
+            do { try writeFileAtomically(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath) } catch {
+                throw InputError("\(error)")
+            }
+        }
         if output.json {
             printJSON(trace.json)
         } else {

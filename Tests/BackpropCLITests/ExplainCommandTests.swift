@@ -63,6 +63,16 @@ struct ExplainCommandTests {
         }
     }
 
+    @Test("--svg writes the annotated diagram")
+    func svg() throws {
+        try withModel { folder in
+            let run = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--svg", "step.svg"], in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            let text = try String(contentsOf: folder.appendingPathComponent("step.svg"), encoding: .utf8)
+            #expect(text.hasPrefix("<svg") && text.contains("W¹[1][1] 0.3   dW 0.0009954"))
+        }
+    }
+
     @Test("default: the first step of backprop xor, on the 4 XOR rows")
     func defaultIsXOR() throws {
         let run = try backprop(["explain", "--json"])

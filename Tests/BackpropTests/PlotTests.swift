@@ -54,3 +54,34 @@ struct PlotTests {
         #expect(text.contains("fill=\"#0877bd\" stroke=\"#ffffff\""))
     }
 }
+
+@Suite("Network diagram")
+struct NetworkDiagramTests {
+    @Test("a neuron per circle, an edge per weight coloured by sign, widths by size")
+    func plain() {
+        var net = Network<Double>.tutorial(seed: 42)
+        net.layers[1].weights[0, 1] = -2
+        let text = NetworkDiagram.svg(network: net).rendered
+        #expect(text.components(separatedBy: "<circle").count - 1 == 5)
+        let lines = text.components(separatedBy: "\n").filter { $0.hasPrefix("<line") }
+        #expect(lines.count == 6)
+        #expect(lines.filter { $0.contains("stroke=\"\(NetworkDiagram.negative)\"") }.count == 1)
+        #expect(lines.last!.contains("stroke-width=\"5.5\""))        // the largest |w| is drawn widest
+    }
+
+    @Test("with a trace: z, a, δ per neuron, W and dW per weight, the loss before and after")
+    func annotated() {
+        let trace = StepTrace.record(network: stepByStepNetwork(), input: Matrix([[0.05, 0.1]]),
+                                     target: Matrix([[0.01, 0.99]]), learningRate: 0.5)
+        let text = NetworkDiagram.svg(network: stepByStepNetwork(), trace: trace).rendered
+        for needle in [">a 0.5933</text>", ">z 0.3775</text>", ">δ 0.1385</text>", ">W²[0][0] 0.4   dW 0.08217</text>",
+                       ">x 0.05</text>", ">y 0.99</text>", "loss 0.2984 → 0.2805"] {
+            #expect(text.contains(needle), "missing \(needle)")
+        }
+        let big = NetworkDiagram.svg(network: Network<Double>(sizes: [10, 10, 3], activation: .relu, seed: 1),
+                                     trace: StepTrace.record(network: Network<Double>(sizes: [10, 10, 3], activation: .relu, seed: 1),
+                                                             input: Matrix(rows: 1, cols: 10, repeating: 0.5),
+                                                             target: Matrix(rows: 1, cols: 3, repeating: 0.5), learningRate: 0.1)).rendered
+        #expect(!big.contains("   dW ") && !big.contains(">δ "))          // too many neurons to annotate
+    }
+}
