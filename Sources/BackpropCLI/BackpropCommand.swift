@@ -17,6 +17,6 @@ struct BackpropCommand: ParsableCommand {
               W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
             """,
         subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self, TrainCommand.self,
-                      EvaluateCommand.self, PredictCommand.self, ConvertCommand.self]
+                      EvaluateCommand.self, PredictCommand.self, ConvertCommand.self, PlotCommand.self]
     )
 }

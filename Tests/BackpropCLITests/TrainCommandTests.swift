@@ -122,6 +122,21 @@ struct TrainCommandTests {
         }
     }
 
+    @Test("backprop plot: the diagram of any model, the boundary of a 2-D classifier; a clear error otherwise")
+    func plot() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(["train", "--data", "gaussians", "--layers", "2,4,2", "--epochs", "3", "--save", "g.json"], in: folder).status == 0)
+        let run = try backprop(["plot", "--model", "g.json", "--data", "gaussians", "--out", "pics"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("wrote pics/network.svg") && run.stdout.contains("wrote pics/boundary.svg"))
+        let boundary = try String(contentsOf: folder.appendingPathComponent("pics/boundary.svg"), encoding: .utf8)
+        #expect(boundary.components(separatedBy: "<circle").count - 1 == 500)
+        try "a,b,c,label\n1,2,3,x\n4,5,6,y\n".write(to: folder.appendingPathComponent("three.csv"), atomically: true, encoding: .utf8)
+        expectInputError(try backprop(["plot", "--model", "g.json", "--data", "three.csv", "--out", "pics"], in: folder),
+                         "a decision boundary needs a classifier with 2 inputs and 2-D class data")
+    }
+
     @Test("bad input: data that does not fit --layers, a malformed CSV, an unknown source → one line, exit 1")
     func badInput() throws {
         let folder = try temporaryFolder()

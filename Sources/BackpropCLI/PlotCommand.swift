@@ -1,0 +1,63 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Draw a saved model: its network diagram, and its decision boundary over 2-D data.",
+        discussion: """
+            Writes network.svg (neurons, and every weight as an edge coloured by sign and as wide as \
+            it is large) and, when the model has 2 inputs and --data is given, boundary.svg (the \
+            model's output over the plane, the data's points on top).
+
+            Examples:
+              backprop plot --model spiral.json --data spiral --out pictures
+              backprop plot --model xor.json
+            """
+    )
+
+    @Option(help: "The model file (.json or .safetensors).")
+    var model: String
+
+    @Option(help: ArgumentHelp("2-D data to draw the boundary over: xor, circles, spiral, gaussians or a CSV file.", valueName: "source"))
+    var data: String?
+
+    @Option(help: "Points of a generated set.")
+    var samples: Int = 500
+
+    @Option(help: "Noise of a generated set, 0…1.")
+    var noise: Double = 0.1
+
+    @Option(help: "Seed of a generated set (the one used to train, to see the same points).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Folder to write the pictures to.")
+    var out: String = "."
+
+    func validate() throws {
+        guard samples >= 2 else { throw ValidationError("--samples must be at least 2 (got \(samples))") }
+        guard noise >= 0 && noise <= 1 else { throw ValidationError("--noise must be between 0 and 1 (got \(noise))") }
+    }
+
+    func run() throws {
+        let file = try readModel(model, as: Float.self)
+        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+            throw InputError("--out \(out): cannot create the folder")
+        }
+        func write(_ svg: SVG, _ name: String) throws {
+            do { try writeFileAtomically(Array(svg.rendered.utf8), to: out + "/" + name) } catch { throw InputError("\(error)") }
+            print("wrote \(out)/\(name)")
+        }
+        try write(NetworkDiagram.svg(network: file.network, title: "\(model): \(shapeName(file.network.sizes))"), "network.svg")
+        guard let data else { return }
+        let points: Dataset<Float>
+        do {
+            points = try DataSource.named(data, toyCount: samples, noise: noise, seed: seed).load(as: Float.self, testSplit: false).train
+        } catch { throw InputError("\(error)") }
+        guard file.network.inputSize == 2, points.features == 2, points.isClassification else {
+            throw InputError("a decision boundary needs a classifier with 2 inputs and 2-D class data; \(model) takes \(file.network.inputSize) inputs, \(data) has \(points.features) features")
+        }
+        try write(DecisionBoundary.svg(model: file, points: points.x, labels: points.labels, title: "\(model) on \(data)"), "boundary.svg")
+    }
+}
