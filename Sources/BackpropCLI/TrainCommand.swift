@@ -239,12 +239,15 @@ struct TrainCommand: ParsableCommand {
             }
         })
         let testResult = test.map { Evaluation(network: &network, data: $0) }
+        let probe = min(train.count, 1000)
+        let health = TrainingHealth(network: network, input: train.x.rows(0..<probe), target: train.y.rows(0..<probe),
+                                    learningRate: Double(opt.learningRate))
         settings[6].value = .number(configuration.startEpoch + result.epochs.count)      // epochs done
         if let accuracy = testResult?.accuracy { settings.append(("test_accuracy", .number(accuracy))) }
         let model = ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: settings)
         if let savePath { try saveModel(model, to: savePath) }
         if let plots { try writePlots(to: plots, result: result, model: model, train: train, preprocessing: preprocessing) }
-        report.finish(result: result, test: testResult, saved: savePath, settings: settings)
+        report.finish(result: result, test: testResult, health: health, saved: savePath, settings: settings)
         if let d = result.divergence {
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
             FileHandle.standardError.write(Data(("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "

@@ -62,7 +62,8 @@ final class TrainReport {
         }
     }
 
-    func finish(result: TrainingResult, test: Evaluation?, saved: String?, settings: [(key: String, value: JSON)]) {
+    func finish(result: TrainingResult, test: Evaluation?, health: TrainingHealth, saved: String?,
+                settings: [(key: String, value: JSON)]) {
         if json {
             printJSON(.object([
                 ("settings", .object(settings)),
@@ -86,6 +87,7 @@ final class TrainReport {
                 ("train_seconds", .number(result.trainSeconds)),
                 ("test_loss", test.map { .number($0.loss) } ?? .null),
                 ("test_accuracy", test?.accuracy.map { .number($0) } ?? .null),
+                ("health", health.json),
                 ("saved", saved.map { .string($0) } ?? .null),
             ]))
             return
@@ -100,7 +102,19 @@ final class TrainReport {
             summary += " (\(test.count) samples)"
         }
         print(summary)
+        printHealth(health)
         if let saved { print("saved the model to \(saved)") }
+    }
+
+    private func printHealth(_ health: TrainingHealth) {
+        print("health on \(health.samples) training samples:")
+        print("  layer  activation      ‖dW‖   dead  saturated  update/weight")
+        for l in health.layers {
+            let dead = l.deadFraction.map { String(format: "%3.0f%%", $0 * 100) } ?? "   -"
+            let saturated = l.saturatedFraction.map { String(format: "%8.0f%%", $0 * 100) } ?? "        -"
+            print("  \(pad(String(l.layer), 5))  \(padRight(l.activation.rawValue, 10)) \(pad(fmt(l.gradientNorm, 3), 9))   \(dead)  \(saturated)  \(pad(fmt(l.updateRatio, 2), 13))")
+        }
+        for w in health.warnings { print("  warning: \(w)") }
     }
 
     private func duration(_ seconds: Double) -> String {
