@@ -82,6 +82,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))
     var plots: String?
 
+    @Option(name: .customLong("report"), help: ArgumentHelp("Write a self-contained HTML report here: settings, epochs, health and the pictures.", valueName: "file.html"))
+    var reportPath: String?
+
     @Option(help: "Write a checkpoint (the model and the optimizer's state) every N epochs.")
     var checkpointEvery: Int?
 
@@ -95,32 +98,35 @@ struct TrainCommand: ParsableCommand {
 
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, step, cosine }
 
-    /// loss.svg, accuracy.svg (classes) and boundary.svg (2 inputs, classes) in `folder`.
-    func writePlots(to folder: String, result: TrainingResult, model: ModelFile<Float>, train: Dataset<Float>,
-                    preprocessing: Preprocessing?) throws {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw InputError("--plots \(folder): cannot create the folder")
-        }
-        func write(_ svg: SVG, _ name: String) throws {
-            do { try writeFileAtomically(Array(svg.rendered.utf8), to: folder + "/" + name) } catch { throw InputError("\(error)") }
-        }
+    /// loss.svg, accuracy.svg (classes), boundary.svg (2 inputs, classes) and network.svg.
+    func pictures(result: TrainingResult, model: ModelFile<Float>, train: Dataset<Float>,
+                  preprocessing: Preprocessing?) -> [(name: String, svg: SVG)] {
         let epochs = result.epochs
         func series(_ name: String, _ k: Int, _ value: (EpochMetrics) -> Double?) -> LineChart.Series? {
             let points = epochs.compactMap { m in value(m).map { (Double(m.epoch), $0) } }
             return points.isEmpty ? nil : LineChart.Series(name: name, color: LineChart.colors[k], points: points)
         }
-        try write(LineChart(title: "loss", yLabel: "loss per sample",
-                            series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 },
-                            logScale: true).svg(), "loss.svg")
+        var out: [(name: String, svg: SVG)] = [("loss.svg", LineChart(title: "loss", yLabel: "loss per sample",
+            series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 }, logScale: true).svg())]
         if train.isClassification {
-            try write(LineChart(title: "accuracy", yLabel: "accuracy",
-                                series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg(),
-                      "accuracy.svg")
+            out.append(("accuracy.svg", LineChart(title: "accuracy", yLabel: "accuracy",
+                series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg()))
             if train.features == 2 {
                 var raw = train.x
                 preprocessing?.unapply(to: &raw)
-                try write(DecisionBoundary.svg(model: model, points: raw, labels: train.labels), "boundary.svg")
+                out.append(("boundary.svg", DecisionBoundary.svg(model: model, points: raw, labels: train.labels)))
             }
+        }
+        if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network))) }
+        return out
+    }
+
+    func writePlots(_ pictures: [(name: String, svg: SVG)], to folder: String) throws {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw InputError("--plots \(folder): cannot create the folder")
+        }
+        for (name, svg) in pictures {
+            do { try writeFileAtomically(Array(svg.rendered.utf8), to: folder + "/" + name) } catch { throw InputError("\(error)") }
         }
     }
 
@@ -246,7 +252,13 @@ struct TrainCommand: ParsableCommand {
         if let accuracy = testResult?.accuracy { settings.append(("test_accuracy", .number(accuracy))) }
         let model = ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: settings)
         if let savePath { try saveModel(model, to: savePath) }
-        if let plots { try writePlots(to: plots, result: result, model: model, train: train, preprocessing: preprocessing) }
+        let pictures = self.pictures(result: result, model: model, train: train, preprocessing: preprocessing)
+        if let plots { try writePlots(pictures, to: plots) }
+        if let reportPath {
+            let html = TrainingReport(title: "backprop train on \(source.name)", settings: settings, result: result, test: testResult,
+                                      health: health, pictures: pictures.map { ($0.name, $0.svg) }).html
+            do { try writeFileAtomically(Array(html.utf8), to: reportPath) } catch { throw InputError("\(error)") }
+        }
         report.finish(result: result, test: testResult, health: health, saved: savePath, settings: settings)
         if let d = result.divergence {
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"

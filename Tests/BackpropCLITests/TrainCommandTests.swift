@@ -124,6 +124,21 @@ struct TrainCommandTests {
         }
     }
 
+    @Test("--report writes one self-contained HTML page: settings, every epoch, health, the pictures inline")
+    func report() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try backprop(["train", "--data", "circles", "--layers", "2,8,2", "--epochs", "7", "--validation-split", "0.2",
+                                "--report", "run.html"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOf: folder.appendingPathComponent("run.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</body></html>\n"))
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 4)          // loss, accuracy, boundary, network
+        #expect(html.components(separatedBy: "<tr><td>").count - 1 >= 7 + 2)   // epochs and health rows
+        #expect(html.contains("<td>optimizer</td><td>sgd</td>") && html.contains("<h2>Health</h2>"))
+        #expect(!html.contains("src=\"http") && !html.contains("<script"))
+    }
+
     @Test("backprop plot: the diagram of any model, the boundary of a 2-D classifier; a clear error otherwise")
     func plot() throws {
         let folder = try temporaryFolder()
