@@ -98,8 +98,9 @@ struct TrainCommand: ParsableCommand {
 
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, step, cosine }
 
-    /// loss.svg, accuracy.svg (classes), boundary.svg (2 inputs, classes) and network.svg.
-    func pictures(result: TrainingResult, model: ModelFile<Float>, train: Dataset<Float>,
+    /// loss.svg, accuracy.svg (classes), boundary.svg (2 inputs, classes), network.svg, and for
+    /// square images the first layer's weights and misclassified samples.
+    func pictures(result: TrainingResult, model: ModelFile<Float>, train: Dataset<Float>, test: Dataset<Float>?,
                   preprocessing: Preprocessing?) -> [(name: String, svg: SVG)] {
         let epochs = result.epochs
         func series(_ name: String, _ k: Int, _ value: (EpochMetrics) -> Double?) -> LineChart.Series? {
@@ -118,6 +119,11 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network))) }
+        let side = Int(Double(train.features).squareRoot())
+        if side * side == train.features && side >= 4 && train.isClassification {      // square images
+            out.append(("weights.svg", ImageGrid.firstLayerWeights(model.network, side: side)))
+            out.append(("misclassified.svg", ImageGrid.misclassified(model.network, data: test ?? train, side: side)))
+        }
         return out
     }
 
@@ -252,7 +258,8 @@ struct TrainCommand: ParsableCommand {
         if let accuracy = testResult?.accuracy { settings.append(("test_accuracy", .number(accuracy))) }
         let model = ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: settings)
         if let savePath { try saveModel(model, to: savePath) }
-        let pictures = self.pictures(result: result, model: model, train: train, preprocessing: preprocessing)
+        let pictures = plots == nil && reportPath == nil ? []
+            : self.pictures(result: result, model: model, train: train, test: test, preprocessing: preprocessing)
         if let plots { try writePlots(pictures, to: plots) }
         if let reportPath {
             let html = TrainingReport(title: "backprop train on \(source.name)", settings: settings, result: result, test: testResult,

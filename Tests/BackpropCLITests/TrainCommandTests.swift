@@ -84,6 +84,11 @@ struct TrainCommandTests {
         #expect(try #require(JSON.parse(run.stdout)["test_accuracy"]?.number.flatMap(Double.init)) > 0.9)
         let model = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("tiny.safetensors").path)
         #expect(model.preprocessing == Preprocessing(kind: .fixed, offset: .init(repeating: 0, count: 16), scale: .init(repeating: 255, count: 16)))
+        let plots = try backprop(["train", "--data", Self.tinyIDX, "--layers", "16,8,3", "--epochs", "2", "--plots", "p"], in: folder)
+        #expect(plots.status == 0)
+        for name in ["weights.svg", "misclassified.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("p/" + name).path), "\(name)")
+        }
         let evaluate = try backprop(["evaluate", "--model", "tiny.safetensors", "--data", Self.tinyIDX, "--json"], in: folder)
         #expect(try JSON.parse(evaluate.stdout)["samples"] == .number("30"))
     }

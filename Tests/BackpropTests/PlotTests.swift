@@ -85,3 +85,35 @@ struct NetworkDiagramTests {
         #expect(!big.contains("   dW ") && !big.contains(">δ "))          // too many neurons to annotate
     }
 }
+
+@Suite("Image grids")
+struct ImageGridTests {
+    @Test("pixel colours: grey ink for inputs, orange/white/blue for signed weights")
+    func colors() {
+        #expect(ImageGrid.color(0, signed: false) == "#ffffff" && ImageGrid.color(1, signed: false) == "#000000")
+        #expect(ImageGrid.color(1, signed: true) == "#0877bd" && ImageGrid.color(-1, signed: true) == "#f59322")
+        #expect(ImageGrid.color(0, signed: true) == "#ffffff")
+    }
+
+    @Test("one rectangle per non-white pixel, a tile and a caption per image")
+    func grid() {
+        let image: [Double] = [1, 0, 0, 0.5]          // 2×2: black, white, white, grey
+        let text = ImageGrid.svg(images: [image, image], side: 2, captions: ["a", "b"], title: "t", signed: false).rendered
+        let rects = text.components(separatedBy: "\n").filter { $0.hasPrefix("<rect") }
+        #expect(rects.count == 1 + 2 * (1 + 2))        // background; per image a frame and 2 inked pixels
+        #expect(text.contains(">a</text>") && text.contains(">b</text>"))
+        #expect(rects.contains { $0.contains("fill=\"#7f7f7f\"") })   // 0.5 → 255 − round(127.5) = 127
+    }
+
+    @Test("misclassified samples are the ones the network gets wrong, captioned true → predicted")
+    func misclassified() {
+        // A network that always says class 0: every class-1 sample is misclassified.
+        let net = Network<Double>(layers: [Dense(weights: Matrix(rows: 2, cols: 4, repeating: 0), biases: [1, 0], activation: .softmax)],
+                                  loss: .softmaxCrossEntropy)
+        let data = Dataset<Double>(x: Matrix(rows: 3, cols: 4, repeating: 0.5), y: Dataset<Double>.oneHot([0, 1, 1], classes: 2),
+                                   classNames: ["cat", "dog"])
+        let text = ImageGrid.misclassified(net, data: data, side: 2).rendered
+        #expect(text.components(separatedBy: ">dog → cat</text>").count - 1 == 2)
+        #expect(!text.contains(">cat → "))
+    }
+}
