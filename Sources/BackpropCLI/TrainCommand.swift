@@ -82,6 +82,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))
     var plots: String?
 
+    @Option(help: "With --plots and 2-D data: also a decision-boundary snapshot every N epochs (boundary-epoch-N.svg).")
+    var plotsEvery: Int?
+
     @Option(name: .customLong("report"), help: ArgumentHelp("Write a self-contained HTML report here: settings, epochs, health and the pictures.", valueName: "file.html"))
     var reportPath: String?
 
@@ -175,6 +178,7 @@ struct TrainCommand: ParsableCommand {
         guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be 0 or more") }
         guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1) (got \(momentum))") }
         guard stepEvery >= 1 else { throw ValidationError("--step-every must be at least 1") }
+        if let plotsEvery, plotsEvery < 1 || plots == nil { throw ValidationError("--plots-every needs --plots and a number of epochs of at least 1") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery))") }
         if resumePath != nil && patience != nil {
             throw ValidationError("--resume does not carry early stopping's best weights; leave out --patience")
@@ -227,7 +231,6 @@ struct TrainCommand: ParsableCommand {
         configuration.learningRate = rate
         configuration.patience = patience
         configuration.schedule = scheduleValue
-        configuration.checkpointEvery = checkpointEvery
         let classes = train.classNames
 
         let report = TrainReport(json: output.json, epochs: epochs, classification: train.isClassification,
@@ -240,14 +243,31 @@ struct TrainCommand: ParsableCommand {
                      + (resumePath.map { ", resuming from \($0) after epoch \(configuration.startEpoch)" } ?? ""))
         Interrupt.shared.install()
         let checkpointPath = self.checkpointPath
+        // Raw coordinates of 2-D class data, for boundary snapshots during training.
+        var boundaryPoints: Matrix<Float>? = nil
+        if plotsEvery != nil && train.features == 2 && train.isClassification {
+            var raw = train.x
+            preprocessing?.unapply(to: &raw)
+            boundaryPoints = raw
+        }
         let result = network.fit(train, validation: validation, optimizer: &opt, configuration: configuration, observe: { event in
             report.observe(event)
             return !Interrupt.shared.isRequested
-        }, checkpoint: { net, optimizer, done in
-            let model = ModelFile(network: net, classes: classes, preprocessing: preprocessing, training: settings)
-            let path = checkpointPath.replacingOccurrences(of: "{epoch}", with: String(done))
-            do { try Checkpoint(model: model, epochsDone: done, optimizer: optimizer).write(to: path) } catch {
-                FileHandle.standardError.write(Data("backprop: warning: no checkpoint after epoch \(done): \(error)\n".utf8))
+        }, afterEpoch: { net, optimizer, done in
+            if let every = checkpointEvery, done % every == 0 || done == epochs {
+                let model = ModelFile(network: net, classes: classes, preprocessing: preprocessing, training: settings)
+                let path = checkpointPath.replacingOccurrences(of: "{epoch}", with: String(done))
+                do { try Checkpoint(model: model, epochsDone: done, optimizer: optimizer).write(to: path) } catch {
+                    FileHandle.standardError.write(Data("backprop: warning: no checkpoint after epoch \(done): \(error)\n".utf8))
+                }
+            }
+            if let every = plotsEvery, let plots, done % every == 0, let raw = boundaryPoints {
+                let model = ModelFile(network: net, preprocessing: preprocessing)
+                let svg = DecisionBoundary.svg(model: model, points: raw, labels: train.labels, title: "decision boundary after epoch \(done)")
+                try? FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
+                do { try writeFileAtomically(Array(svg.rendered.utf8), to: plots + "/boundary-epoch-\(done).svg") } catch {
+                    FileHandle.standardError.write(Data("backprop: warning: \(error)\n".utf8))
+                }
             }
         })
         let testResult = test.map { Evaluation(network: &network, data: $0) }

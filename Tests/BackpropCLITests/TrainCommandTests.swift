@@ -123,10 +123,24 @@ struct TrainCommandTests {
         let run = try backprop(["train", "--data", "circles", "--layers", "2,8,2", "--epochs", "5", "--validation-split", "0.2",
                                 "--plots", "pictures"], in: folder)
         #expect(run.status == 0, "\(run.stderr)")
-        for (name, needle) in [("loss.svg", "<polyline"), ("accuracy.svg", ">validation</text>"), ("boundary.svg", "<circle")] {
+        for (name, needle) in [("loss.svg", "<polyline"), ("accuracy.svg", ">validation</text>"), ("boundary.svg", "<circle"),
+                               ("network.svg", "<line")] {
             let text = try String(contentsOf: folder.appendingPathComponent("pictures/" + name), encoding: .utf8)
             #expect(text.hasPrefix("<svg") && text.contains(needle), "\(name)")
         }
+    }
+
+    @Test("--plots-every N: a decision-boundary snapshot every N epochs")
+    func snapshots() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try backprop(["train", "--data", "xor", "--layers", "2,8,2", "--epochs", "6", "--plots", "p", "--plots-every", "3"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("p").path).filter { $0.hasPrefix("boundary-epoch") }
+        #expect(Set(files) == ["boundary-epoch-3.svg", "boundary-epoch-6.svg"])
+        let text = try String(contentsOf: folder.appendingPathComponent("p/boundary-epoch-3.svg"), encoding: .utf8)
+        #expect(text.contains(">decision boundary after epoch 3</text>"))
+        #expect(try backprop(["train", "--data", "xor", "--plots-every", "3"], in: folder).status == 64)
     }
 
     @Test("--report writes one self-contained HTML page: settings, every epoch, health, the pictures inline")

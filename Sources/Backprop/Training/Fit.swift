@@ -17,8 +17,6 @@ public struct TrainingConfiguration: Sendable {
     /// Epochs already done (resuming from a checkpoint): training starts at this epoch, with the
     /// shuffles of the earlier epochs replayed, so the run continues exactly as if never stopped.
     public var startEpoch = 0
-    /// Call `checkpoint` after every this many epochs (nil: never).
-    public var checkpointEvery: Int? = nil
     /// Early stopping: stop after this many epochs without a lower validation loss (training
     /// loss when there is no validation set), and restore the best weights. nil: never stop early.
     public var patience: Int? = nil
@@ -90,6 +88,9 @@ extension Network {
     /// The batch matrices and every layer buffer are reused from batch to batch: after the first
     /// batch, a step allocates nothing.
     ///
+    /// `afterEpoch(network, optimizer, epochsDone)` sees the state after every epoch (to write a
+    /// checkpoint or a picture); `observe` sees the metrics.
+    ///
     /// Every step's loss, and every epoch's parameters, are checked for NaN and ±∞. On the first
     /// one training stops, `divergence` says where, and the network gets back the parameters it
     /// had at the end of the last good epoch.
@@ -104,7 +105,7 @@ extension Network {
     public mutating func fit(
         _ data: Dataset<T>, validation: Dataset<T>? = nil, optimizer: inout Optimizer<T>,
         configuration: TrainingConfiguration, observe: (TrainingEvent) -> Bool = { _ in true },
-        checkpoint: (_ network: Network<T>, _ optimizer: Optimizer<T>, _ epochsDone: Int) -> Void = { _, _, _ in }
+        afterEpoch: (_ network: Network<T>, _ optimizer: Optimizer<T>, _ epochsDone: Int) -> Void = { _, _, _ in }
     ) -> TrainingResult {
         precondition(data.features == inputSize && data.outputs == outputSize,
                      "data is \(data.features) → \(data.outputs), network \(inputSize) → \(outputSize)")
@@ -181,9 +182,7 @@ extension Network {
                 if configuration.patience != nil { copyParameters(into: &bestParameters) }
             }
             history.append(metrics)
-            if let every = configuration.checkpointEvery, (epoch + 1) % every == 0 || epoch + 1 == configuration.epochs {
-                checkpoint(self, optimizer, epoch + 1)
-            }
+            afterEpoch(self, optimizer, epoch + 1)       // checkpoints, snapshots: the caller decides
             if interrupted || !observe(.epoch(metrics)) { interrupted = true; break epochs }
             if let patience = configuration.patience, epoch + 1 - best.epoch >= patience {
                 stoppedEarly = true
