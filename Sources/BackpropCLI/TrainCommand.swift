@@ -82,6 +82,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))
     var plots: String?
 
+    @Option(help: "Scale of the loss curve's y axis.")
+    var lossScale: LossScale = .log
+
+    enum LossScale: String, ExpressibleByArgument, CaseIterable { case log, linear }
+
     @Option(help: "With --plots and 2-D data: also a decision-boundary snapshot every N epochs (boundary-epoch-N.svg).")
     var plotsEvery: Int?
 
@@ -111,7 +116,8 @@ struct TrainCommand: ParsableCommand {
             return points.isEmpty ? nil : LineChart.Series(name: name, color: LineChart.colors[k], points: points)
         }
         var out: [(name: String, svg: SVG)] = [("loss.svg", LineChart(title: "loss", yLabel: "loss per sample",
-            series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 }, logScale: true).svg())]
+            series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 },
+            logScale: lossScale == .log).svg())]
         if train.isClassification {
             out.append(("accuracy.svg", LineChart(title: "accuracy", yLabel: "accuracy",
                 series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg()))

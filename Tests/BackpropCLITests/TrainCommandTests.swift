@@ -141,6 +141,9 @@ struct TrainCommandTests {
         let text = try String(contentsOf: folder.appendingPathComponent("p/boundary-epoch-3.svg"), encoding: .utf8)
         #expect(text.contains(">decision boundary after epoch 3</text>"))
         #expect(try backprop(["train", "--data", "xor", "--plots-every", "3"], in: folder).status == 64)
+        #expect(try backprop(["train", "--data", "xor", "--epochs", "2", "--plots", "q", "--loss-scale", "linear"], in: folder).status == 0)
+        let linear = try String(contentsOf: folder.appendingPathComponent("q/loss.svg"), encoding: .utf8)
+        #expect(linear.contains(">loss per sample</text>") && !linear.contains("(log scale)"))
     }
 
     @Test("--report writes one self-contained HTML page: settings, every epoch, health, the pictures inline")
