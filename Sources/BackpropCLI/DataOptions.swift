@@ -7,6 +7,20 @@ extension CSVOptions.Task: ExpressibleByArgument {}
 extension Optimizer.Kind: ExpressibleByArgument {}
 extension Initializer: ExpressibleByArgument {}
 
+/// `--samples` and `--noise` of a generated 2-D set, shared by every command that takes one.
+struct ToySetOptions: ParsableArguments {
+    @Option(help: "Points in a generated 2-D set (xor, circles, spiral, gaussians).")
+    var samples: Int = 500
+
+    @Option(help: "Noise of a generated 2-D set, 0…1.")
+    var noise: Double = 0.1
+
+    func validateToySet() throws {
+        guard samples >= 2 else { throw ValidationError("--samples must be at least 2 (got \(samples))") }
+        guard noise >= 0 && noise <= 1 else { throw ValidationError("--noise must be between 0 and 1 (got \(noise))") }
+    }
+}
+
 /// `--data` and how to read it, shared by train and evaluate.
 struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("fashion-mnist, xor, circles, spiral, gaussians, a CSV file, or a folder of MNIST-format IDX files.", valueName: "source"))
@@ -15,11 +29,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A separate test set: a CSV file, or a folder of IDX files (default: the source's own test split, if it has one).", valueName: "source"))
     var test: String?
 
-    @Option(help: "Points in a generated 2-D set (xor, circles, spiral, gaussians).")
-    var samples: Int = 500
-
-    @Option(help: "Noise of a generated 2-D set, 0…1.")
-    var noise: Double = 0.1
+    @OptionGroup var toy: ToySetOptions
 
     @Option(help: ArgumentHelp("CSV: the label column, by 1-based number or header name (default: the last).", valueName: "column"))
     var labelColumn: String?
@@ -30,10 +40,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "CSV: classification (labels become one-hot classes) or regression (auto: classification unless the labels are fractional numbers or many).")
     var task: CSVOptions.Task = .auto
 
-    func validateData() throws {
-        guard samples >= 2 else { throw ValidationError("--samples must be at least 2 (got \(samples))") }
-        guard noise >= 0 && noise <= 1 else { throw ValidationError("--noise must be between 0 and 1 (got \(noise))") }
-    }
+    func validateData() throws { try toy.validateToySet() }
 
     var csvOptions: CSVOptions {
         var o = CSVOptions()
@@ -47,7 +54,7 @@ struct DataOptions: ParsableArguments {
 
     /// The source named by --data.
     func source(seed: UInt64) throws -> DataSource {
-        do { return try DataSource.named(data, csv: csvOptions, toyCount: samples, noise: noise, seed: seed) } catch {
+        do { return try DataSource.named(data, csv: csvOptions, toyCount: toy.samples, noise: toy.noise, seed: seed) } catch {
             throw InputError("\(error)")
         }
     }

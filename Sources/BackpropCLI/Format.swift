@@ -32,3 +32,16 @@ func sup(_ n: Int) -> String {
     let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
     return String(n).map { digits[Int(String($0))!] }.joined()
 }
+
+/// Writes each picture atomically into `folder` (made if missing) and returns the paths written;
+/// `option` names the folder's option in error messages.
+func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, option: String) throws -> [String] {
+    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+        throw InputError("\(option) \(folder): cannot create the folder")
+    }
+    return try pictures.map { name, svg in
+        let path = folder + "/" + name
+        do { try writeFileAtomically(Array(svg.rendered.utf8), to: path) } catch { throw InputError("\(error)") }
+        return path
+    }
+}

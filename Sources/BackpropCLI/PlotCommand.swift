@@ -23,11 +23,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: ArgumentHelp("2-D data to draw the boundary over: xor, circles, spiral, gaussians or a CSV file.", valueName: "source"))
     var data: String?
 
-    @Option(help: "Points of a generated set.")
-    var samples: Int = 500
-
-    @Option(help: "Noise of a generated set, 0…1.")
-    var noise: Double = 0.1
+    @OptionGroup var toy: ToySetOptions
 
     @Option(help: "Seed of a generated set (the one used to train, to see the same points).")
     var seed: UInt64 = 1
@@ -35,25 +31,18 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Folder to write the pictures to.")
     var out: String = "."
 
-    func validate() throws {
-        guard samples >= 2 else { throw ValidationError("--samples must be at least 2 (got \(samples))") }
-        guard noise >= 0 && noise <= 1 else { throw ValidationError("--noise must be between 0 and 1 (got \(noise))") }
-    }
+    func validate() throws { try toy.validateToySet() }
 
     func run() throws {
         let file = try readModel(model, as: Float.self)
-        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw InputError("--out \(out): cannot create the folder")
-        }
         func write(_ svg: SVG, _ name: String) throws {
-            do { try writeFileAtomically(Array(svg.rendered.utf8), to: out + "/" + name) } catch { throw InputError("\(error)") }
-            print("wrote \(out)/\(name)")
+            for path in try writePictures([(name, svg)], to: out, option: "--out") { print("wrote \(path)") }
         }
         try write(NetworkDiagram.svg(network: file.network, title: "\(model): \(shapeName(file.network.sizes))"), "network.svg")
         guard let data else { return }
         let points: Dataset<Float>
         do {
-            points = try DataSource.named(data, toyCount: samples, noise: noise, seed: seed).load(as: Float.self, testSplit: false).train
+            points = try DataSource.named(data, toyCount: toy.samples, noise: toy.noise, seed: seed).load(as: Float.self, testSplit: false).train
         } catch { throw InputError("\(error)") }
         guard file.network.inputSize == 2, points.features == 2, points.isClassification else {
             throw InputError("a decision boundary needs a classifier with 2 inputs and 2-D class data; \(model) takes \(file.network.inputSize) inputs, \(data) has \(points.features) features")

@@ -136,15 +136,6 @@ struct TrainCommand: ParsableCommand {
         return out
     }
 
-    func writePlots(_ pictures: [(name: String, svg: SVG)], to folder: String) throws {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw InputError("--plots \(folder): cannot create the folder")
-        }
-        for (name, svg) in pictures {
-            do { try writeFileAtomically(Array(svg.rendered.utf8), to: folder + "/" + name) } catch { throw InputError("\(error)") }
-        }
-    }
-
     var scheduleValue: LearningRateSchedule {
         switch schedule {
         case .constant: .constant
@@ -270,8 +261,7 @@ struct TrainCommand: ParsableCommand {
             if let every = plotsEvery, let plots, done % every == 0, let raw = boundaryPoints {
                 let model = ModelFile(network: net, preprocessing: preprocessing)
                 let svg = DecisionBoundary.svg(model: model, points: raw, labels: train.labels, title: "decision boundary after epoch \(done)")
-                try? FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true)
-                do { try writeFileAtomically(Array(svg.rendered.utf8), to: plots + "/boundary-epoch-\(done).svg") } catch {
+                do { _ = try writePictures([("boundary-epoch-\(done).svg", svg)], to: plots, option: "--plots") } catch {
                     FileHandle.standardError.write(Data("backprop: warning: \(error)\n".utf8))
                 }
             }
@@ -286,7 +276,7 @@ struct TrainCommand: ParsableCommand {
         if let savePath { try saveModel(model, to: savePath) }
         let pictures = plots == nil && reportPath == nil ? []
             : self.pictures(result: result, model: model, train: train, test: test, preprocessing: preprocessing)
-        if let plots { try writePlots(pictures, to: plots) }
+        if let plots { _ = try writePictures(pictures, to: plots, option: "--plots") }
         if let reportPath {
             let html = TrainingReport(title: "backprop train on \(source.name)", settings: settings, result: result, test: testResult,
                                       health: health, pictures: pictures.map { ($0.name, $0.svg) }).html
