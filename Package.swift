@@ -8,11 +8,14 @@ let package = Package(
         .library(name: "Backprop", targets: ["Backprop"]),
         .executable(name: "backprop", targets: ["BackpropCLI"]),
         .executable(name: "backprop-bench", targets: ["BackpropBench"]),
+        .library(name: "BackpropPlayground", targets: ["BackpropPlayground"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
     ],
     targets: [
         // OpenBLAS through pkg-config on Linux; Apple platforms use Accelerate instead.
@@ -38,10 +41,22 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // `backprop serve`: the browser playground. Sessions and messages (no server) are in
+        // Playground/, the Hummingbird server in Server/, the page (plain HTML/CSS/JS) in Page/.
+        .target(
+            name: "BackpropPlayground",
+            dependencies: [
+                "Backprop",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Page")]
+        ),
         .executableTarget(
             name: "BackpropCLI",
             dependencies: [
                 "Backprop",
+                "BackpropPlayground",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +73,14 @@ let package = Package(
             name: "BackpropTests",
             dependencies: ["Backprop"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "BackpropPlaygroundTests",
+            dependencies: [
+                "Backprop",
+                "BackpropPlayground",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
         ),
         .testTarget(
             name: "BackpropCLITests",

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct BackpropCommand: ParsableCommand {
+struct BackpropCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop",
         abstract: "Train fully connected neural networks with backpropagation written by hand.",
@@ -10,6 +10,7 @@ struct BackpropCommand: ParsableCommand {
               backprop xor         learn XOR with the tutorial's 2-2-1 sigmoid network
               backprop explain     one training step, hand by hand, with every number
               backprop gradcheck   compare every gradient with finite differences
+              backprop serve       the playground: train in the browser, click a weight, read its chain rule
 
             The formulas (a batch is rows, so z = a_prev·Wᵀ + b):
               z^l = W^l a^(l-1) + b^l      a^l = σ(z^l)       Loss = ½ (a^L − y)²
@@ -17,6 +18,7 @@ struct BackpropCommand: ParsableCommand {
               W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
             """,
         subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self, TrainCommand.self,
-                      EvaluateCommand.self, PredictCommand.self, ConvertCommand.self, PlotCommand.self]
+                      EvaluateCommand.self, PredictCommand.self, ConvertCommand.self, PlotCommand.self,
+                      ServeCommand.self]
     )
 }

@@ -22,6 +22,7 @@ struct ExplainCommand: ParsableCommand {
               backprop explain --model net.json --input 0.05,0.1 --target 0.01,0.99 --lr 0.5
               backprop explain --json > step.json
               backprop explain --svg step.svg          the diagram, annotated with the numbers
+              backprop explain --parameter 2,0,1       the chain rule of the weight W²[0][1] alone
             """
     )
 
@@ -43,6 +44,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .customLong("svg"), help: "Also write the network diagram annotated with this step's z, a, δ and dW here.")
     var svgPath: String?
 
+    @Option(help: ArgumentHelp("Explain one parameter only: L,J,K for the weight W^L[J][K] (layer L from 1, into neuron J from neuron K, both from 0), or L,J for the bias b^L[J].", valueName: "L,J[,K]"))
+    var parameter: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -51,6 +55,17 @@ struct ExplainCommand: ParsableCommand {
         }
         guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
         _ = try samples()
+        _ = try parameterIndex()
+    }
+
+    /// The parsed --parameter: 1-based layer, neuron, and the source neuron (nil for a bias).
+    private func parameterIndex() throws -> (layer: Int, neuron: Int, from: Int?)? {
+        guard let parameter else { return nil }
+        let parts = parameter.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0 != nil }), parts[0]! >= 1, parts.dropFirst().allSatisfy({ $0! >= 0 }) else {
+            throw ValidationError("--parameter \(parameter): expected L,J,K for a weight or L,J for a bias (layer from 1, neurons from 0), e.g. 2,0,1")
+        }
+        return (parts[0]!, parts[1]!, parts.count == 3 ? parts[2]! : nil)
     }
 
     /// The `--input`/`--target` rows, or nil for the default XOR batch.
@@ -90,7 +105,14 @@ struct ExplainCommand: ParsableCommand {
                 throw InputError("\(error)")
             }
         }
-        if output.json {
+        if let (l, j, k) = try parameterIndex() {
+            guard let chain = trace.chain(layer: l, neuron: j, from: k) else {
+                let sizes = network.sizes
+                throw InputError("--parameter \(parameter!): \(source) (\(shapeName(sizes))) has no such parameter; layers are 1…\(sizes.count - 1)"
+                                 + (l >= 1 && l < sizes.count ? ", layer \(l) has neurons 0…\(sizes[l] - 1) and inputs 0…\(sizes[l - 1] - 1)" : ""))
+            }
+            if output.json { printJSON(chain.json) } else { print(chain.text) }
+        } else if output.json {
             printJSON(trace.json)
         } else {
             print(ExplainReport(trace: trace, source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)").text)

@@ -67,6 +67,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fraction of the training data held out to validate each epoch, e.g. 0.1.")
     var validationSplit: Double = 0
 
+    @Option(help: "Fraction of --data held out as the test set, e.g. 0.5 (instead of the source's own test split).")
+    var testSplit: Double?
+
     @Option(help: "Stop after this many epochs without a lower validation loss, and keep the best weights.")
     var patience: Int?
 
@@ -170,6 +173,10 @@ struct TrainCommand: ParsableCommand {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1 (got \(batch))") }
         if let learningRate, !(learningRate.isFinite && learningRate > 0) { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
         guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1) (got \(validationSplit))") }
+        if let testSplit {
+            guard testSplit > 0 && testSplit < 1 else { throw ValidationError("--test-split must be between 0 and 1 (got \(testSplit))") }
+            guard dataOptions.test == nil else { throw ValidationError("give --test or --test-split, not both") }
+        }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1 (got \(patience))") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
         guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be 0 or more") }
@@ -184,10 +191,17 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(threads)
-        var (source, train, test, fixedScale) = try dataOptions.load(seed: seed)
+        let seeds = TrainingSeeds(seed)
+        var (source, train, test, fixedScale) = try dataOptions.load(seed: seed, testSplit: testSplit == nil)
+        if let testSplit {
+            test = train.splitOff(validationFraction: testSplit, seed: seeds.testSplit)
+            guard train.count > 0 && test!.count > 0 else {
+                throw InputError("--test-split \(testSplit) leaves \(train.count) training and \(test!.count) test samples")
+            }
+        }
         var validation: Dataset<Float>? = nil
         if validationSplit > 0 {
-            validation = train.splitOff(validationFraction: validationSplit, seed: seed &+ 1)
+            validation = train.splitOff(validationFraction: validationSplit, seed: seeds.validationSplit)
             guard train.count > 0 && validation!.count > 0 else {
                 throw InputError("--validation-split \(validationSplit) leaves \(train.count) training and \(validation!.count) validation samples")
             }
@@ -209,9 +223,10 @@ struct TrainCommand: ParsableCommand {
         ]
         if optimizer == .momentum || optimizer == .nesterov { settings.append(("momentum", .number(momentum))) }
         if let patience { settings.append(("patience", .number(patience))) }
+        if let testSplit { settings.append(("test_split", .number(testSplit))) }
         var network: Network<Float>
         var opt: Optimizer<Float>
-        var configuration = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: seed &+ 2)
+        var configuration = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: seeds.shuffle)
         if let resumePath {
             let checkpoint: Checkpoint<Float>
             do { checkpoint = try Checkpoint<Float>(contentsOf: resumePath) } catch { throw InputError("\(resumePath): \(error)") }

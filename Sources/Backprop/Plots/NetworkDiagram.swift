@@ -5,6 +5,11 @@ import Foundation
 /// size. Given a `StepTrace`, each neuron also shows its `z`, `a` and `δ` for the first sample,
 /// each edge its weight and `dW`, each bias `b` and `db` — the tutorial's picture with its numbers.
 ///
+/// Given `maps`, each neuron is drawn as its output over the input plane (as in TensorFlow
+/// Playground). `clickable` gives every edge an id `w-l-j-k` (weight `W^l[j][k]`, into neuron `j`
+/// of layer `l` from neuron `k` below) on a wide invisible line, and every neuron an id `n-l-j`,
+/// for a page that explains what is clicked.
+///
 /// ```swift
 /// let trace = StepTrace.record(network: net, input: x, target: y, learningRate: 0.5)
 /// let svg = NetworkDiagram.svg(network: net, trace: trace)
@@ -15,7 +20,8 @@ public enum NetworkDiagram {
     /// Annotations are drawn only for networks of at most this many neurons (else they overlap).
     public static let annotatedNeuronLimit = 16
 
-    public static func svg<T: Scalar>(network: Network<T>, trace: StepTrace? = nil, title: String? = nil) -> SVG {
+    public static func svg<T: Scalar>(network: Network<T>, trace: StepTrace? = nil, title: String? = nil,
+                                      maps: NeuronMaps? = nil, clickable: Bool = false) -> SVG {
         let sizes = network.sizes
         let annotate = trace != nil && sizes.reduce(0, +) <= annotatedNeuronLimit
         // Weights and their dW are listed under each gap between layers (on the edges they would cross).
@@ -25,7 +31,7 @@ public enum NetworkDiagram {
         let width = 2 * left + 40 + columnGap * Double(sizes.count - 1)
         let tallest = Double(sizes.max()! - 1) * rowGap
         let height = tallest + top + (annotate ? 130 + 15 * Double(tableLines) : 50)
-        let radius = annotate ? 26.0 : min(16, rowGap / 2.5)
+        let radius = annotate ? 26.0 : maps != nil ? min(20, rowGap / 2.3) : min(16, rowGap / 2.5)
         func position(_ l: Int, _ j: Int) -> (x: Double, y: Double) {
             let column = Double(sizes[l] - 1) * rowGap
             return (left + Double(l) * columnGap, top + (tallest - column) / 2 + Double(j) * rowGap)
@@ -44,6 +50,9 @@ public enum NetworkDiagram {
                     let a = position(i, k), b = position(i + 1, j)
                     svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? positive : negative,
                              width: 0.5 + 5 * abs(w) / max(largest, 1e-12))
+                    if clickable {
+                        svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "transparent", width: 7, id: "w-\(i + 1)-\(j)-\(k)")
+                    }
                     if annotate, let t = trace?.layers[i] {
                         let x = (position(i, 0).x + position(i + 1, 0).x) / 2
                         let y = top + tallest + 110 + 15 * Double(j * layer.inputSize + k)
@@ -56,7 +65,13 @@ public enum NetworkDiagram {
         for l in 0..<sizes.count {
             for j in 0..<sizes[l] {
                 let p = position(l, j)
-                svg.circle(cx: p.x, cy: p.y, r: radius, fill: "#f5f5f5", stroke: "#555555")
+                if let maps {
+                    svg.image(x: p.x - radius, y: p.y - radius, width: 2 * radius, height: 2 * radius, png: maps.png(layer: l, neuron: j))
+                    svg.rect(x: p.x - radius, y: p.y - radius, width: 2 * radius, height: 2 * radius, fill: "transparent",
+                             stroke: "#555555", id: clickable ? "n-\(l)-\(j)" : nil)
+                } else {
+                    svg.circle(cx: p.x, cy: p.y, r: radius, fill: "#f5f5f5", stroke: "#555555", id: clickable ? "n-\(l)-\(j)" : nil)
+                }
                 guard annotate, let t = trace else { continue }
                 if l == 0 {
                     svg.text("x \(short(t.input[0, j]))", x: p.x, y: p.y + 4, size: 11, anchor: "middle")

@@ -36,22 +36,34 @@ public struct SVG: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil) {
+    /// A rectangle; `id` names it for a page that handles clicks on it.
+    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil, id: String? = nil) {
         let n = SVG.number
-        body.append("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\""
+        body.append("<rect" + SVG.idAttribute(id) + " x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\""
                     + (stroke.map { " stroke=\"\($0)\"" } ?? "") + "/>")
     }
 
-    public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil) {
+    /// A circle; `id` names it for a page that handles clicks on it.
+    public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil, id: String? = nil) {
         let n = SVG.number
-        body.append("<circle cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"\(n(r))\" fill=\"\(fill)\""
+        body.append("<circle" + SVG.idAttribute(id) + " cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"\(n(r))\" fill=\"\(fill)\""
                     + (stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? "") + "/>")
     }
 
-    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
+    /// A line; `id` names it for a page that handles clicks on it.
+    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, id: String? = nil) {
         let n = SVG.number
-        body.append("<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>")
+        body.append("<line" + SVG.idAttribute(id) + " x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>")
     }
+
+    /// A raster image (a PNG file's bytes, embedded as a data URL), drawn with sharp pixels.
+    public mutating func image(x: Double, y: Double, width: Double, height: Double, png: [UInt8]) {
+        let n = SVG.number
+        body.append("<image x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" preserveAspectRatio=\"none\" "
+                    + "style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>")
+    }
+
+    static func idAttribute(_ id: String?) -> String { id.map { " id=\"\(escape($0))\"" } ?? "" }
 
     public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 2) {
         let pts = points.map { "\(SVG.number($0.x)),\(SVG.number($0.y))" }.joined(separator: " ")

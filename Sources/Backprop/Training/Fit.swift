@@ -110,12 +110,12 @@ extension Network {
         precondition(data.features == inputSize && data.outputs == outputSize,
                      "data is \(data.features) → \(data.outputs), network \(inputSize) → \(outputSize)")
         precondition(configuration.batchSize >= 1 && configuration.epochs >= 0)
-        var rng = SeededGenerator(seed: configuration.seed)
-        var order = Array(0..<data.count)
+        var batchOrder = MiniBatches(count: data.count, batchSize: configuration.batchSize,
+                                     shuffle: configuration.shuffle, seed: configuration.seed)
         var x = Matrix<T>(rows: configuration.batchSize, cols: data.features)     // (B, in)
         var y = Matrix<T>(rows: configuration.batchSize, cols: data.outputs)      // (B, out)
         let baseRate = configuration.learningRate ?? Double(optimizer.learningRate)
-        let batches = (data.count + configuration.batchSize - 1) / configuration.batchSize
+        let batches = batchOrder.count
         var history: [EpochMetrics] = []
         var best = (loss: Double.infinity, epoch: 0)
         // Early stopping keeps the best parameters in buffers of its own, copied into (not
@@ -129,20 +129,20 @@ extension Network {
         var trainSeconds = 0.0
         let clock = ContinuousClock()
 
-        for _ in 0..<min(configuration.startEpoch, configuration.epochs) where configuration.shuffle {
-            rng.shuffle(&order)          // replay the shuffles of the epochs a checkpoint already did
+        for _ in 0..<min(configuration.startEpoch, configuration.epochs) {
+            batchOrder.startEpoch()      // replay the shuffles of the epochs a checkpoint already did
         }
 
         epochs: for epoch in min(configuration.startEpoch, configuration.epochs)..<configuration.epochs {
             let rate = configuration.schedule.rate(base: baseRate, epoch: epoch, epochs: configuration.epochs)
             optimizer.learningRate = T(rate)
-            if configuration.shuffle { rng.shuffle(&order) }
+            batchOrder.startEpoch()
             var lossSum = 0.0, correct = 0
             let started = clock.now
             for b in 0..<batches {
-                let range = (b * configuration.batchSize)..<min((b + 1) * configuration.batchSize, data.count)
-                x.gatherRows(of: data.x, order[range])
-                y.gatherRows(of: data.y, order[range])
+                let range = batchOrder.indices(b)
+                x.gatherRows(of: data.x, range)
+                y.gatherRows(of: data.y, range)
                 let loss = Double(trainStep(x, y, optimizer: &optimizer))
                 if !loss.isFinite {                                   // cheap: one check per step
                     divergence = Divergence(epoch: epoch + 1, batch: b + 1, place: firstNonFinite() ?? "the loss",

@@ -1,0 +1,143 @@
+import Foundation
+
+/// The chain rule of one parameter in a recorded step, with its numbers: a weight `W^l[j][k]`
+/// (into neuron `j` of layer `l`, from neuron `k` of layer `l − 1`) or a bias `b^l[j]`.
+///
+/// ```
+/// dLoss/dW^l[j][k] = Σ_samples δ^l_j · a^(l−1)_k        (dz/dW = a_prev)
+/// dLoss/db^l[j]    = Σ_samples δ^l_j                    (dz/db = 1)
+/// δ^l_j = dLoss/da^l_j · σ'(z^l_j)                      (output: a − y when the loss is fused)
+/// dLoss/da^l_j = Σ_i W^(l+1)[i][j] · δ^(l+1)_i           (hidden: Wᵀδ from the layer above)
+/// W ← W − η · dLoss/dW
+/// ```
+/// Every number is copied from the ``StepTrace`` (which `backprop explain` prints), so the two
+/// agree exactly.
+///
+/// ```swift
+/// let trace = StepTrace.record(network: net, input: x, target: y, learningRate: 0.5)
+/// let w = trace.chain(layer: 2, neuron: 0, from: 1)     // W²[0][1]
+/// w.gradient == trace.layers[1].weightGradient[0, 1]    // true
+/// ```
+public struct ParameterChain: Sendable {
+    /// One sample's share of the gradient.
+    public struct Sample: Sendable {
+        /// `dLoss/da^l_j` for this sample.
+        public var lossGradient: Double
+        /// `σ'(z^l_j)`; nil when `δ` is fused (`a − y`) or the activation is softmax.
+        public var activationDerivative: Double?
+        /// `z^l_j`, `a^l_j`.
+        public var z: Double, a: Double
+        /// `δ^l_j`.
+        public var delta: Double
+        /// `a^(l−1)_k` (`dz/dW`); 1 for a bias (`dz/db`).
+        public var input: Double
+        /// A hidden layer's `dLoss/da^l_j` term by term: `(W^(l+1)[i][j], δ^(l+1)_i)` for each
+        /// neuron `i` above; empty for the output layer.
+        public var upstream: [(weight: Double, delta: Double)]
+        /// For the output layer: the target `y_j` of this sample.
+        public var target: Double?
+    }
+
+    /// 1-based layer, the neuron `j` the parameter feeds, and `k` (nil for the bias).
+    public var layer: Int, neuron: Int, from: Int?
+    public var isOutputLayer: Bool
+    public var activation: Activation
+    /// How δ was computed, in words (``StepTrace/LayerTrace/deltaRule``).
+    public var deltaRule: String
+    /// The parameter before the step.
+    public var value: Double
+    public var samples: [Sample]
+    /// `dLoss/dW` (or `dLoss/db`), summed over the batch — the trace's number.
+    public var gradient: Double
+    /// `η`.
+    public var learningRate: Double
+    /// `value − η · gradient`, as the step computed it.
+    public var updated: Double
+    public var reduction: Reduction
+
+    /// The parameter's name in the tutorial's notation: `W²[0][1]` or `b²[0]`.
+    public var name: String {
+        from.map { "W\(NetworkDiagram.sup(layer))[\(neuron)][\($0)]" } ?? "b\(NetworkDiagram.sup(layer))[\(neuron)]"
+    }
+}
+
+extension StepTrace {
+    /// The chain rule of `W^layer[neuron][from]` (1-based `layer`), or of the bias `b^layer[neuron]`
+    /// when `from` is nil. Returns nil when there is no such parameter.
+    public func chain(layer: Int, neuron j: Int, from k: Int? = nil) -> ParameterChain? {
+        guard (1...layers.count).contains(layer) else { return nil }
+        let t = layers[layer - 1]
+        guard (0..<t.weights.rows).contains(j), k.map({ (0..<t.weights.cols).contains($0) }) ?? true else { return nil }
+        let isOutput = layer == layers.count
+        let samples = (0..<input.rows).map { s -> ParameterChain.Sample in
+            var upstream: [(weight: Double, delta: Double)] = []
+            if !isOutput {
+                let above = layers[layer]
+                upstream = (0..<above.weights.rows).map { i in (above.weights[i, j], above.delta[s, i]) }
+            }
+            return ParameterChain.Sample(
+                lossGradient: t.outputGradient[s, j],
+                activationDerivative: t.deltaIsFused ? nil : t.activationDerivative?[s, j],
+                z: t.z[s, j], a: t.a[s, j], delta: t.delta[s, j],
+                input: k.map { t.input[s, $0] } ?? 1,
+                upstream: upstream, target: isOutput ? target[s, j] : nil)
+        }
+        return ParameterChain(
+            layer: layer, neuron: j, from: k, isOutputLayer: isOutput, activation: t.activation, deltaRule: t.deltaRule,
+            value: k.map { t.weights[j, $0] } ?? t.biases[j], samples: samples,
+            gradient: k.map { t.weightGradient[j, $0] } ?? t.biasGradient[j], learningRate: learningRate,
+            updated: k.map { t.updatedWeights[j, $0] } ?? t.updatedBiases[j], reduction: reduction)
+    }
+}
+
+extension ParameterChain {
+    /// All the numbers as JSON.
+    public var json: JSON {
+        .object([
+            ("parameter", .string(name)),
+            ("layer", .number(layer)), ("neuron", .number(neuron)), ("from", from.map { .number($0) } ?? .null),
+            ("output_layer", .bool(isOutputLayer)),
+            ("activation", .string(activation.rawValue)),
+            ("delta_rule", .string(deltaRule)),
+            ("reduction", .string(reduction.rawValue)),
+            ("value", .number(value)),
+            ("samples", .array(samples.map { s in
+                .object([
+                    ("z", .number(s.z)), ("a", .number(s.a)),
+                    ("target", s.target.map { .number($0) } ?? .null),
+                    ("dloss_da", .number(s.lossGradient)),
+                    ("da_dz", s.activationDerivative.map { .number($0) } ?? .null),
+                    ("upstream", .array(s.upstream.map { .array([.number($0.weight), .number($0.delta)]) })),
+                    ("delta", .number(s.delta)),
+                    ("dz_dparameter", .number(s.input)),
+                    ("product", .number(s.delta * s.input)),
+                ])
+            })),
+            ("gradient", .number(gradient)),
+            ("learning_rate", .number(learningRate)),
+            ("updated", .number(updated)),
+        ])
+    }
+
+    /// The chain rule in words and numbers, as `backprop explain --parameter` prints it.
+    public var text: String {
+        func f(_ x: Double) -> String { String(format: "%.6g", x) }
+        let what = from == nil ? "dz/db = 1" : "dz/dW = a\(NetworkDiagram.sup(layer - 1))[\(from!)]"
+        var lines = ["\(name) = \(f(value))", "dLoss/d\(name) = Σ over \(samples.count) sample\(samples.count == 1 ? "" : "s") of δ\(NetworkDiagram.sup(layer))[\(neuron)] · \(what)",
+                     "  \(deltaRule)"]
+        for (s, x) in samples.enumerated() {
+            var line = "  sample \(s + 1): "
+            if !x.upstream.isEmpty {
+                line += "dLoss/da = Σ W·δ = " + x.upstream.map { "\(f($0.weight))·\(f($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient)); "
+            } else if let y = x.target {
+                line += "a = \(f(x.a)), y = \(f(y)), dLoss/da = \(f(x.lossGradient)); "
+            }
+            if let d = x.activationDerivative { line += "σ'(z) = \(f(d)); " }
+            line += "δ = \(f(x.delta)); δ · \(from == nil ? "1" : f(x.input)) = \(f(x.delta * x.input))"
+            lines.append(line)
+        }
+        lines.append("dLoss/d\(name) = \(f(gradient))")
+        lines.append("\(name) ← \(f(value)) − \(f(learningRate)) · \(f(gradient)) = \(f(updated))")
+        return lines.joined(separator: "\n")
+    }
+}

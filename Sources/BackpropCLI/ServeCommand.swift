@@ -1,0 +1,51 @@
+import ArgumentParser
+import BackpropPlayground
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start the playground: train networks on 2-D data in the browser and see every step hand by hand.",
+        discussion: """
+            Starts a local web server and prints its URL. Open it in a browser: pick a data set \
+            (xor, circles, spiral, gaussians, or a 2-column CSV), shape the network, press play \
+            and watch the decision boundary, each neuron's output and the loss curves. Pause, \
+            click a weight or a neuron, and the panel shows its chain rule for the next step with \
+            numbers — the numbers `backprop explain` gives for the exported model and batch.
+
+            Training runs in the server, in this library; the page only draws. Each tab gets its \
+            own session, which ends when the tab closes. The server listens on 127.0.0.1 only, \
+            unless --host says otherwise. Ctrl-C stops it.
+
+            Examples:
+              backprop serve
+              backprop serve --port 9000
+              backprop serve --port 0            any free port (the URL says which)
+            """
+    )
+
+    @Option(help: "TCP port (0: any free port).")
+    var port: Int = 8080
+
+    @Option(help: "Address to listen on; 127.0.0.1 keeps the playground to this machine (0.0.0.0 opens it to the network).")
+    var host: String = "127.0.0.1"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port))") }
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+    }
+
+    func run() async throws {
+        let server: PlaygroundServer
+        do { server = try PlaygroundServer(host: host, port: port) } catch { throw InputError(error.message) }
+        do {
+            try await server.run { url in
+                print("Backprop playground: \(url)")
+                print("Open it in a browser; Ctrl-C stops the server.")
+                fflush(nil)
+            }
+        } catch {
+            throw InputError("cannot serve on \(host):\(port): \(error)")
+        }
+    }
+}

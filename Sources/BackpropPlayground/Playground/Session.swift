@@ -1,0 +1,250 @@
+import Backprop
+import Foundation
+
+/// A message for the page: JSON text, and whether it is a periodic `state` (the play loop sends
+/// the next one only after the page's connection has taken this one — see ``PlaygroundSession/delivered()``).
+public struct Outgoing: Sendable {
+    public var text: String
+    public var isState: Bool
+}
+
+/// One browser tab's playground: its settings, its training run, and what is selected.
+///
+/// Messages from the page are JSON objects with a `type`:
+///
+/// | type        | members                                   | does                                        |
+/// |-------------|-------------------------------------------|---------------------------------------------|
+/// | `configure` | any of ``PlaygroundSettings``'s           | new data and network (paused)               |
+/// | `play`      |                                           | trains in the background, streams `state`   |
+/// | `pause`     |                                           | stops training                              |
+/// | `step`      |                                           | pauses, then trains one batch               |
+/// | `reset`     | `seed` (optional)                         | new weights, epoch 0                        |
+/// | `speed`     | `epochsPerSecond` (0: as fast as it goes) | pace of `play`                              |
+/// | `select`    | `parameter`: `"w-l-j-k"`, `"n-l-j"`, null | the parameter the hand-by-hand panel shows  |
+///
+/// Every message is answered: a `state` (epoch, losses, pictures, the selected parameter's
+/// chain rule for the next step), or an `error` with a message — a bad message never stops the
+/// session. Training runs in ``play()``'s task, off the connection's read loop, in slices of at
+/// most ~15 ms, and sends at most one `state` per `updateInterval`.
+public actor PlaygroundSession {
+    public nonisolated let id: String
+    public private(set) var run: PlaygroundRun
+    public private(set) var playing = false
+    /// Epochs per second while playing; 0: as fast as the machine goes.
+    public private(set) var speed = 30.0
+    /// The selected parameter: 1-based layer, neuron, and source neuron (nil: the bias).
+    public private(set) var selection: (layer: Int, neuron: Int, from: Int?)? = nil
+    private let send: @Sendable (Outgoing) -> Void
+    private let updateInterval: Duration
+    private var playTask: Task<Void, Never>? = nil
+    private var stateInFlight = false
+    /// Messages handled, and how many were refused.
+    public private(set) var received = 0, refused = 0
+
+    public static let maxMessageBytes = PlaygroundSettings.maxCSVBytes + 4096
+
+    /// A session with the default settings; `send` takes the messages the play loop produces.
+    public init(id: String = PlaygroundSession.newID(), settings: PlaygroundSettings = PlaygroundSettings(),
+                updateInterval: Duration = .milliseconds(100), send: @escaping @Sendable (Outgoing) -> Void) throws(PlaygroundError) {
+        self.id = id
+        self.run = try PlaygroundRun(settings: settings)
+        self.send = send
+        self.updateInterval = updateInterval
+    }
+
+    /// 128 random bits in hex: a session's name in export links.
+    public static func newID() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(g.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+    }
+
+    /// The first message for the page: the session's id and settings, then its state.
+    public func hello() -> [Outgoing] {
+        let hello = JSON.object([("type", .string("hello")), ("session", .string(id)), ("settings", run.settings.json),
+                                 ("speed", .number(speed))])
+        return [Outgoing(text: hello.serialized(), isState: false), state()]
+    }
+
+    /// Handles one text message from the page and returns the replies.
+    public func receive(_ text: String) -> [Outgoing] {
+        received += 1
+        do {
+            return try handle(text)
+        } catch {
+            refused += 1
+            return [Self.error(error.message)]
+        }
+    }
+
+    /// The reply to a message the session cannot read (a binary frame, one too large).
+    public func refuse(_ message: String) -> Outgoing {
+        received += 1
+        refused += 1
+        return Self.error(message)
+    }
+
+    static func error(_ message: String) -> Outgoing {
+        Outgoing(text: JSON.object([("type", .string("error")), ("message", .string(message))]).serialized(), isState: false)
+    }
+
+    private func handle(_ text: String) throws(PlaygroundError) -> [Outgoing] {
+        guard text.utf8.count <= Self.maxMessageBytes else { throw PlaygroundError("message too large (\(text.utf8.count) bytes; at most \(Self.maxMessageBytes))") }
+        let message: JSON
+        do { message = try JSON.parse(text, maxDepth: 8) } catch { throw PlaygroundError("not JSON: \(error)") }
+        guard let type = message["type"]?.string else { throw PlaygroundError("expected a JSON object with a \"type\" string") }
+        switch type {
+        case "configure":
+            var settings = run.settings
+            try settings.apply(message)
+            let fresh = try PlaygroundRun(settings: settings)
+            pause()
+            run = fresh
+            if let s = selection, run.network.sizes.count <= s.layer || run.network.sizes[s.layer] <= s.neuron
+                || (s.from.map { run.network.sizes[s.layer - 1] <= $0 } ?? false) { selection = nil }
+        case "play": play()
+        case "pause": pause()
+        case "step":
+            pause()
+            guard run.step() else { throw PlaygroundError("training diverged: \(run.divergence ?? "a non-finite number"); reset to start again") }
+        case "reset":
+            var settings = run.settings
+            if let seed = message["seed"] { try settings.apply(.object([("seed", seed)])) }
+            pause()
+            run = try PlaygroundRun(settings: settings)
+        case "speed":
+            guard let v = message["epochsPerSecond"]?.number.flatMap(Double.init), v.isFinite, v >= 0, v <= 10_000 else {
+                throw PlaygroundError("speed: epochsPerSecond must be a number from 0 (as fast as possible) to 10000")
+            }
+            speed = v
+            if playing { pause(); play() }
+        case "select":
+            guard let value = message["parameter"] else { throw PlaygroundError("select: give \"parameter\": \"w-l-j-k\", \"n-l-j\" or null") }
+            selection = try parseParameter(value)
+        default:
+            throw PlaygroundError("unknown message type '\(type)'; expected configure, play, pause, step, reset, speed or select")
+        }
+        return [state()]
+    }
+
+    /// `"w-2-0-1"` → W²[0][1]; `"n-2-0"` → b²[0]; null → nothing selected.
+    func parseParameter(_ value: JSON) throws(PlaygroundError) -> (layer: Int, neuron: Int, from: Int?)? {
+        if value == .null { return nil }
+        guard let s = value.string else { throw PlaygroundError("select: parameter must be a string such as \"w-2-0-1\" or \"n-2-0\"") }
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        let numbers = parts.dropFirst().map { Int($0) }
+        guard parts.count == (parts.first == "w" ? 4 : 3), parts.first == "w" || parts.first == "n",
+              numbers.allSatisfy({ ($0 ?? -1) >= 0 && $0! < 1000 }) else {
+            throw PlaygroundError("select: '\(s.prefix(40))' is not a parameter; expected w-layer-neuron-from or n-layer-neuron")
+        }
+        let sizes = run.network.sizes
+        let (l, j) = (numbers[0]!, numbers[1]!)
+        guard l >= 1 && l < sizes.count else {
+            throw PlaygroundError(l == 0 ? "inputs have no weights or biases; click a neuron of a hidden or the output layer"
+                                         : "select: layer \(l) does not exist (layers 1…\(sizes.count - 1))")
+        }
+        guard j < sizes[l] else { throw PlaygroundError("select: layer \(l) has neurons 0…\(sizes[l] - 1)") }
+        let k = parts.first == "w" ? numbers[2]! : nil
+        if let k, k >= sizes[l - 1] { throw PlaygroundError("select: layer \(l) takes inputs 0…\(sizes[l - 1] - 1)") }
+        return (l, j, k)
+    }
+
+    /// Starts training in the background.
+    public func play() {
+        guard !playing, run.divergence == nil else { return }
+        playing = true
+        playTask = Task { await self.playLoop() }
+    }
+
+    /// Stops training (after the current batch).
+    public func pause() {
+        playing = false
+        playTask?.cancel()
+        playTask = nil
+    }
+
+    /// The page's connection has written the last `state`: the next one may be sent.
+    public func delivered() { stateInFlight = false }
+
+    /// The tab is gone: stop training.
+    public func close() { pause() }
+
+    private func playLoop() async {
+        let clock = ContinuousClock()
+        let started = clock.now, epochsAtStart = run.epochsDone
+        var lastSent = clock.now - updateInterval
+        while playing && !Task.isCancelled {
+            let sliceEnd = clock.now + .milliseconds(15)
+            var trained = false
+            while clock.now < sliceEnd {
+                if speed > 0 && Double(run.epochsDone - epochsAtStart) >= (clock.now - started).seconds * speed { break }
+                guard run.step() else { playing = false; break }
+                trained = true
+            }
+            if clock.now - lastSent >= updateInterval || !playing, !stateInFlight {
+                stateInFlight = true
+                send(state())
+                lastSent = clock.now
+            }
+            if trained { await Task.yield() } else { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+    }
+
+    /// The page's view of the session: counters, losses, pictures, and the selected parameter's
+    /// chain rule for the next step (the numbers `backprop explain` prints).
+    public func state() -> Outgoing {
+        let last = run.history.last!
+        let accuracy = run.accuracy()
+        var members: [(key: String, value: JSON)] = [
+            ("type", .string("state")), ("playing", .bool(playing)),
+            ("epoch", .number(run.epochsDone)), ("step", .number(run.steps)),
+            ("batch", .number(run.nextBatch)), ("batches", .number(run.batchesPerEpoch)),
+            ("trainLoss", .number(last.train)), ("testLoss", .number(last.test)),
+            ("trainAccuracy", .number(accuracy.train)), ("testAccuracy", .number(accuracy.test)),
+            ("batchLoss", run.lastBatchLoss.map { .number($0) } ?? .null),
+            ("diverged", run.divergence.map { .string($0) } ?? .null),
+            ("command", .string(run.settings.commandLine(epochs: run.epochsDone))),
+            ("explainCommand", .string(run.explainCommand())),
+            ("boundary", .string(run.boundarySVG().rendered)),
+            ("network", .string(run.networkSVG().rendered)),
+            ("loss", .string(run.lossSVG().rendered)),
+        ]
+        members.append(("chain", selectedChain() ?? .null))
+        return Outgoing(text: JSON.object(members).serialized(), isState: true)
+    }
+
+    /// The selected parameter's chain rule in the next step, with what the optimizer adds.
+    func selectedChain() -> JSON? {
+        guard let s = selection, let chain = run.nextStepTrace().chain(layer: s.layer, neuron: s.neuron, from: s.from),
+              case .object(var members) = chain.json else { return nil }
+        let settings = run.settings
+        members.append(("optimizer", .string(settings.optimizer.rawValue)))
+        members.append(("batch_indices", .array(run.nextBatchIndices.map { .number($0) })))
+        members.append(("epoch", .number(run.epochsDone + 1)))
+        members.append(("batch", .number(run.nextBatch + 1)))
+        if settings.weightDecay > 0 && s.from != nil {
+            members.append(("weight_decay", .number(settings.weightDecay)))
+            members.append(("weight_decay_term", .number(settings.weightDecay * chain.value)))
+        }
+        return .object(members)
+    }
+
+    /// A file for the page's export links: `model.json`, `boundary.svg`, `network.svg`,
+    /// `loss.svg`, `step.svg` (the next step annotated, as `backprop explain --svg`),
+    /// `command.txt` (`backprop train …`), `explain.txt` (`backprop explain …` for the next step).
+    public func export(_ name: String) -> (contentType: String, body: String)? {
+        switch name {
+        case "model.json": return ("application/json", run.model.text)
+        case "boundary.svg": return ("image/svg+xml", run.boundarySVG(resolution: 120).rendered)
+        case "network.svg": return ("image/svg+xml", run.networkSVG(resolution: 40).rendered)
+        case "loss.svg": return ("image/svg+xml", run.lossSVG().rendered)
+        case "step.svg": return ("image/svg+xml", NetworkDiagram.svg(network: run.networkAsWritten, trace: run.nextStepTrace()).rendered)
+        case "command.txt": return ("text/plain; charset=utf-8", run.settings.commandLine(epochs: run.epochsDone) + "\n")
+        case "explain.txt": return ("text/plain; charset=utf-8", run.explainCommand() + "\n")
+        default: return nil
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}

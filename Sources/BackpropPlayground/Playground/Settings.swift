@@ -1,0 +1,175 @@
+import Backprop
+
+/// Why a page's message was refused; its text is sent back to the page.
+public struct PlaygroundError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Everything the page can set, each field one `backprop train` option (``commandLine(epochs:)``).
+///
+/// In a `configure` message these are JSON members of the same names; every member may be left
+/// out (it keeps its value):
+/// ```json
+/// {"type": "configure", "data": "spiral", "noise": 0.1, "hidden": [8, 8], "activations": ["tanh", "tanh"],
+///  "optimizer": "adam", "learningRate": 0.03, "batch": 10}
+/// ```
+public struct PlaygroundSettings: Sendable, Equatable {
+    /// A generated set (`xor`, `circles`, `spiral`, `gaussians`) or `csv` (then `csv` holds the text).
+    public var data = "spiral"
+    /// An uploaded CSV: its name (for the command line) and text (2 feature columns, then the label).
+    public var csvName = "points.csv", csv: String? = nil
+    public var samples = 400
+    public var noise = 0.1
+    /// The fraction of the samples held out as the test set.
+    public var testSplit = 0.5
+    /// Neurons per hidden layer, and each hidden layer's activation.
+    public var hidden = [8, 8]
+    public var activations: [Activation] = [.tanh, .tanh]
+    public var output: Activation = .softmax
+    /// nil: the CLI's default for the output (softmax → softmax-cross-entropy, sigmoid → binary-cross-entropy).
+    public var loss: Loss? = nil
+    public var optimizer: Optimizer<Float>.Kind = .adam
+    public var learningRate = 0.03
+    public var batch = 10
+    /// L2 regularisation (sgd, momentum, nesterov) or decoupled weight decay (adam): `λ`.
+    public var weightDecay = 0.0
+    public var scale: Preprocessing.Kind? = .standardize
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// The limits of the page's controls.
+    public static let maxHiddenLayers = 6, maxNeurons = 16, maxSamples = 5000, maxCSVBytes = 1 << 20
+
+    /// The loss actually used.
+    public var effectiveLoss: Loss {
+        loss ?? (output == .softmax ? .softmaxCrossEntropy : output == .sigmoid ? .binaryCrossEntropy : .squaredError)
+    }
+
+    /// Layer sizes: 2 inputs, the hidden layers, 2 outputs (one per class).
+    public var sizes: [Int] { [2] + hidden + [2] }
+
+    /// Applies the members of a `configure` message; unknown members are refused by name.
+    public mutating func apply(_ message: JSON) throws(PlaygroundError) {
+        guard let members = message.members else { throw PlaygroundError("a configure message must be a JSON object") }
+        var s = self
+        for (key, value) in members {
+            switch key {
+            case "type": continue
+            case "data":
+                s.data = try Self.string(value, key)
+                guard ToySets.Shape(rawValue: s.data) != nil || s.data == "csv" else {
+                    throw PlaygroundError("data: '\(s.data)' is not one of xor, circles, spiral, gaussians, csv")
+                }
+            case "csv":
+                let text = try Self.string(value, key)
+                guard text.utf8.count <= Self.maxCSVBytes else { throw PlaygroundError("csv: the file is larger than 1 MB") }
+                s.csv = text
+            case "csvName": s.csvName = try Self.fileName(Self.string(value, key))
+            case "samples": s.samples = try Self.integer(value, key, 10...Self.maxSamples)
+            case "noise": s.noise = try Self.number(value, key, 0...1)
+            case "testSplit": s.testSplit = try Self.number(value, key, 0.05...0.95)
+            case "hidden":
+                guard let items = value.array, items.count <= Self.maxHiddenLayers else {
+                    throw PlaygroundError("hidden: expected a list of at most \(Self.maxHiddenLayers) layer sizes")
+                }
+                s.hidden = try items.map { item throws(PlaygroundError) in try Self.integer(item, "hidden", 1...Self.maxNeurons) }
+            case "activations":
+                guard let items = value.array else { throw PlaygroundError("activations: expected a list of activation names") }
+                s.activations = try items.map { item throws(PlaygroundError) in try Self.named(item, key) }
+                guard !s.activations.contains(.softmax) else { throw PlaygroundError("activations: softmax belongs to the output layer only") }
+            case "output": s.output = try Self.named(value, key)
+            case "loss": s.loss = value == .null || value.string == "auto" ? nil : try Self.named(value, key) as Loss
+            case "optimizer": s.optimizer = try Self.named(value, key)
+            case "learningRate": s.learningRate = try Self.number(value, key, 1e-6...10)
+            case "batch": s.batch = try Self.integer(value, key, 1...Self.maxSamples)
+            case "weightDecay": s.weightDecay = try Self.number(value, key, 0...1)
+            case "scale": s.scale = value.string == "none" ? nil : try Self.named(value, key) as Preprocessing.Kind
+            case "seed": s.seed = UInt64(try Self.integer(value, key, 0...Int(UInt32.max)))
+            default: throw PlaygroundError("configure: unknown setting '\(key)'")
+            }
+        }
+        // One activation per hidden layer: a shorter list repeats its last entry.
+        if s.activations.count != s.hidden.count {
+            let last = s.activations.last ?? .tanh
+            s.activations = Array((s.activations + Array(repeating: last, count: s.hidden.count)).prefix(s.hidden.count))
+        }
+        if s.scale == .fixed { throw PlaygroundError("scale: expected standardize, minmax or none") }
+        if let problem = s.effectiveLoss.problem(outputActivation: s.output, outputs: 2) { throw PlaygroundError(problem) }
+        if s.data == "csv" && s.csv == nil { throw PlaygroundError("data csv: upload a CSV file first") }
+        self = s
+    }
+
+    /// The settings as JSON, in the members `apply` takes (without the CSV text).
+    public var json: JSON {
+        .object([
+            ("data", .string(data)), ("csvName", .string(csvName)), ("samples", .number(samples)),
+            ("noise", .number(noise)), ("testSplit", .number(testSplit)),
+            ("hidden", .array(hidden.map { .number($0) })),
+            ("activations", .array(activations.map { .string($0.rawValue) })),
+            ("output", .string(output.rawValue)), ("loss", .string(effectiveLoss.rawValue)),
+            ("optimizer", .string(optimizer.rawValue)), ("learningRate", .number(learningRate)),
+            ("batch", .number(batch)), ("weightDecay", .number(weightDecay)),
+            ("scale", .string(scale?.rawValue ?? "none")), ("seed", .number(seed)),
+        ])
+    }
+
+    /// The `backprop train` command that trains the same network on the same data, batch for
+    /// batch, for `epochs` epochs, and saves it.
+    public func commandLine(epochs: Int) -> String {
+        var parts = ["backprop", "train", "--data", data == "csv" ? Self.quoted(csvName) : data]
+        if data != "csv" { parts += ["--samples", String(samples), "--noise", Self.short(noise)] }
+        parts += ["--test-split", Self.short(testSplit), "--layers", sizes.map(String.init).joined(separator: ",")]
+        if !hidden.isEmpty { parts += ["--activation", activations.map(\.rawValue).joined(separator: ",")] }
+        parts += ["--output", output.rawValue, "--loss", effectiveLoss.rawValue,
+                  "--optimizer", optimizer.rawValue, "--lr", Self.short(learningRate), "--batch", String(batch)]
+        if weightDecay > 0 { parts += ["--weight-decay", Self.short(weightDecay)] }
+        parts += ["--scale", scale?.rawValue ?? "none", "--seed", String(seed), "--epochs", String(max(epochs, 1)),
+                  "--save", "model.json"]
+        return parts.joined(separator: " ")
+    }
+
+    /// A Double in its shortest exact form ("0.03", not "0.030000000000000002").
+    static func short(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : x.description
+    }
+
+    static func quoted(_ s: String) -> String {
+        s.allSatisfy { $0.isLetter || $0.isNumber || "._-/".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func fileName(_ s: String) throws(PlaygroundError) -> String {
+        let name = String(s.split(separator: "/").last ?? "")
+        guard !name.isEmpty, name.count <= 200 else { throw PlaygroundError("csvName: expected a file name") }
+        return name
+    }
+
+    static func string(_ v: JSON, _ key: String) throws(PlaygroundError) -> String {
+        guard let s = v.string else { throw PlaygroundError("\(key): expected a string, got \(v.kind)") }
+        return s
+    }
+
+    static func number(_ v: JSON, _ key: String, _ range: ClosedRange<Double>) throws(PlaygroundError) -> Double {
+        guard let text = v.number, let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): expected a number, got \(v.kind)") }
+        guard range.contains(x) else { throw PlaygroundError("\(key): \(text) is outside \(short(range.lowerBound))…\(short(range.upperBound))") }
+        return x
+    }
+
+    static func integer(_ v: JSON, _ key: String, _ range: ClosedRange<Int>) throws(PlaygroundError) -> Int {
+        guard let text = v.number, let x = Double(text), x == x.rounded(), abs(x) < 1e15 else {
+            throw PlaygroundError("\(key): expected a whole number, got \(v.number ?? v.kind)")
+        }
+        guard range.contains(Int(x)) else { throw PlaygroundError("\(key): \(Int(x)) is outside \(range.lowerBound)…\(range.upperBound)") }
+        return Int(x)
+    }
+
+    static func named<E: RawRepresentable & CaseIterable>(_ v: JSON, _ key: String) throws(PlaygroundError) -> E where E.RawValue == String {
+        guard let s = v.string else { throw PlaygroundError("\(key): expected a name, got \(v.kind)") }
+        guard let e = E(rawValue: s) else {
+            throw PlaygroundError("\(key): '\(s)' is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return e
+    }
+}

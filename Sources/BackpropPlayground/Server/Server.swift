@@ -1,0 +1,129 @@
+import Backprop
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The sessions of the open tabs, by id; a closed tab's session is removed.
+public actor SessionRegistry {
+    private var sessions: [String: PlaygroundSession] = [:]
+    public init() {}
+    public var count: Int { sessions.count }
+    func add(_ s: PlaygroundSession) { sessions[s.id] = s }
+    func remove(_ id: String) { sessions[id] = nil }
+    func session(_ id: String) -> PlaygroundSession? { sessions[id] }
+}
+
+/// `backprop serve`: the page over HTTP, one ``PlaygroundSession`` per WebSocket (`/ws`), and
+/// the sessions' exports at `/export/SESSION/FILE`.
+///
+/// ```swift
+/// let server = try PlaygroundServer(host: "127.0.0.1", port: 8080)
+/// try await server.run { url in print("open \(url)") }
+/// ```
+public struct PlaygroundServer: Sendable {
+    public var host: String
+    public var port: Int
+    /// Least time between two `state` messages of a playing session.
+    public var updateInterval: Duration
+    public let registry = SessionRegistry()
+    let page: PageFiles
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, updateInterval: Duration = .milliseconds(100)) throws(PlaygroundError) {
+        self.host = host
+        self.port = port
+        self.updateInterval = updateInterval
+        self.page = try PageFiles.load()
+    }
+
+    /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM; `onReady` gets the
+    /// page's URL (with the real port when `port` is 0).
+    public func run(onReady: @escaping @Sendable (String) async -> Void) async throws {
+        var logger = Logger(label: "backprop-playground")
+        logger.logLevel = .error
+        let app = Application(
+            router: router(),
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes))) {
+                [registry, updateInterval] request, _, _ in
+                guard request.path == "/ws" else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await Self.serve(inbound: inbound, outbound: outbound, registry: registry, updateInterval: updateInterval)
+                }
+            },
+            configuration: .init(address: .hostname(host, port: port), serverName: "backprop"),
+            onServerRunning: { [host] channel in
+                let shown = host.contains(":") ? "[\(host)]" : host
+                await onReady("http://\(shown):\(channel.localAddress?.port ?? 0)/")
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// One tab: a session, a writer task that sends its messages in order, and the read loop.
+    static func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                      registry: SessionRegistry, updateInterval: Duration) async throws {
+        let (messages, continuation) = AsyncStream<Outgoing>.makeStream()
+        let session: PlaygroundSession
+        do {
+            session = try PlaygroundSession(updateInterval: updateInterval) { continuation.yield($0) }
+        } catch {
+            try await outbound.write(.text(PlaygroundSession.error(error.message).text))
+            return
+        }
+        await registry.add(session)
+        defer { continuation.finish() }
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in messages {
+                    try await outbound.write(.text(message.text))
+                    if message.isState { await session.delivered() }
+                }
+            }
+            for m in await session.hello() { continuation.yield(m) }
+            do {
+                for try await message in inbound.messages(maxSize: PlaygroundSession.maxMessageBytes) {
+                    switch message {
+                    case .text(let text): for m in await session.receive(text) { continuation.yield(m) }
+                    case .binary: continuation.yield(await session.refuse("binary messages are not understood; send JSON text"))
+                    }
+                }
+            } catch {
+                // The page went away mid-message, or sent one too large: the tab is done.
+            }
+            await session.close()
+            await registry.remove(session.id)
+            continuation.finish()
+            group.cancelAll()
+        }
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let page = self.page
+        let registry = self.registry
+        @Sendable func file(_ name: String) -> Response {
+            guard let f = page.files[name] else { return Response(status: .notFound) }
+            return Response(status: .ok, headers: [.contentType: f.contentType, .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: f.body)))
+        }
+        router.get("/") { _, _ in file("index.html") }
+        router.get("/:file") { _, context in file(context.parameters.get("file") ?? "") }
+        router.get("/export/:session/:file") { _, context -> Response in
+            guard let id = context.parameters.get("session"), let name = context.parameters.get("file"),
+                  let session = await registry.session(id) else {
+                return Self.text(.notFound, "no such session: it ends when its tab closes\n")
+            }
+            guard let (type, body) = await session.export(name) else {
+                return Self.text(.notFound, "no export named \(name); try model.json, boundary.svg, network.svg, loss.svg, step.svg, command.txt, explain.txt\n")
+            }
+            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        return router
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ s: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: s)))
+    }
+}
