@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "Backprop",
                 "BackpropPlayground",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),

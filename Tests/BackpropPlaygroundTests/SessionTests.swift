@@ -1,1 +1,157 @@
+import Backprop
+import Foundation
 import Testing
+@testable import BackpropPlayground
+
+/// Parses a message the session sent.
+func parsed(_ m: Outgoing) throws -> JSON { try JSON.parse(m.text) }
+
+func number(_ v: JSON?) -> Double { v?.number.flatMap(Double.init) ?? .nan }
+
+@Suite("Playground session: messages, steps, the hand-by-hand chain")
+struct SessionTests {
+    func session(_ settings: PlaygroundSettings = PlaygroundSettings()) throws -> PlaygroundSession {
+        try PlaygroundSession(settings: settings) { _ in }
+    }
+
+    static let malformed: [(String, String)] = [
+        ("", "not JSON"),
+        ("{", "not JSON"),
+        ("[1, 2]", "expected a JSON object with a \"type\""),
+        (#"{"kind": "play"}"#, "expected a JSON object with a \"type\""),
+        (#"{"type": 3}"#, "expected a JSON object with a \"type\""),
+        (#"{"type": "fly"}"#, "unknown message type 'fly'"),
+        (#"{"type": "configure", "samples": -5}"#, "samples: -5 is outside"),
+        (#"{"type": "configure", "hidden": "8,8"}"#, "hidden: expected a list"),
+        (#"{"type": "select"}"#, "select: give \"parameter\""),
+        (#"{"type": "select", "parameter": "w-9-0-0"}"#, "layer 9 does not exist"),
+        (#"{"type": "select", "parameter": "w-1-0-7"}"#, "layer 1 takes inputs 0…1"),
+        (#"{"type": "select", "parameter": "n-0-1"}"#, "inputs have no weights or biases"),
+        (#"{"type": "select", "parameter": "x-1-2"}"#, "is not a parameter"),
+        (#"{"type": "select", "parameter": 12}"#, "parameter must be a string"),
+        (#"{"type": "speed", "epochsPerSecond": "fast"}"#, "speed: epochsPerSecond must be"),
+        (#"{"type": "reset", "seed": -1}"#, "seed: -1 is outside"),
+        (String(repeating: "[", count: 100), "not JSON"),
+        ("{\"type\": \"configure\", \"csv\": \"" + String(repeating: "x", count: PlaygroundSettings.maxCSVBytes + 1) + "\"}", "larger than 1 MB"),
+    ]
+
+    @Test("every malformed message gets one error reply that says what is wrong, and changes nothing")
+    func malformed() async throws {
+        let s = try session()
+        for (text, expected) in Self.malformed {
+            let replies = await s.receive(text)
+            #expect(replies.count == 1)
+            let reply = try parsed(try #require(replies.first))
+            #expect(reply["type"] == .string("error"), "\(text.prefix(60))")
+            #expect(reply["message"]?.string?.contains(expected) == true, "\(text.prefix(60)) → \(reply["message"]?.string ?? "")")
+        }
+        #expect(await s.refused == Self.malformed.count)
+        let (steps, selection, playing) = (await s.run.steps, await s.selection, await s.playing)
+        #expect(steps == 0 && selection == nil && playing == false)
+        // And it still works.
+        let state = try parsed(try #require(await s.receive(#"{"type": "step"}"#).first))
+        #expect(state["type"] == .string("state") && number(state["step"]) == 1)
+    }
+
+    @Test("step trains one batch; the chain shown is the next step's, and predicts plain SGD's update")
+    func stepAndChain() async throws {
+        var settings = PlaygroundSettings()
+        settings.optimizer = .sgd
+        settings.learningRate = 0.1
+        let s = try session(settings)
+        let selected = try parsed(try #require(await s.receive(#"{"type": "select", "parameter": "w-2-1-3"}"#).first))
+        let chain = try #require(selected["chain"])
+        #expect(chain["parameter"] == .string("W²[1][3]"))
+        #expect(chain["samples"]?.array?.count == settings.batch)
+        // The chain's numbers are the trace's.
+        let trace = await s.run.nextStepTrace()
+        #expect(number(chain["gradient"]) == trace.layers[1].weightGradient[1, 3])
+        #expect(number(chain["value"]) == trace.layers[1].weights[1, 3])
+        #expect(number(chain["updated"]) == trace.layers[1].updatedWeights[1, 3])
+        // Σ δ·a_prev over the batch is dW (to rounding of the different summation order).
+        let products = try #require(chain["samples"]?.array).map { number($0["product"]) }
+        #expect(abs(products.reduce(0, +) - number(chain["gradient"])) < 1e-12)
+        // Hidden layer: dLoss/da = Σ_i W^(l+1)[i][j] δ^(l+1)_i, term by term.
+        for sample in try #require(chain["samples"]?.array) {
+            let terms = try #require(sample["upstream"]?.array).map { number($0[0]) * number($0[1]) }
+            #expect(abs(terms.reduce(0, +) - number(sample["dloss_da"])) < 1e-12)
+        }
+        // Stepping does what the panel said: W − η·dW (computed in Double; the network is Float).
+        let after = try parsed(try #require(await s.receive(#"{"type": "step"}"#).first))
+        let w = Double(await s.run.network.layers[1].weights[1, 3])
+        #expect(abs(w - number(chain["updated"])) < 1e-6)
+        #expect(number(after["step"]) == 1 && number(after["batch"]) == 1)
+        // …and the panel moves on to the next batch.
+        let next = try #require(after["chain"])
+        #expect(number(next["value"]) == Double(Float(w).description)!)
+        #expect(next["batch_indices"] != chain["batch_indices"])
+    }
+
+    @Test("a bias chain (a neuron) and the output layer's fused δ = a − y")
+    func biasChain() async throws {
+        let s = try session()
+        let reply = try parsed(try #require(await s.receive(#"{"type": "select", "parameter": "n-3-0"}"#).first))
+        let chain = try #require(reply["chain"])
+        #expect(chain["parameter"] == .string("b³[0]") && chain["output_layer"] == .bool(true))
+        #expect(chain["delta_rule"]?.string?.contains("a − y") == true)
+        for sample in try #require(chain["samples"]?.array) {
+            // mean reduction: δ = (a − y) / B
+            let expected = (number(sample["a"]) - number(sample["target"])) / Double(PlaygroundSettings().batch)
+            #expect(abs(number(sample["delta"]) - expected) < 1e-15)
+            #expect(number(sample["dz_dparameter"]) == 1)
+        }
+    }
+
+    @Test("configure starts a new run; a selection that no longer exists is dropped")
+    func configure() async throws {
+        let s = try session()
+        _ = await s.receive(#"{"type": "select", "parameter": "w-2-7-7"}"#)
+        _ = await s.receive(#"{"type": "step"}"#)
+        let state = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "xor", "hidden": [3]}"#).first))
+        #expect(number(state["step"]) == 0 && number(state["epoch"]) == 0)
+        #expect(state["chain"] == .null)
+        #expect(await s.selection == nil)
+        #expect(await s.run.network.sizes == [2, 3, 2])
+        #expect(state["command"]?.string?.contains("--data xor") == true)
+    }
+
+    @Test("play trains in the background and streams states at a bounded rate; pause stops it")
+    func play() async throws {
+        let (stream, continuation) = AsyncStream<Outgoing>.makeStream()
+        let s = try PlaygroundSession(updateInterval: .milliseconds(50)) { continuation.yield($0) }
+        _ = await s.receive(#"{"type": "speed", "epochsPerSecond": 0}"#)
+        _ = await s.receive(#"{"type": "play"}"#)
+        var epochs: [Double] = []
+        let clock = ContinuousClock(), started = clock.now
+        for await m in stream {
+            #expect(m.isState)
+            epochs.append(number(try parsed(m)["epoch"]))
+            await s.delivered()
+            if epochs.count == 4 { break }
+        }
+        let elapsed = (clock.now - started).seconds
+        _ = await s.receive(#"{"type": "pause"}"#)
+        #expect(await s.playing == false)
+        #expect(epochs == epochs.sorted() && epochs.last! > epochs.first!)
+        #expect(elapsed >= 0.1)                 // 4 states, ≥ 50 ms apart after the first
+        let paused = await s.run.steps
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(await s.run.steps == paused)    // stopped
+        await s.close()
+    }
+
+    @Test("exports: the model file, the pictures, and the command lines")
+    func exports() async throws {
+        let s = try session()
+        let model = try #require(await s.export("model.json"))
+        let file = try ModelFile<Float>(text: model.body)
+        #expect(file.network.sizes == [2, 8, 8, 2] && file.preprocessing?.kind == .standardize)
+        for name in ["boundary.svg", "network.svg", "loss.svg", "step.svg"] {
+            let svg = try #require(await s.export(name))
+            #expect(svg.contentType == "image/svg+xml" && svg.body.hasPrefix("<svg"))
+        }
+        #expect(await s.export("command.txt")?.body.hasPrefix("backprop train --data spiral") == true)
+        #expect(await s.export("explain.txt")?.body.hasPrefix("backprop explain --model model.json --lr 0.03 --input ") == true)
+        #expect(await s.export("../etc/passwd") == nil)
+    }
+}

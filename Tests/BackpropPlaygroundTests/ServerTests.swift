@@ -1,0 +1,182 @@
+import Backprop
+import Foundation
+import Hummingbird
+import HummingbirdWSClient
+import Logging
+import Testing
+@testable import BackpropPlayground
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A playground server on a free loopback port, for one test.
+actor RunningServer {
+    let server: PlaygroundServer
+    private var task: Task<Void, any Error>? = nil
+    private(set) var url: String? = nil
+
+    init(updateInterval: Duration = .milliseconds(50)) throws {
+        server = try PlaygroundServer(host: "127.0.0.1", port: 0, updateInterval: updateInterval)
+    }
+
+    func start() async throws -> String {
+        let (urls, continuation) = AsyncStream<String>.makeStream()
+        task = Task { [server] in try await server.run { continuation.yield($0) } }
+        for await u in urls { url = u; break }
+        return try #require(url)
+    }
+
+    func stop() { task?.cancel() }
+
+    var webSocketURL: String { url!.replacingOccurrences(of: "http://", with: "ws://") + "ws" }
+}
+
+/// GET `url`: status and body.
+func httpGet(_ url: String) async throws -> (status: Int, body: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        URLSession.shared.dataTask(with: URL(string: url)!) { data, response, error in
+            if let error { continuation.resume(throwing: error); return }
+            continuation.resume(returning: ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self)))
+        }.resume()
+    }
+}
+
+let clientLogger = Logger(label: "playground-test-client")
+let clientConfiguration = WebSocketClientConfiguration(maxFrameSize: 1 << 22)
+
+@Suite("Playground server on loopback", .serialized)
+struct ServerTests {
+    @Test("the page, its script and style are served; unknown paths and sessions are 404")
+    func page() async throws {
+        let running = try RunningServer()
+        let url = try await running.start()
+        defer { Task { await running.stop() } }
+        #expect(url.hasPrefix("http://127.0.0.1:"))
+        let index = try await httpGet(url)
+        #expect(index.status == 200 && index.body.contains("<script src=\"/playground.js\">"))
+        #expect(try await httpGet(url + "playground.js").status == 200)
+        #expect(try await httpGet(url + "playground.css").status == 200)
+        #expect(try await httpGet(url + "secret.txt").status == 404)
+        #expect(try await httpGet(url + "export/0123/model.json").status == 404)
+    }
+
+    @Test("1000 malformed messages: 1000 error replies, then the session still trains and exports")
+    func malformed() async throws {
+        let running = try RunningServer()
+        _ = try await running.start()
+        defer { Task { await running.stop() } }
+        let url = await running.webSocketURL
+        let messages = (0..<1000).map { i -> String in
+            switch i % 10 {
+            case 0: return String(repeating: "{", count: i % 97 + 1)
+            case 1: return "\u{0}\u{1}garbage \(i)"
+            case 2: return #"{"type": "configure", "hidden": [\#(i), -1]}"#
+            case 3: return #"{"type": "select", "parameter": "w-\#(i + 4)-0-0"}"#
+            case 4: return #"{"type": "\#(i)"}"#
+            case 5: return #"{"type": "speed", "epochsPerSecond": -\#(i)}"#
+            case 6: return #"{"type": "configure", "learningRate": 1e\#(i)}"#
+            case 7: return "[\(i)]"
+            case 8: return #"{"type": "configure", "data": "csv", "csv": "a,b\n1,2\n"}"#    // not 2 features + label
+            default: return String(repeating: "[", count: 200) + "\(i)"
+            }
+        }
+        let result = try await WebSocketClient.connect(url: url, configuration: clientConfiguration, logger: clientLogger) { inbound, outbound, _ in
+            var errors = 0, hello: JSON? = nil, after: JSON? = nil
+            var iterator = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
+            func next() async throws -> JSON {
+                guard case .text(let text)? = try await iterator.next() else { throw PlaygroundError("connection closed") }
+                return try JSON.parse(text)
+            }
+            hello = try await next()
+            _ = try await next()                                   // the first state
+            for m in messages { try await outbound.write(.text(m)) }
+            try await outbound.write(.binary(ByteBuffer(bytes: [0xFF, 0x00, 0x13])))
+            while errors < messages.count + 1 {
+                let m = try await next()
+                #expect(m["type"] == .string("error"))
+                errors += 1
+            }
+            try await outbound.write(.text(#"{"type": "step"}"#))
+            after = try await next()
+            #expect(errors == 1001)
+            #expect(after?["type"] == .string("state") && number(after?["step"]) == 1)
+            let id = try #require(hello?["session"]?.string)
+            let model = try await httpGet(await running.url! + "export/\(id)/model.json")
+            #expect(model.status == 200 && (try? ModelFile<Float>(text: model.body)) != nil)
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        _ = result
+        #expect(try await httpGet(await running.url!).status == 200)   // still serving
+    }
+
+    @Test("20 tabs at once: each its own session, training in parallel; closed tabs free their sessions")
+    func twentyTabs() async throws {
+        let running = try RunningServer()
+        _ = try await running.start()
+        defer { Task { await running.stop() } }
+        let url = await running.webSocketURL
+        let registry = running.server.registry
+        let (connected, signal) = AsyncStream<String>.makeStream()
+        let gate = Gate()
+        try await withThrowingTaskGroup(of: [Double].self) { group in
+            for tab in 0..<20 {
+                group.addTask {
+                    let seen = Collector()
+                    try await WebSocketClient.connect(url: url, configuration: clientConfiguration, logger: clientLogger) { inbound, outbound, _ in
+                        var iterator = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
+                        func next() async throws -> JSON {
+                            guard case .text(let text)? = try await iterator.next() else { throw PlaygroundError("connection closed") }
+                            return try JSON.parse(text)
+                        }
+                        let hello = try await next()
+                        signal.yield(hello["session"]?.string ?? "")
+                        try await outbound.write(.text(#"{"type": "configure", "data": "circles", "samples": 200, "hidden": [4], "seed": \#(tab)}"#))
+                        try await outbound.write(.text(#"{"type": "speed", "epochsPerSecond": 0}"#))
+                        try await outbound.write(.text(#"{"type": "play"}"#))
+                        while await seen.values.count < 3 {
+                            let m = try await next()
+                            if m["type"] == .string("state") && m["playing"] == .bool(true) { await seen.add(number(m["epoch"])) }
+                        }
+                        await gate.wait()                          // stay open until all 20 are counted
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                    return await seen.values
+                }
+            }
+            var ids = Set<String>()
+            for await id in connected {
+                ids.insert(id)
+                if ids.count == 20 { break }
+            }
+            #expect(ids.count == 20 && !ids.contains(""))           // 20 distinct sessions
+            #expect(await registry.count == 20)
+            await gate.open()
+            for try await epochs in group {
+                #expect(epochs.count == 3 && epochs == epochs.sorted() && epochs.last! > 0)
+            }
+        }
+        let clock = ContinuousClock(), started = clock.now
+        while await registry.count > 0 && clock.now - started < .seconds(10) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(await registry.count == 0)
+    }
+}
+
+actor Collector {
+    var values: [Double] = []
+    func add(_ v: Double) { values.append(v) }
+}
+
+/// Holds tasks until opened.
+actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+    func open() {
+        isOpen = true
+        waiting.forEach { $0.resume() }
+        waiting = []
+    }
+}
