@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop"],
+            dependencies: ["Backprop", "CZlib"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackpropCLITests",
-            dependencies: ["Backprop", "BackpropCLI", "BackpropBench"]
+            dependencies: ["Backprop", "BackpropCLI", "BackpropBench", "BackpropPlayground"]
         ),
     ]
 )

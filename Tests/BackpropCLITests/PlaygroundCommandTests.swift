@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Backprop
+@testable import BackpropPlayground
+
+/// The playground against the command line: its command reproduces its run, its panel's numbers
+/// are `backprop explain`'s, and `backprop serve` starts and refuses bad options.
+@Suite("Playground and the command line")
+struct PlaygroundCommandTests {
+    func number(_ v: JSON?) -> Double { v?.number.flatMap(Double.init) ?? .nan }
+
+    @Test("the exported command line trains the same weights as the playground, bit for bit", arguments: [
+        #"{"data": "spiral", "samples": 120, "batch": 7}"#,
+        #"{"data": "circles", "samples": 100, "hidden": [5, 3], "activations": ["relu", "sigmoid"], "optimizer": "momentum", "learningRate": 0.1, "weightDecay": 0.001, "testSplit": 0.3, "scale": "minmax"}"#,
+        #"{"data": "xor", "samples": 80, "hidden": [], "output": "sigmoid", "optimizer": "sgd", "learningRate": 0.3, "seed": 5, "scale": "none"}"#,
+    ])
+    func commandReproducesRun(configure: String) throws {
+        var settings = PlaygroundSettings()
+        try settings.apply(try JSON.parse(configure))
+        var run = try PlaygroundRun(settings: settings)
+        for _ in 0..<3 { run.trainEpoch() }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let command = settings.commandLine(epochs: run.epochsDone)
+        let arguments = command.split(separator: " ").dropFirst().map(String.init)     // without "backprop"
+        let result = try backprop(arguments, in: folder)
+        #expect(result.status == 0, "\(command): \(result.stderr)")
+        let saved = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("model.json").path)
+        #expect(saved.preprocessing == run.preprocessing)
+        for (a, b) in zip(saved.network.layers, run.network.layers) {
+            #expect(a.weights.storage == b.weights.storage && a.biases == b.biases && a.activation == b.activation)
+        }
+        #expect(saved.network.loss == run.network.loss)
+    }
+
+    @Test("the panel's chain of a weight and a bias equals backprop explain --parameter on the exported model and batch")
+    func panelEqualsExplain() async throws {
+        var settings = PlaygroundSettings()
+        settings.optimizer = .sgd
+        settings.learningRate = 0.1
+        let session = try PlaygroundSession(settings: settings) { _ in }
+        for _ in 0..<25 { _ = await session.receive(#"{"type": "step"}"#) }       // into the second epoch
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for parameter in ["w-2-3-5", "w-1-0-1", "n-3-1"] {
+            let reply = try JSON.parse(try #require(await session.receive(#"{"type": "select", "parameter": "\#(parameter)"}"#).first).text)
+            let panel = try #require(reply["chain"])
+            try #require(await session.export("model.json")).body.write(to: folder.appendingPathComponent("model.json"), atomically: true, encoding: .utf8)
+            let explain = try #require(await session.export("explain.txt")).body
+            let index = parameter.split(separator: "-").dropFirst().joined(separator: ",")
+            let arguments = explain.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").dropFirst().map(String.init)
+                + ["--parameter", index, "--json"]
+            let result = try backprop(arguments, in: folder)
+            #expect(result.status == 0, "\(result.stderr)")
+            let cli = try JSON.parse(result.stdout)
+            for key in ["value", "gradient", "updated", "learning_rate"] {
+                #expect(number(panel[key]) == number(cli[key]), "\(parameter) \(key): panel \(number(panel[key])), explain \(number(cli[key]))")
+            }
+            let (p, c) = (try #require(panel["samples"]?.array), try #require(cli["samples"]?.array))
+            #expect(p.count == c.count && p.count == settings.batch)
+            for (x, y) in zip(p, c) {
+                for key in ["delta", "dloss_da", "da_dz", "dz_dparameter", "a", "z"] { #expect(x[key] == y[key], "\(parameter) \(key)") }
+            }
+            #expect(panel["parameter"] == cli["parameter"])
+        }
+    }
+
+    @Test("explain --parameter prints one weight's chain rule; a parameter that does not exist is an input error")
+    func explainParameter() throws {
+        let run = try backprop(["explain", "--parameter", "2,0,1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("W²[0][1] ="))
+        #expect(run.stdout.contains("dLoss/dW²[0][1] = Σ over 4 samples of δ²[0] · dz/dW = a¹[1]"))
+        #expect(run.stdout.contains("W²[0][1] ← "))
+        expectInputError(try backprop(["explain", "--parameter", "3,0,0"]), "has no such parameter; layers are 1…2")
+        let usage = try backprop(["explain", "--parameter", "2;0"])
+        #expect(usage.status == 64 && usage.stderr.contains("expected L,J,K for a weight or L,J for a bias"))
+    }
+
+    @Test("serve prints its URL and serves the page; bad options are refused")
+    func serve() throws {
+        let process = Process()
+        process.executableURL = try backpropBinary()
+        process.arguments = ["serve", "--port", "0"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !text.contains("\n") && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(text.hasPrefix("Backprop playground: http://127.0.0.1:"), "\(text)")
+        let url = String(try #require(text.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://") }))
+        let page = try String(contentsOf: URL(string: url)!, encoding: .utf8)
+        #expect(page.contains("Backprop playground"))
+        let usage = try backprop(["serve", "--port", "70000"])
+        #expect(usage.status == 64 && usage.stderr.contains("--port must be between 0 and 65535"))
+        expectInputError(try backprop(["serve", "--host", "256.1.1.1", "--port", "0"]), "cannot serve on 256.1.1.1")
+    }
+
+    @Test("--test-split holds out part of --data as the test set; bad values are usage errors")
+    func testSplit() throws {
+        let run = try backprop(["train", "--data", "circles", "--samples", "100", "--test-split", "0.25", "--layers", "2,4,2", "--epochs", "1", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSON.parse(run.stdout)
+        #expect(json["test_accuracy"]?.number != nil, "\(run.stdout.prefix(400))")
+        #expect(json["settings"]?["test_split"] == .number("0.25"))
+        let bad = try backprop(["train", "--data", "circles", "--test-split", "1.5"])
+        #expect(bad.status == 64 && bad.stderr.contains("--test-split must be between 0 and 1"))
+    }
+}
