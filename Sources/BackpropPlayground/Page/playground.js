@@ -180,9 +180,12 @@ function showChain(c, s) {
   if (!c) {
     $("panel-title").textContent = "— pause and click a weight or a neuron";
     box.innerHTML = "";
+    delete box.dataset.parameter;
     return;
   }
   const isWeight = c.from !== null;
+  box.dataset.parameter = isWeight ? `w-${c.layer}-${c.neuron}-${c.from}` : `n-${c.layer}-${c.neuron}`;
+  box.dataset.step = String(s.step);
   const sup = (n) => String(n).split("").map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]).join("");
   const prev = isWeight ? `a${sup(c.layer - 1)}[${c.from}]` : "1";
   const deltaName = `δ${sup(c.layer)}[${c.neuron}]`;
