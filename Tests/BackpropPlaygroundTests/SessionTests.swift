@@ -155,3 +155,26 @@ struct SessionTests {
         #expect(await s.export("../etc/passwd") == nil)
     }
 }
+
+@Suite("Playground session: uploaded CSV")
+struct CSVUploadTests {
+    @Test("a 2-feature, 2-class CSV becomes the data; other shapes are refused with the settings that still hold")
+    func upload() async throws {
+        let s = try PlaygroundSession { _ in }
+        var rows = ["x,y,label"]
+        for i in 0..<40 { rows.append("\(Double(i) / 10),\(Double(i % 7)),\(i % 2 == 0 ? "red" : "blue")") }
+        let csv = rows.joined(separator: "\\n")
+        let reply = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "csv", "csvName": "dots.csv", "csv": "\#(csv)"}"#).first))
+        #expect(reply["type"] == .string("state"))
+        let run = await s.run
+        #expect(run.train.count + run.test.count == 40 && run.train.classNames?.sorted() == ["blue", "red"])
+        #expect(reply["command"]?.string?.hasPrefix("backprop train --data dots.csv --test-split 0.5 --layers 2,8,8,2") == true)
+        let three = (0..<30).map { "\($0),\($0 * 2),\($0 % 3)" }.joined(separator: "\\n")
+        let refused = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "csv", "csv": "\#(three)"}"#).first))
+        #expect(refused["message"]?.string?.contains("the playground draws 2 classes; this file has 3 classes") == true)
+        #expect(refused["settings"]?["csvName"] == .string("dots.csv"))         // still the last good data
+        let wide = "1,2,3,0\\n4,5,6,1\\n7,8,9,0"
+        let refusedWide = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "csv", "csv": "\#(wide)"}"#).first))
+        #expect(refusedWide["message"]?.string?.contains("needs 2 feature columns") == true)
+    }
+}

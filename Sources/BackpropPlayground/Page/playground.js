@@ -35,6 +35,7 @@ function connect() {
       showState(message);
     } else if (message.type === "error") {
       showError(message.message);
+      if (message.settings) { settings = message.settings; showSettings(); }   // what still holds
     }
   };
 }

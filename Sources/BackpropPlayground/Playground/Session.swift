@@ -72,7 +72,7 @@ public actor PlaygroundSession {
             return try handle(text)
         } catch {
             refused += 1
-            return [Self.error(error.message)]
+            return [Self.error(error.message, settings: run.settings)]
         }
     }
 
@@ -83,8 +83,12 @@ public actor PlaygroundSession {
         return Self.error(message)
     }
 
-    static func error(_ message: String) -> Outgoing {
-        Outgoing(text: JSON.object([("type", .string("error")), ("message", .string(message))]).serialized(), isState: false)
+    /// An `error` reply; with `settings`, the settings still in force (so that a page whose
+    /// control was refused can show the value that still holds).
+    static func error(_ message: String, settings: PlaygroundSettings? = nil) -> Outgoing {
+        var members: [(key: String, value: JSON)] = [("type", .string("error")), ("message", .string(message))]
+        if let settings { members.append(("settings", settings.json)) }
+        return Outgoing(text: JSON.object(members).serialized(), isState: false)
     }
 
     private func handle(_ text: String) throws(PlaygroundError) -> [Outgoing] {

@@ -46,7 +46,7 @@ public struct PlaygroundServer: Sendable {
             router: router(),
             server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes))) {
                 [registry, updateInterval] request, _, _ in
-                guard request.path == "/ws" else { return .dontUpgrade }
+                guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, registry: registry, updateInterval: updateInterval)
                 }
@@ -58,6 +58,20 @@ public struct PlaygroundServer: Sendable {
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Whether a WebSocket upgrade comes from the playground's own page: another web site open
+    /// in the same browser must not drive a local session. The `Origin` (which browsers always
+    /// send) must name the host the request was sent to, and its port if it gives one; a client
+    /// that sends no `Origin` is not a web page and is let in.
+    static func isSameOrigin(_ request: HTTPRequest) -> Bool {
+        let origins = request.headerFields[values: .origin]
+        guard !origins.isEmpty else { return true }
+        guard let authority = request.authority, let target = URL(string: "http://\(authority)") else { return false }
+        return origins.allSatisfy { origin in
+            guard let from = URL(string: origin), let host = from.host else { return false }
+            return host == target.host && (from.port == nil || from.port == target.port)
+        }
     }
 
     /// One tab: a session, a writer task that sends its messages in order, and the read loop.
