@@ -54,7 +54,7 @@ struct BrowserTests {
         }
         let start = try await shownLoss()
         // Mid-training: click a weight of the second hidden layer while it learns; the panel follows it live.
-        _ = try await waitFor("the loss to fall below 0.5", seconds: 120) { try await shownLoss() < 0.5 ? true : nil }
+        _ = try await waitFor("the loss to fall below 0.35", seconds: 120) { try await shownLoss() < 0.35 ? true : nil }
         _ = try await waitFor("a click on a weight", seconds: 20) { () -> Bool? in
             try await browser.pointerClick("#w-2-3-5")
             return try await browser.script("return document.getElementById('chain').dataset.parameter || null").string != nil ? true : nil

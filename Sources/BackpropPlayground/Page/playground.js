@@ -218,8 +218,9 @@ function showChain(c, s) {
     <p class="formula result">${c.parameter} ← ${c.parameter} − η · dLoss/d${c.parameter} = ${number(c.value, 8)} − ${c.learning_rate} × ${number(c.gradient, 8)}
       = <span id="chain-updated" data-value="${c.updated}">${number(c.updated, 8)}</span></p>
     ${decay}${optimizer}
-    <p class="hint">The same numbers on the command line: save <a href="/export/${session}/model.json" download="model.json">model.json</a>, then
-      <code id="explain-command">${s.explainCommand} --parameter ${c.layer},${c.neuron}${isWeight ? "," + c.from : ""}</code></p>`;
+    <details class="hint"><summary>The same numbers on the command line</summary>
+      Save <a href="/export/${session}/model.json" download="model.json">model.json</a>, then run
+      <code id="explain-command">${s.explainCommand} --parameter ${c.layer},${c.neuron}${isWeight ? "," + c.from : ""}</code></details>`;
 }
 
 wireControls();
