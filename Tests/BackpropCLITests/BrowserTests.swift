@@ -96,12 +96,7 @@ struct BrowserTests {
         let model = try String(contentsOf: URL(string: modelURL)!, encoding: .utf8)
         let explain = try String(contentsOf: URL(string: modelURL.replacingOccurrences(of: "model.json", with: "explain.txt"))!, encoding: .utf8)
         try model.write(to: folder.appendingPathComponent("model.json"), atomically: true, encoding: .utf8)
-        let index = parameter.split(separator: "-").dropFirst().joined(separator: ",")
-        let arguments = explain.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").dropFirst().map(String.init)
-            + ["--parameter", index, "--json"]
-        let run = try backprop(arguments, in: folder)
-        #expect(run.status == 0, "\(run.stderr)")
-        let cli = try JSON.parse(run.stdout)
+        let cli = try runExplain(command: explain, parameter: parameter, in: folder)
         func shown(_ key: String) -> Double { panel[key]?.string.flatMap(Double.init) ?? .nan }
         for key in ["value", "gradient", "updated"] {
             #expect(shown(key) == number(cli[key]), "\(parameter) \(key): page \(shown(key)), explain \(number(cli[key]))")

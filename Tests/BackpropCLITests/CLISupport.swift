@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Backprop
 
 /// The result of running the `backprop` binary.
 struct Run {
@@ -72,4 +73,17 @@ func expectInputError(_ run: Run, _ message: String, sourceLocation: SourceLocat
     #expect(lines.count == 1, "stderr: \(run.stderr)", sourceLocation: sourceLocation)
     #expect(run.stderr.contains(message), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
     #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack dump"), sourceLocation: sourceLocation)
+}
+
+/// Runs the playground's exported `backprop explain …` command (the text of `explain.txt`) for
+/// one selected parameter (`w-l-j-k` or `n-l-j`), with `--json`, in `folder` (which holds the
+/// exported `model.json`), and returns its JSON.
+func runExplain(command: String, parameter: String, in folder: URL,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws -> JSON {
+    let index = parameter.split(separator: "-").dropFirst().joined(separator: ",")
+    let arguments = command.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").dropFirst().map(String.init)
+        + ["--parameter", index, "--json"]
+    let run = try backprop(arguments, in: folder)
+    #expect(run.status == 0, "\(run.stderr)", sourceLocation: sourceLocation)
+    return try JSON.parse(run.stdout)
 }

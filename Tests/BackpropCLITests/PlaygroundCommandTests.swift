@@ -47,12 +47,7 @@ struct PlaygroundCommandTests {
             let panel = try #require(reply["chain"])
             try #require(await session.export("model.json")).body.write(to: folder.appendingPathComponent("model.json"), atomically: true, encoding: .utf8)
             let explain = try #require(await session.export("explain.txt")).body
-            let index = parameter.split(separator: "-").dropFirst().joined(separator: ",")
-            let arguments = explain.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").dropFirst().map(String.init)
-                + ["--parameter", index, "--json"]
-            let result = try backprop(arguments, in: folder)
-            #expect(result.status == 0, "\(result.stderr)")
-            let cli = try JSON.parse(result.stdout)
+            let cli = try runExplain(command: explain, parameter: parameter, in: folder)
             for key in ["value", "gradient", "updated", "learning_rate"] {
                 #expect(number(panel[key]) == number(cli[key]), "\(parameter) \(key): panel \(number(panel[key])), explain \(number(cli[key]))")
             }
