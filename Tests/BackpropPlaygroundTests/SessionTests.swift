@@ -178,3 +178,29 @@ struct CSVUploadTests {
         #expect(refusedWide["message"]?.string?.contains("needs 2 feature columns") == true)
     }
 }
+
+@Suite("Playground session: divergence")
+struct DivergenceTests {
+    @Test("a run that blows up stops, says where, keeps the last good epoch's weights (the model still exports), and refuses to go on until reset")
+    func diverges() async throws {
+        var settings = PlaygroundSettings()
+        try settings.apply(try JSON.parse(#"{"optimizer": "sgd", "learningRate": 10, "hidden": [16, 16], "activations": ["relu"], "output": "identity", "loss": "squared-error"}"#))
+        let s = try PlaygroundSession(settings: settings) { _ in }
+        var state = JSON.null
+        for _ in 0..<200 {
+            let reply = try parsed(try #require(await s.receive(#"{"type": "step"}"#).first))
+            if reply["type"] == .string("error") { break }
+            state = reply
+        }
+        let error = try parsed(try #require(await s.receive(#"{"type": "step"}"#).first))
+        #expect(error["message"]?.string?.contains("training diverged: the loss became") == true, "\(error)")
+        #expect(error["message"]?.string?.contains("are back") == true)
+        _ = await s.receive(#"{"type": "play"}"#)
+        #expect(await s.playing == false)
+        let model = try ModelFile<Float>(text: try #require(await s.export("model.json")).body)   // finite: it parses
+        #expect(model.network.firstNonFiniteParameter() == nil)
+        #expect(state["type"] == .string("state"))
+        let reset = try parsed(try #require(await s.receive(#"{"type": "reset"}"#).first))
+        #expect(reset["diverged"] == .null && number(reset["step"]) == 0)
+    }
+}

@@ -197,7 +197,7 @@ extension Network {
     }
 
     /// The first layer (input side first) whose weights or biases are not all finite.
-    func firstNonFiniteParameter() -> String? {
+    public func firstNonFiniteParameter() -> String? {
         for (l, layer) in layers.enumerated()
         where !(layer.weights.storage.allSatisfy(\.isFinite) && layer.biases.allSatisfy(\.isFinite)) {
             return "layer \(l + 1) weights"

@@ -31,8 +31,11 @@ public struct PlaygroundRun: Sendable {
     public private(set) var history: [(epoch: Int, train: Double, test: Double)] = []
     /// The loss of the last batch, before its update.
     public private(set) var lastBatchLoss: Double? = nil
-    /// Set when a step made a loss or a parameter non-finite; training then stops.
+    /// Set when a step made a loss or a parameter non-finite; training then stops, and the
+    /// network and optimizer are put back as they were at the end of the last good epoch.
     public private(set) var divergence: String? = nil
+    /// The network and optimizer at the end of the last good epoch (for divergence).
+    private var lastGood: (network: Network<Float>, optimizer: Optimizer<Float>, epoch: Int)
 
     /// Makes the data (generated from the seed, or the uploaded CSV), splits off the test set,
     /// fits the input scaling on the training part, and draws the network.
@@ -69,7 +72,14 @@ public struct PlaygroundRun: Sendable {
         batches.startEpoch()
         x = Matrix(rows: settings.batch, cols: 2)
         y = Matrix(rows: settings.batch, cols: 2)
+        lastGood = (network, optimizer, 0)
         history = [(0, evaluate(train), evaluate(self.test))]
+    }
+
+    /// Stops training with `reason`, back at the last good epoch's parameters.
+    private mutating func diverged(_ reason: String) {
+        (network, optimizer) = (lastGood.network, lastGood.optimizer)
+        divergence = reason + "; the weights of epoch \(lastGood.epoch) are back. Lower the learning rate, or reset"
     }
 
     /// Batches per epoch.
@@ -90,7 +100,7 @@ public struct PlaygroundRun: Sendable {
         steps += 1
         lastBatchLoss = loss
         guard loss.isFinite else {
-            divergence = "the loss became \(loss) at epoch \(epochsDone + 1), batch \(nextBatch + 1); lower the learning rate and reset"
+            diverged("the loss became \(loss) at epoch \(epochsDone + 1), batch \(nextBatch + 1)")
             return false
         }
         nextBatch += 1
@@ -100,10 +110,13 @@ public struct PlaygroundRun: Sendable {
             batches.startEpoch()
             let measured = (epochsDone, evaluate(train), evaluate(test))
             history.append(measured)
-            if !(measured.1.isFinite && measured.2.isFinite) {
-                divergence = "the loss became non-finite in epoch \(epochsDone); lower the learning rate and reset"
+            if !(measured.1.isFinite && measured.2.isFinite) || network.firstNonFiniteParameter() != nil {
+                history.removeLast()
+                diverged("a weight or the loss became NaN or infinite in epoch \(epochsDone)")
+                epochsDone -= 1
                 return false
             }
+            lastGood = (network, optimizer, epochsDone)
         }
         return true
     }

@@ -109,7 +109,7 @@ public actor PlaygroundSession {
         case "pause": pause()
         case "step":
             pause()
-            guard run.step() else { throw PlaygroundError("training diverged: \(run.divergence ?? "a non-finite number"); reset to start again") }
+            guard run.step() else { throw PlaygroundError("training diverged: \(run.divergence ?? "a non-finite number")") }
         case "reset":
             var settings = run.settings
             if let seed = message["seed"] { try settings.apply(.object([("seed", seed)])) }
