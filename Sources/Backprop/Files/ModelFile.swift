@@ -127,6 +127,8 @@ public struct ModelFile<T: Scalar>: Sendable {
     }
 
     /// Raw inputs → outputs: the preprocessing, then the network.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func predict(_ raw: Matrix<T>) -> Matrix<T> {
         var x = raw
         preprocessing?.apply(to: &x)

@@ -57,6 +57,8 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
 
     /// Makes this a `rows × cols` matrix, reusing the allocation when it is large enough.
     /// The contents are unspecified afterwards (callers overwrite them).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public mutating func resize(rows: Int, cols: Int) {
         let count = rows * cols
         if storage.count > count {

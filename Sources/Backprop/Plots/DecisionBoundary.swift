@@ -65,6 +65,8 @@ public enum DecisionBoundary {
     /// coordinates, rows of 2) with their `labels`, and optionally `testPoints` with
     /// `testLabels`, on a `resolution × resolution` grid. `raster` draws the heatmap as one
     /// embedded PNG instead of a rectangle per cell (smaller, for pages that redraw it often).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public static func svg<T: Scalar>(model: ModelFile<T>, points: Matrix<T>, labels: [Int],
                                       testPoints: Matrix<T>? = nil, testLabels: [Int] = [],
                                       resolution: Int = 80, size: Double = 480, title: String = "decision boundary",

@@ -19,6 +19,8 @@ public struct NeuronMaps: Sendable {
 
     /// Runs `inputs` ((resolution², network inputs): the grid as the network sees it) forward
     /// through a copy of `network`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public init<T: Scalar>(network: Network<T>, inputs: Matrix<T>, resolution: Int) {
         precondition(inputs.rows == resolution * resolution && inputs.cols == network.inputSize)
         var net = network

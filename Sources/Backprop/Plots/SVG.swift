@@ -24,15 +24,20 @@ public struct SVG: Sendable {
     /// A number as SVG writes it: at most two decimals, no trailing zeros.
     public static func number(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
-        var s = String(format: "%.2f", x)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s == "-0" ? "0" : s
+        let hundredths = (x * 100).rounded(.toNearestOrEven)
+        guard abs(hundredths) < 1e15 else { return String(Int64(x.rounded())) }
+        let n = Int64(hundredths), whole = abs(n) / 100, fraction = abs(n) % 100
+        let sign = n < 0 ? "-" : ""
+        if fraction == 0 { return sign + String(whole) }
+        return sign + String(whole) + "." + (fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction))
     }
 
     /// Text with `&`, `<`, `>` and quotes escaped.
     public static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) else {
+            return s
+        }
+        return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 

@@ -176,6 +176,8 @@ public struct Network<T: Scalar>: Sendable {
     }
 
     /// The outputs for `x` (B, inputs), without changing this network's caches.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func predict(_ x: Matrix<T>) -> Matrix<T> {
         var copy = self
         copy.forward(x)
