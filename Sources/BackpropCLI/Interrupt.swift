@@ -13,8 +13,9 @@ final class Interrupt: @unchecked Sendable {
     /// Whether Ctrl-C was pressed since `install()`.
     var isRequested: Bool { lock.withLock { requested } }
 
-    /// Starts listening for SIGINT.
-    func install() {
+    /// Starts listening for SIGINT. With `deadline`, the process also ends that many seconds after
+    /// the first one, whatever is still running (`serve`: a tab that does not answer the close).
+    func install(message: String = "\nstopping after this batch (Ctrl-C again to quit at once)\n", deadline: Double? = nil) {
         signal(SIGINT, SIG_IGN)     // handled by the dispatch source below, not by the default action
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [self] in
@@ -23,7 +24,8 @@ final class Interrupt: @unchecked Sendable {
                 return requested
             }
             if again { exit(130) }
-            FileHandle.standardError.write(Data("\nstopping after this batch (Ctrl-C again to quit at once)\n".utf8))
+            FileHandle.standardError.write(Data(message.utf8))
+            if let deadline { DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { exit(0) } }
         }
         source.resume()
         self.source = source

@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let server: PlaygroundServer
         do { server = try PlaygroundServer(host: host, port: port) } catch { throw InputError(error.message) }
+        // Ctrl-C closes every tab's connection and stops; a tab that does not answer within 3 s
+        // (or a second Ctrl-C) does not keep the server running.
+        Interrupt.shared.install(message: "\nstopping the playground (closing the open tabs)\n", deadline: 3)
         do {
             try await server.run { url in
                 print("Backprop playground: \(url)")

@@ -93,6 +93,17 @@ struct PlaygroundCommandTests {
         let url = String(try #require(text.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://") }))
         let page = try String(contentsOf: URL(string: url)!, encoding: .utf8)
         #expect(page.contains("Backprop playground"))
+        // A tab that never reads (nor answers the close): Ctrl-C still stops the server, cleanly.
+        let port = try #require(URL(string: url)?.port)
+        let tab = try LoopbackHTTP.connectAndSend(port: port, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        defer { close(tab) }
+        Thread.sleep(forTimeInterval: 0.5)
+        let started = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(started) < 8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         let usage = try backprop(["serve", "--port", "70000"])
         #expect(usage.status == 64 && usage.stderr.contains("--port must be between 0 and 65535"))
         expectInputError(try backprop(["serve", "--host", "256.1.1.1", "--port", "0"]), "cannot serve on 256.1.1.1")

@@ -123,6 +123,26 @@ func waitFor<T>(_ what: String, seconds: Double, every: Duration = .milliseconds
 enum LoopbackHTTP {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
+    /// A TCP connection to 127.0.0.1:`port` that has sent `text` (the caller closes the descriptor).
+    static func connectAndSend(port: Int, _ text: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(fd); throw Failure(description: "cannot connect to port \(port)") }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+            close(fd)
+            throw Failure(description: "send failed")
+        }
+        return fd
+    }
+
     /// Sends one request (`Connection: close`) and reads the whole response: status and body.
     static func request(_ method: String, _ url: String, body: String? = nil) throws -> (status: Int, body: String) {
         guard let u = URL(string: url), u.host == "127.0.0.1", let port = u.port else { throw Failure(description: "not a loopback URL: \(url)") }

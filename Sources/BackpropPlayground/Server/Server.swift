@@ -44,7 +44,7 @@ public struct PlaygroundServer: Sendable {
         logger.logLevel = .error
         let app = Application(
             router: router(),
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes))) {
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
                 [registry, updateInterval] request, _, _ in
                 guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
