@@ -123,32 +123,10 @@ func waitFor<T>(_ what: String, seconds: Double, every: Duration = .milliseconds
 enum LoopbackHTTP {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// A TCP connection to 127.0.0.1:`port` that has sent `text` (the caller closes the descriptor).
-    static func connectAndSend(port: Int, _ text: String) throws -> Int32 {
+    /// A TCP connection to 127.0.0.1:`port` (the caller closes the descriptor).
+    static func openConnection(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { close(fd); throw Failure(description: "cannot connect to port \(port)") }
-        let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else {
-            close(fd)
-            throw Failure(description: "send failed")
-        }
-        return fd
-    }
-
-    /// Sends one request (`Connection: close`) and reads the whole response: status and body.
-    static func request(_ method: String, _ url: String, body: String? = nil) throws -> (status: Int, body: String) {
-        guard let u = URL(string: url), u.host == "127.0.0.1", let port = u.port else { throw Failure(description: "not a loopback URL: \(url)") }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: 120, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -158,20 +136,40 @@ enum LoopbackHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "cannot connect to \(url)") }
+        guard connected == 0 else { close(fd); throw Failure(description: "cannot connect to port \(port)") }
+        return fd
+    }
+
+    /// Writes all of `bytes` to `fd`.
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw Failure(description: "send failed") }
+            sent += n
+        }
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` that has sent `text` (the caller closes the descriptor).
+    static func connectAndSend(port: Int, _ text: String) throws -> Int32 {
+        let fd = try openConnection(port: port)
+        do { try sendAll(fd, Array(text.utf8)) } catch { close(fd); throw error }
+        return fd
+    }
+
+    /// Sends one request (`Connection: close`) and reads the whole response: status and body.
+    static func request(_ method: String, _ url: String, body: String? = nil) throws -> (status: Int, body: String) {
+        guard let u = URL(string: url), u.host == "127.0.0.1", let port = u.port else { throw Failure(description: "not a loopback URL: \(url)") }
+        let fd = try openConnection(port: port)
+        defer { close(fd) }
         let payload = Array((body ?? "").utf8)
         let path = u.path.isEmpty ? "/" : u.path
         var request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n".utf8)
         if body != nil { request += Array("Content-Type: application/json\r\nContent-Length: \(payload.count)\r\n".utf8) }
         request += Array("\r\n".utf8) + payload
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw Failure(description: "send failed") }
-            sent += n
-        }
+        try sendAll(fd, request)
         // Read until the body is complete: Content-Length bytes after the head (chromedriver keeps
-        // the connection open), or the end of the stream.
+        // the connection open, and always sends a Content-Length), or the end of the stream.
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         func complete() -> Bool {
@@ -191,17 +189,6 @@ enum LoopbackHTTP {
         guard let split = text.range(of: "\r\n\r\n") else { throw Failure(description: "no HTTP response from \(url)") }
         let head = text[..<split.lowerBound].lowercased()
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
-        var rest = String(text[split.upperBound...])
-        if head.contains("transfer-encoding:chunked") || head.contains("transfer-encoding: chunked") {
-            var decoded = "", remaining = Substring(rest)
-            while let line = remaining.range(of: "\r\n"), let size = Int(remaining[..<line.lowerBound], radix: 16), size > 0 {
-                let start = Array(remaining.utf8)[...]
-                let offset = remaining.utf8.distance(from: remaining.startIndex, to: line.upperBound)
-                decoded += String(decoding: start[(start.startIndex + offset)..<(start.startIndex + offset + size)], as: UTF8.self)
-                remaining = Substring(String(decoding: start[(start.startIndex + offset + size + 2)...], as: UTF8.self))
-            }
-            rest = decoded
-        }
-        return (status, rest)
+        return (status, String(text[split.upperBound...]))
     }
 }

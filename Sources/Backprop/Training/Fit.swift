@@ -120,9 +120,9 @@ extension Network {
         var best = (loss: Double.infinity, epoch: 0)
         // Early stopping keeps the best parameters in buffers of its own, copied into (not
         // shared with the layers, which would make the next update copy them).
-        var bestParameters: [(weights: [T], biases: [T])] = configuration.patience == nil ? [] : layers.map { ($0.weights.storage.map { $0 }, $0.biases.map { $0 }) }   // real copies
+        var bestParameters: [(weights: [T], biases: [T])] = configuration.patience == nil ? [] : parameterCopies()
         // The last good parameters (end of the last finite epoch), for divergence.
-        var lastGood: [(weights: [T], biases: [T])] = layers.map { ($0.weights.storage.map { $0 }, $0.biases.map { $0 }) }
+        var lastGood: [(weights: [T], biases: [T])] = parameterCopies()
         var lastGoodEpoch = 0
         var divergence: Divergence? = nil
         var stoppedEarly = false, interrupted = false
@@ -216,8 +216,15 @@ extension Network {
         return firstNonFiniteParameter()
     }
 
-    /// Copies every layer's weights and biases into `saved`, element by element.
-    func copyParameters(into saved: inout [(weights: [T], biases: [T])]) {
+    /// Every layer's weights and biases in buffers of their own (real copies, not shared with the
+    /// layers, so that the next update does not have to copy the layers' buffers).
+    public func parameterCopies() -> [(weights: [T], biases: [T])] {
+        layers.map { ($0.weights.storage.map { $0 }, $0.biases.map { $0 }) }
+    }
+
+    /// Copies every layer's weights and biases into `saved` (made by `parameterCopies()`),
+    /// element by element: no allocation.
+    public func copyParameters(into saved: inout [(weights: [T], biases: [T])]) {
         for l in layers.indices {
             saved[l].weights.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: layers[l].weights.storage) }
             saved[l].biases.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: layers[l].biases) }
@@ -225,7 +232,7 @@ extension Network {
     }
 
     /// Copies `saved` back into every layer's weights and biases.
-    mutating func restoreParameters(from saved: [(weights: [T], biases: [T])]) {
+    public mutating func restoreParameters(from saved: [(weights: [T], biases: [T])]) {
         for l in layers.indices {
             layers[l].weights.storage.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: saved[l].weights) }
             layers[l].biases.withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: saved[l].biases) }

@@ -27,15 +27,25 @@ public struct PlaygroundRun: Sendable {
     public private(set) var epochsDone = 0, nextBatch = 0
     /// Steps taken in all.
     public private(set) var steps = 0
-    /// Loss per sample on the whole training and test sets after each epoch (epoch 0: the start).
-    public private(set) var history: [(epoch: Int, train: Double, test: Double)] = []
+    /// Loss per sample and accuracy on the whole training and test sets after each epoch (epoch
+    /// 0: the start), from one evaluation pass of each set.
+    public private(set) var history: [Measurement] = []
+
+    /// One epoch's measurements.
+    public struct Measurement: Sendable {
+        public var epoch: Int
+        public var train: Double, test: Double
+        public var trainAccuracy: Double, testAccuracy: Double
+    }
     /// The loss of the last batch, before its update.
     public private(set) var lastBatchLoss: Double? = nil
     /// Set when a step made a loss or a parameter non-finite; training then stops, and the
     /// network and optimizer are put back as they were at the end of the last good epoch.
     public private(set) var divergence: String? = nil
-    /// The network and optimizer at the end of the last good epoch (for divergence).
-    private var lastGood: (network: Network<Float>, optimizer: Optimizer<Float>, epoch: Int)
+    /// The parameters at the end of the last good epoch (for divergence), copied into buffers of
+    /// their own as `fit` keeps them, and that epoch.
+    private var lastGood: [(weights: [Float], biases: [Float])] = []
+    private var lastGoodEpoch = 0
 
     /// Makes the data (generated from the seed, or the uploaded CSV), splits off the test set,
     /// fits the input scaling on the training part, and draws the network.
@@ -72,14 +82,15 @@ public struct PlaygroundRun: Sendable {
         batches.startEpoch()
         x = Matrix(rows: settings.batch, cols: 2)
         y = Matrix(rows: settings.batch, cols: 2)
-        lastGood = (network, optimizer, 0)
-        history = [(0, evaluate(train), evaluate(self.test))]
+        lastGood = network.parameterCopies()
+        history = [measure()]
     }
 
-    /// Stops training with `reason`, back at the last good epoch's parameters.
+    /// Stops training with `reason`, back at the last good epoch's parameters (training stays
+    /// stopped until a new run, so the optimizer's state is not needed again).
     private mutating func diverged(_ reason: String) {
-        (network, optimizer) = (lastGood.network, lastGood.optimizer)
-        divergence = reason + "; the weights of epoch \(lastGood.epoch) are back. Lower the learning rate, or reset"
+        network.restoreParameters(from: lastGood)
+        divergence = reason + "; the weights of epoch \(lastGoodEpoch) are back. Lower the learning rate, or reset"
     }
 
     /// Batches per epoch.
@@ -108,15 +119,16 @@ public struct PlaygroundRun: Sendable {
             epochsDone += 1
             nextBatch = 0
             batches.startEpoch()
-            let measured = (epochsDone, evaluate(train), evaluate(test))
+            let measured = measure()
             history.append(measured)
-            if !(measured.1.isFinite && measured.2.isFinite) || network.firstNonFiniteParameter() != nil {
+            if !(measured.train.isFinite && measured.test.isFinite) || network.firstNonFiniteParameter() != nil {
                 history.removeLast()
                 diverged("a weight or the loss became NaN or infinite in epoch \(epochsDone)")
                 epochsDone -= 1
                 return false
             }
-            lastGood = (network, optimizer, epochsDone)
+            network.copyParameters(into: &lastGood)
+            lastGoodEpoch = epochsDone
         }
         return true
     }
@@ -127,16 +139,11 @@ public struct PlaygroundRun: Sendable {
         while epochsDone == epoch && step() {}
     }
 
-    /// Loss per sample of the current network on `data`.
-    func evaluate(_ data: Dataset<Float>) -> Double {
+    /// Loss and accuracy of the current network on the training and test sets.
+    func measure() -> Measurement {
         var net = network
-        return Evaluation(network: &net, data: data).loss
-    }
-
-    /// Accuracy of the current network on the training and test sets.
-    public func accuracy() -> (train: Double, test: Double) {
-        var net = network
-        return (Evaluation(network: &net, data: train).accuracy ?? 0, Evaluation(network: &net, data: test).accuracy ?? 0)
+        let (a, b) = (Evaluation(network: &net, data: train), Evaluation(network: &net, data: test))
+        return Measurement(epoch: epochsDone, train: a.loss, test: b.loss, trainAccuracy: a.accuracy ?? 0, testAccuracy: b.accuracy ?? 0)
     }
 
     /// The model file of the current weights, with the scaling and the settings that made it.

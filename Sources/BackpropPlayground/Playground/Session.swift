@@ -38,8 +38,8 @@ public actor PlaygroundSession {
     private let updateInterval: Duration
     private var playTask: Task<Void, Never>? = nil
     private var stateInFlight = false
-    /// Messages handled, and how many were refused.
-    public private(set) var received = 0, refused = 0
+    /// How many messages were refused.
+    public private(set) var refused = 0
 
     public static let maxMessageBytes = PlaygroundSettings.maxCSVBytes + 4096
 
@@ -67,7 +67,6 @@ public actor PlaygroundSession {
 
     /// Handles one text message from the page and returns the replies.
     public func receive(_ text: String) -> [Outgoing] {
-        received += 1
         do {
             return try handle(text)
         } catch {
@@ -78,7 +77,6 @@ public actor PlaygroundSession {
 
     /// The reply to a message the session cannot read (a binary frame, one too large).
     public func refuse(_ message: String) -> Outgoing {
-        received += 1
         refused += 1
         return Self.error(message)
     }
@@ -197,13 +195,12 @@ public actor PlaygroundSession {
     /// chain rule for the next step (the numbers `backprop explain` prints).
     public func state() -> Outgoing {
         let last = run.history.last!
-        let accuracy = run.accuracy()
         var members: [(key: String, value: JSON)] = [
             ("type", .string("state")), ("playing", .bool(playing)),
             ("epoch", .number(run.epochsDone)), ("step", .number(run.steps)),
             ("batch", .number(run.nextBatch)), ("batches", .number(run.batchesPerEpoch)),
             ("trainLoss", .number(last.train)), ("testLoss", .number(last.test)),
-            ("trainAccuracy", .number(accuracy.train)), ("testAccuracy", .number(accuracy.test)),
+            ("trainAccuracy", .number(last.trainAccuracy)), ("testAccuracy", .number(last.testAccuracy)),
             ("batchLoss", run.lastBatchLoss.map { .number($0) } ?? .null),
             ("diverged", run.divergence.map { .string($0) } ?? .null),
             ("command", .string(run.settings.commandLine(epochs: run.epochsDone))),

@@ -86,7 +86,6 @@ public struct PlaygroundServer: Sendable {
             return
         }
         await registry.add(session)
-        defer { continuation.finish() }
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await message in messages {
@@ -107,7 +106,7 @@ public struct PlaygroundServer: Sendable {
             }
             await session.close()
             await registry.remove(session.id)
-            continuation.finish()
+            continuation.finish()                       // ends the writer task
             group.cancelAll()
         }
     }
