@@ -32,7 +32,7 @@ struct EvaluateCommand: ParsableCommand {
 
     enum Split: String, ExpressibleByArgument, CaseIterable { case test, train }
 
-    func validate() throws { try dataOptions.validateData() }
+    func validate() throws { _ = try dataOptions.plan(seed: seed) }
 
     func run() throws {
         let file = try readModel(model, as: Float.self)

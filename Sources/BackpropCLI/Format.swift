@@ -11,8 +11,6 @@ func fmt(_ v: [Double], _ digits: Int = 9) -> String {
     "[" + v.map { fmt($0, digits) }.joined(separator: ", ") + "]"
 }
 
-/// A network's shape as `2-2-1`.
-func shapeName(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }
 
 /// Writes `json` on stdout.
 func printJSON(_ json: JSON) { print(json.serialized(pretty: true)) }

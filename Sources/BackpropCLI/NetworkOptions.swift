@@ -1,13 +1,14 @@
 import ArgumentParser
 import Backprop
 
-/// The shape of a network to train: layer sizes and activations.
+/// The shape of a network to train: layer sizes, activations, output, loss. Every default is
+/// the plan's (``TrainingPlan``); these options only override it.
 struct NetworkOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Layer sizes from inputs to outputs, e.g. 784,128,10 (default: inputs,32,outputs).", valueName: "sizes"))
     var layers: String?
 
-    @Option(help: ArgumentHelp("Hidden-layer activation, or one per hidden layer separated by commas: sigmoid, tanh, relu, leaky-relu, identity.", valueName: "activation"))
-    var activation: String = "relu"
+    @Option(help: ArgumentHelp("Hidden-layer activation, or one per hidden layer separated by commas: sigmoid, tanh, relu, leaky-relu, identity (default: \(TrainingPlan.defaults.activations[0].rawValue)).", valueName: "activation"))
+    var activation: String?
 
     @Option(name: .customLong("output"), help: ArgumentHelp("Output activation (default: softmax for classes, sigmoid for one class output, identity for regression).", valueName: "activation"))
     var outputActivation: Activation?
@@ -15,47 +16,33 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "Loss (default: softmax-cross-entropy after softmax, binary-cross-entropy after sigmoid for classes, else squared-error).")
     var loss: Loss?
 
-    @Option(help: "How losses combine over a batch.")
-    var reduction: Reduction = .mean
+    @Option(help: "How losses combine over a batch (default: \(TrainingPlan.defaults.reduction.rawValue)).")
+    var reduction: Reduction?
 
     @Option(name: .customLong("init"), help: "Weight initialisation (default: he for relu layers, xavier otherwise).")
     var initializer: Initializer?
 
-    /// The parsed --layers, or nil.
-    func sizes() throws -> [Int]? {
-        try layers.map { try parseLayerSizes($0, example: "784,128,10", maxParameters: 1e9, limit: "Backprop trains networks of up to 1,000,000,000") }
-    }
-
-    func hiddenActivations() throws -> [Activation] {
-        try activation.split(separator: ",").map {
-            guard let a = Activation(rawValue: String($0).trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--activation \(activation): '\($0)' is not one of \(Activation.allValueStrings.joined(separator: ", "))")
+    /// The options given, over `plan`. Only the text is checked here; the plan checks the rest.
+    func apply(to plan: inout TrainingPlan) throws {
+        if let layers {
+            let sizes = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard sizes.allSatisfy({ $0 != nil }) else {
+                throw ValidationError("--layers \(layers): expected 2 or more positive whole numbers separated by commas, e.g. 784,128,10")
             }
-            return a
+            plan.layers = sizes.compactMap { $0 }
         }
-    }
-
-    func validateNetwork() throws {
-        let hidden = try hiddenActivations()
-        if let sizes = try sizes(), hidden.count != 1 && hidden.count != sizes.count - 2 {
-            throw ValidationError("--activation gives \(hidden.count) activations for \(sizes.count - 2) hidden layers (give one, or one per hidden layer)")
+        if let activation {
+            plan.activations = try activation.split(separator: ",", omittingEmptySubsequences: false).map {
+                guard let a = Activation(rawValue: String($0).trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--activation \(activation): '\($0)' is not one of \(Activation.allValueStrings.joined(separator: ", "))")
+                }
+                return a
+            }
         }
-    }
-
-    /// A network for `data`, drawn from `seed`.
-    func network(for data: Dataset<Float>, seed: UInt64) throws -> Network<Float> {
-        let sizes = try sizes() ?? [data.features, 32, data.outputs]
-        guard sizes.first == data.features && sizes.last == data.outputs else {
-            let what = data.isClassification ? "\(data.outputs) classes" : "\(data.outputs) target column\(data.outputs == 1 ? "" : "s")"
-            throw InputError("--layers \(shapeName(sizes)) does not fit the data: it has \(data.features) features and \(what), so --layers must start with \(data.features) and end with \(data.outputs) (e.g. \(data.features),32,\(data.outputs))")
-        }
-        var hidden = try hiddenActivations()
-        if hidden.count == 1 { hidden = Array(repeating: hidden[0], count: sizes.count - 2) }
-        let output = outputActivation ?? (data.isClassification ? (data.outputs == 1 ? .sigmoid : .softmax) : .identity)
-        let loss = self.loss ?? (output == .softmax ? .softmaxCrossEntropy : output == .sigmoid && data.isClassification ? .binaryCrossEntropy : .squaredError)
-        if let problem = loss.problem(outputActivation: output, outputs: sizes.last!) { throw InputError(problem) }
-        return Network(activations: hidden + [output], sizes: sizes, loss: loss, reduction: reduction,
-                       initializer: initializer, seed: seed)
+        if let outputActivation { plan.output = outputActivation }
+        if let loss { plan.loss = loss }
+        if let reduction { plan.reduction = reduction }
+        if let initializer { plan.initializer = initializer }
     }
 }
 

@@ -31,7 +31,17 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Folder to write the pictures to.")
     var out: String = "."
 
-    func validate() throws { try toy.validateToySet() }
+    /// The plan of the data to draw over (its defaults and checks are the plan's).
+    var dataPlan: TrainingPlan {
+        var plan = TrainingPlan(data: data ?? "spiral")
+        toy.apply(to: &plan)
+        plan.seed = seed
+        return plan
+    }
+
+    func validate() throws {
+        do { try dataPlan.validate() } catch { throw error.usage }
+    }
 
     func run() throws {
         let file = try readModel(model, as: Float.self)
@@ -42,7 +52,7 @@ struct PlotCommand: ParsableCommand {
         guard let data else { return }
         let points: Dataset<Float>
         do {
-            points = try DataSource.named(data, toyCount: toy.samples, noise: toy.noise, seed: seed).load(as: Float.self, testSplit: false).train
+            points = try dataPlan.dataSource().load(as: Float.self, testSplit: false).train
         } catch { throw InputError("\(error)") }
         guard file.network.inputSize == 2, points.features == 2, points.isClassification else {
             throw InputError("a decision boundary needs a classifier with 2 inputs and 2-D class data; \(model) takes \(file.network.inputSize) inputs, \(data) has \(points.features) features")

@@ -41,13 +41,20 @@ public struct Checkpoint<T: Scalar>: Sendable {
         try writeFileAtomically(Array((json.serialized(pretty: true) + "\n").utf8), to: path)
     }
 
-    /// Reads a checkpoint from disk.
+    /// Reads a checkpoint from disk (always JSON, whatever the file's name), reading it once.
     public init(contentsOf path: String) throws(ModelFileError) {
-        let model = try ModelFile<T>(contentsOf: path)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .unreadable(path: path, reason: "it cannot be read") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
         let root: JSON
         do { root = try JSON.parse(text) } catch { throw .syntax(error) }
-        try self.init(model: model, json: root)
+        try self.init(model: try ModelFile<T>(json: root), json: root)
+    }
+
+    /// The plan of the run that wrote the checkpoint (its `training` section).
+    public var plan: TrainingPlan {
+        get throws(ModelFileError) { try TrainingPlan(json: .object(model.training)) }
     }
 
     init(model: ModelFile<T>, json root: JSON) throws(ModelFileError) {

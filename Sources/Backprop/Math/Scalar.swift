@@ -11,7 +11,7 @@ import RealModule
 /// let net32 = Network<Float>.tutorial(seed: 42)
 /// let net64 = Network<Double>(converting: net32)   // the same weights, exactly
 /// ```
-public protocol Scalar: BinaryFloatingPoint, Real, LosslessStringConvertible, SIMDScalar, Sendable {
+public protocol Scalar: BinaryFloatingPoint, Real, LosslessStringConvertible, SIMDScalar, Codable, Sendable {
     /// Row-major general matrix product `C ← α·op(A)·op(B) + β·C`, where `op(X)` is `X` or `Xᵀ`.
     ///
     /// `op(A)` is (m, k), `op(B)` is (k, n), `C` is (m, n); `lda`, `ldb`, `ldc` are the row strides

@@ -94,6 +94,23 @@ public struct Optimizer<T: Scalar>: Sendable {
         }
     }
 
+    /// Copies this optimizer, state and all, into `saved`: element by element when `saved`
+    /// already has buffers of the same sizes (no allocation), else into buffers of its own (never
+    /// shared, so that the next `step` does not have to copy them).
+    public func copyState(into saved: inout Optimizer) {
+        func copy(_ from: [[T]], _ to: inout [[T]]) {
+            guard to.count == from.count, zip(to, from).allSatisfy({ $0.count == $1.count }) else {
+                to = from.map { $0.map { $0 } }
+                return
+            }
+            for i in from.indices { to[i].withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: from[i]) } }
+        }
+        (saved.kind, saved.learningRate, saved.momentum, saved.weightDecay) = (kind, learningRate, momentum, weightDecay)
+        (saved.beta1, saved.beta2, saved.epsilon, saved.steps) = (beta1, beta2, epsilon, steps)
+        copy(firstMoments, &saved.firstMoments)
+        copy(secondMoments, &saved.secondMoments)
+    }
+
     private mutating func makeState(for network: Network<T>) {
         let sizes = network.layers.flatMap { [$0.weights.storage.count, $0.biases.count] }
         firstMoments = sizes.map { [T](repeating: 0, count: $0) }

@@ -14,7 +14,14 @@ public struct Evaluation: Sendable {
     public var accuracy: Double?
     public var confusion: [[Int]]?
 
-    /// Evaluates `network` on `data` in chunks of `chunk` rows (the network's buffers grow to the
+    /// Evaluates `network` on `data` in chunks of `chunk` rows, on a copy of the network (its
+    /// forward buffers are the copy's).
+    public init<T: Scalar>(network: Network<T>, data: Dataset<T>, chunk: Int = 1000) {
+        var copy = network
+        self.init(network: &copy, data: data, chunk: chunk)
+    }
+
+    /// Evaluates `network` in place (its buffers are reused: no copy), on `data` in chunks of `chunk` rows (the network's buffers grow to the
     /// chunk size once, and are reused).
     @_specialize(exported: true, where T == Float)
     public init<T: Scalar>(network: inout Network<T>, data: Dataset<T>, chunk: Int = 1000) {

@@ -191,3 +191,6 @@ public struct Network<T: Scalar>: Sendable {
         return copy.computeLoss(target: y)
     }
 }
+
+/// A network's shape as text: `[784, 128, 10]` → `784-128-10`.
+public func shapeName(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }

@@ -1,10 +1,10 @@
 import Backprop
 import Foundation
 
-/// One playground training run: the data, the network and its optimizer, trained one batch at a
-/// time with the library's own `trainStep` — the same seeds, splits, preprocessing and batches as
-/// `backprop train` with the options of ``PlaygroundSettings/commandLine(epochs:)``, so after
-/// `n` epochs both hold the same weights.
+/// One playground training run: a ``TrainingRun`` of the settings' plan — the same seeds,
+/// splits, preprocessing and batches as `backprop train` with the options of
+/// ``PlaygroundSettings/commandLine(epochs:)``, so after `n` epochs both hold the same weights —
+/// plus what the page draws: the raw points and each epoch's loss on both sets.
 ///
 /// ```swift
 /// var run = try PlaygroundRun(settings: PlaygroundSettings())
@@ -14,19 +14,10 @@ import Foundation
 /// ```
 public struct PlaygroundRun: Sendable {
     public let settings: PlaygroundSettings
-    public private(set) var network: Network<Float>
-    public private(set) var optimizer: Optimizer<Float>
-    /// Training and test samples as the network sees them (after preprocessing), and raw, for drawing.
-    public let train: Dataset<Float>, test: Dataset<Float>
+    /// The run itself: data, network, optimizer, batches, snapshot and divergence.
+    public private(set) var training: TrainingRun<Float>
+    /// Training and test samples raw, for drawing.
     public let rawTrain: Matrix<Float>, rawTest: Matrix<Float>
-    public let preprocessing: Preprocessing?
-    private var batches: MiniBatches
-    private var x: Matrix<Float>          // (B, 2)
-    private var y: Matrix<Float>          // (B, 2)
-    /// Epochs completed, and the next batch of the current epoch (0-based).
-    public private(set) var epochsDone = 0, nextBatch = 0
-    /// Steps taken in all.
-    public private(set) var steps = 0
     /// Loss per sample and accuracy on the whole training and test sets after each epoch (epoch
     /// 0: the start), from one evaluation pass of each set.
     public private(set) var history: [Measurement] = []
@@ -37,99 +28,66 @@ public struct PlaygroundRun: Sendable {
         public var train: Double, test: Double
         public var trainAccuracy: Double, testAccuracy: Double
     }
-    /// The loss of the last batch, before its update.
-    public private(set) var lastBatchLoss: Double? = nil
-    /// Set when a step made a loss or a parameter non-finite; training then stops, and the
-    /// network and optimizer are put back as they were at the end of the last good epoch.
-    public private(set) var divergence: String? = nil
-    /// The parameters at the end of the last good epoch (for divergence), copied into buffers of
-    /// their own as `fit` keeps them, and that epoch.
-    private var lastGood: [(weights: [Float], biases: [Float])] = []
-    private var lastGoodEpoch = 0
 
-    /// Makes the data (generated from the seed, or the uploaded CSV), splits off the test set,
-    /// fits the input scaling on the training part, and draws the network.
+    /// Makes the data (generated from the seed, or the uploaded CSV) and the run of the plan.
     public init(settings: PlaygroundSettings) throws(PlaygroundError) {
         self.settings = settings
-        let seeds = TrainingSeeds(settings.seed)
-        var data: Dataset<Float>
-        if let shape = ToySets.Shape(rawValue: settings.data) {
-            data = ToySets.make(shape, count: settings.samples, noise: settings.noise, seed: seeds.weights, as: Float.self)
-        } else {
-            do { data = try Dataset<Float>.csv(settings.csv ?? "", options: CSVOptions(), file: settings.csvName) } catch {
+        let plan = settings.plan
+        var data: TrainingData<Float>? = nil
+        if ToySets.Shape(rawValue: settings.data) == nil {
+            let set: Dataset<Float>
+            do { set = try Dataset<Float>.csv(settings.csv ?? "", options: CSVOptions(), file: settings.csvName) } catch {
                 throw PlaygroundError("\(error)")
             }
-            guard data.features == 2 else { throw PlaygroundError("\(settings.csvName): the playground needs 2 feature columns and a label; this file has \(data.features) features") }
-            guard data.isClassification, data.outputs == 2 else {
-                throw PlaygroundError("\(settings.csvName): the playground draws 2 classes; this file has \(data.isClassification ? "\(data.outputs) classes" : "numeric (regression) labels")")
+            guard set.features == 2 else { throw PlaygroundError("\(settings.csvName): the playground needs 2 feature columns and a label; this file has \(set.features) features") }
+            guard set.isClassification, set.outputs == 2 else {
+                throw PlaygroundError("\(settings.csvName): the playground draws 2 classes; this file has \(set.isClassification ? "\(set.outputs) classes" : "numeric (regression) labels")")
             }
+            data = TrainingData(name: settings.csvName, train: set)
         }
-        var test = data.splitOff(validationFraction: settings.testSplit, seed: seeds.testSplit)
-        guard data.count > 0 && test.count > 0 else {
-            throw PlaygroundError("test split \(settings.testSplit) leaves \(data.count) training and \(test.count) test samples")
-        }
-        (rawTrain, rawTest) = (data.x, test.x)
-        preprocessing = settings.scale.map { Preprocessing.fit($0, to: data.x) }
-        if let preprocessing {
-            preprocessing.apply(to: &data.x)
-            preprocessing.apply(to: &test.x)
-        }
-        (train, self.test) = (data, test)
-        network = Network(activations: settings.activations + [settings.output], sizes: settings.sizes,
-                          loss: settings.effectiveLoss, reduction: .mean, seed: seeds.weights)
-        optimizer = Optimizer(settings.optimizer, learningRate: Float(settings.learningRate), weightDecay: Float(settings.weightDecay))
-        batches = MiniBatches(count: data.count, batchSize: settings.batch, shuffle: true, seed: seeds.shuffle)
-        batches.startEpoch()
-        x = Matrix(rows: settings.batch, cols: 2)
-        y = Matrix(rows: settings.batch, cols: 2)
-        lastGood = network.parameterCopies()
+        do { training = try TrainingRun(plan: plan, data: data) } catch let error as PlanError {
+            throw PlaygroundSettings.refusal(error)
+        } catch { throw PlaygroundError("\(error)") }
+        guard let test = training.test else { throw PlaygroundError("testSplit: no test set") }
+        var (a, b) = (training.train.x, test.x)
+        training.preprocessing?.unapply(to: &a)
+        training.preprocessing?.unapply(to: &b)
+        (rawTrain, rawTest) = (a, b)
         history = [measure()]
     }
 
-    /// Stops training with `reason`, back at the last good epoch's parameters (training stays
-    /// stopped until a new run, so the optimizer's state is not needed again).
-    private mutating func diverged(_ reason: String) {
-        network.restoreParameters(from: lastGood)
-        divergence = reason + "; the weights of epoch \(lastGoodEpoch) are back. Lower the learning rate, or reset"
+    public var network: Network<Float> { training.network }
+    public var optimizer: Optimizer<Float> { training.optimizer }
+    public var train: Dataset<Float> { training.train }
+    public var test: Dataset<Float> { training.test ?? training.train }
+    public var preprocessing: Preprocessing? { training.preprocessing }
+    /// Epochs completed, the next batch of the current epoch (0-based), and steps taken.
+    public var epochsDone: Int { training.epochsDone }
+    public var nextBatch: Int { training.nextBatch }
+    public var steps: Int { training.steps }
+    /// The loss of the last batch, before its update.
+    public var lastBatchLoss: Double? { training.lastBatchLoss }
+    /// Set when a step made a loss or a parameter non-finite; training then stops, and the
+    /// network and optimizer are back as they were at the end of the last good epoch.
+    public var divergence: String? {
+        training.divergence.map { d in
+            let loss = training.lastBatchLoss ?? .nan
+            return (loss.isFinite ? "\(d.place) became NaN or infinite in epoch \(d.epoch)"
+                                  : "the loss became \(loss) at epoch \(d.epoch), batch \(d.batch) (\(d.place) first)")
+                + "; the weights of epoch \(d.restoredEpoch) are back. Lower the learning rate, or reset"
+        }
     }
-
     /// Batches per epoch.
-    public var batchesPerEpoch: Int { batches.count }
-
+    public var batchesPerEpoch: Int { training.batchesPerEpoch }
     /// The sample indices (into `train`) of the next step's batch.
-    public var nextBatchIndices: ArraySlice<Int> { batches.indices(nextBatch) }
+    public var nextBatchIndices: ArraySlice<Int> { training.nextBatchIndices }
 
-    /// One step on the next batch; at the end of an epoch, both sets are measured and the next
-    /// epoch's batches are drawn. Returns false (and does nothing) once training has diverged.
+    /// One step on the next batch; at the end of an epoch, both sets are measured. Returns false
+    /// (and does nothing) once training has diverged.
     @discardableResult
     public mutating func step() -> Bool {
-        guard divergence == nil else { return false }
-        let indices = batches.indices(nextBatch)
-        x.gatherRows(of: train.x, indices)
-        y.gatherRows(of: train.y, indices)
-        let loss = Double(network.trainStep(x, y, optimizer: &optimizer))
-        steps += 1
-        lastBatchLoss = loss
-        guard loss.isFinite else {
-            diverged("the loss became \(loss) at epoch \(epochsDone + 1), batch \(nextBatch + 1)")
-            return false
-        }
-        nextBatch += 1
-        if nextBatch == batches.count {
-            epochsDone += 1
-            nextBatch = 0
-            batches.startEpoch()
-            let measured = measure()
-            history.append(measured)
-            if !(measured.train.isFinite && measured.test.isFinite) || network.firstNonFiniteParameter() != nil {
-                history.removeLast()
-                diverged("a weight or the loss became NaN or infinite in epoch \(epochsDone)")
-                epochsDone -= 1
-                return false
-            }
-            network.copyParameters(into: &lastGood)
-            lastGoodEpoch = epochsDone
-        }
+        guard let report = training.step(), report.divergence == nil else { return false }
+        if report.endedEpoch != nil { history.append(measure()) }
         return true
     }
 
@@ -141,15 +99,17 @@ public struct PlaygroundRun: Sendable {
 
     /// Loss and accuracy of the current network on the training and test sets.
     func measure() -> Measurement {
-        var net = network
-        let (a, b) = (Evaluation(network: &net, data: train), Evaluation(network: &net, data: test))
+        let (a, b) = (Evaluation(network: network, data: train), Evaluation(network: network, data: test))
         return Measurement(epoch: epochsDone, train: a.loss, test: b.loss, trainAccuracy: a.accuracy ?? 0, testAccuracy: b.accuracy ?? 0)
     }
 
     /// The model file of the current weights, with the scaling and the settings that made it.
     public var model: ModelFile<Float> {
-        var training: [(key: String, value: JSON)] = [("command", .string(settings.commandLine(epochs: epochsDone))),
-                                                      ("epochs", .number(epochsDone)), ("steps", .number(steps))]
+        var plan = settings.plan
+        plan.epochs = max(epochsDone, 1)
+        var training = plan.json.members ?? []
+        training += [("epochs_done", .number(epochsDone)), ("steps", .number(steps)),
+                     ("command", .string(settings.commandLine(epochs: epochsDone)))]
         if nextBatch > 0 { training.append(("batches_into_next_epoch", .number(nextBatch))) }
         return ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: training)
     }

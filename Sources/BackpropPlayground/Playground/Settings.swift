@@ -43,9 +43,36 @@ public struct PlaygroundSettings: Sendable, Equatable {
     /// The limits of the page's controls.
     public static let maxHiddenLayers = 6, maxNeurons = 16, maxSamples = 5000, maxCSVBytes = 1 << 20
 
-    /// The loss actually used.
-    public var effectiveLoss: Loss {
-        loss ?? (output == .softmax ? .softmaxCrossEntropy : output == .sigmoid ? .binaryCrossEntropy : .squaredError)
+    /// The plan these settings describe: what ``PlaygroundRun`` trains, and what
+    /// ``commandLine(epochs:)`` spells as options. Its epochs are unbounded (the page decides
+    /// when to stop).
+    public var plan: TrainingPlan {
+        var p = TrainingPlan(data: data == "csv" ? csvName : data)
+        (p.samples, p.noise, p.testSplit) = (samples, noise, testSplit)
+        p.layers = sizes
+        if !activations.isEmpty { p.activations = activations }
+        (p.output, p.loss, p.reduction) = (output, loss, .mean)
+        (p.optimizer, p.learningRate, p.weightDecay, p.batch) = (optimizer, learningRate, weightDecay, batch)
+        p.scale = switch scale {
+        case .minmax?: .minmax
+        case nil: .none
+        default: .standardize
+        }
+        (p.seed, p.epochs) = (seed, TrainingPlan.Limits.epochs)
+        return p
+    }
+
+    /// The loss actually used: the plan's rule (the playground's data are always classes).
+    public var effectiveLoss: Loss { plan.resolvedLoss(output: output, classification: true) }
+
+    /// A plan's complaint, named by this page's setting.
+    static func refusal(_ error: PlanError) -> PlaygroundError {
+        let keys: [TrainingPlan.Setting: String] = [
+            .data: "data", .samples: "samples", .noise: "noise", .testSplit: "testSplit", .layers: "hidden",
+            .activation: "activations", .output: "output", .loss: "loss", .optimizer: "optimizer",
+            .learningRate: "learningRate", .batch: "batch", .weightDecay: "weightDecay", .scale: "scale", .seed: "seed",
+        ]
+        return PlaygroundError("\(keys[error.setting] ?? error.setting.rawValue): \(error.reason)")
     }
 
     /// Layer sizes: 2 inputs, the hidden layers, 2 outputs (one per class).
@@ -97,7 +124,10 @@ public struct PlaygroundSettings: Sendable, Equatable {
             s.activations = Array((s.activations + Array(repeating: last, count: s.hidden.count)).prefix(s.hidden.count))
         }
         if s.scale == .fixed { throw PlaygroundError("scale: expected standardize, minmax or none") }
-        if let problem = s.effectiveLoss.problem(outputActivation: s.output, outputs: 2) { throw PlaygroundError(problem) }
+        do {
+            try s.plan.validate()
+            _ = try s.plan.resolvedNetwork(features: 2, outputs: 2, classification: true)
+        } catch { throw Self.refusal(error) }
         if s.data == "csv" && s.csv == nil { throw PlaygroundError("data csv: upload a CSV file first") }
         self = s
     }
@@ -132,9 +162,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
     }
 
     /// A Double in its shortest exact form ("0.03", not "0.030000000000000002").
-    static func short(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : x.description
-    }
+    static func short(_ x: Double) -> String { TrainingPlan.short(x) }
 
     static func quoted(_ s: String) -> String {
         s.allSatisfy { $0.isLetter || $0.isNumber || "._-/".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"

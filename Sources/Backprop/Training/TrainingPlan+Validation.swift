@@ -1,0 +1,83 @@
+extension TrainingPlan {
+    /// A setting of a plan, named by its `backprop train` option (the raw value, without `--`).
+    public enum Setting: String, CaseIterable, Sendable {
+        case data, test, samples, noise, labelColumn = "label-column", header, task
+        case testSplit = "test-split", validationSplit = "validation-split", scale
+        case layers, activation, output, loss, reduction, initializer = "init"
+        case optimizer, learningRate = "lr", momentum, weightDecay = "weight-decay"
+        case schedule, stepEvery = "step-every", stepFactor = "step-factor", minLR = "min-lr"
+        case batch, epochs, seed, patience, threads
+    }
+
+    /// Checks every setting that can be checked without the data; the one place where a plan's
+    /// settings are checked (``resolvedNetwork(features:outputs:classification:)`` adds the
+    /// checks that need the data's shape). Throws the first problem found.
+    public func validate() throws(PlanError) {
+        guard !data.isEmpty else { throw PlanError(.data, "is empty: name a data set, a CSV file or a folder") }
+        if test?.isEmpty == true { throw PlanError(.test, "is empty: name a CSV file or a folder") }
+        try check(.samples, samples, 2...Limits.samples)
+        try check(.noise, noise, 0...1, "between 0 and 1")
+        if let testSplit {
+            guard testSplit > 0 && testSplit < 1 else { throw PlanError(.testSplit, "must be between 0 and 1 (got \(testSplit))") }
+            guard test == nil else { throw PlanError(.testSplit, "and --test both name a test set; give one of them") }
+        }
+        guard validationSplit >= 0 && validationSplit < 1 else {
+            throw PlanError(.validationSplit, "must be in [0, 1) (got \(validationSplit))")
+        }
+        try validateNetwork()
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) {
+            throw PlanError(.learningRate, "must be a positive number (got \(learningRate))")
+        }
+        guard momentum >= 0 && momentum < 1 else { throw PlanError(.momentum, "must be in [0, 1) (got \(momentum))") }
+        guard weightDecay >= 0 && weightDecay.isFinite else { throw PlanError(.weightDecay, "must be 0 or more (got \(weightDecay))") }
+        try check(.stepEvery, stepEvery, 1...Limits.epochs)
+        guard stepFactor > 0 && stepFactor.isFinite else {
+            throw PlanError(.stepFactor, "must be a positive number, e.g. 0.1 (got \(stepFactor))")
+        }
+        guard minLR >= 0 && minLR.isFinite else { throw PlanError(.minLR, "must be 0 or more (got \(minLR))") }
+        if schedule == .cosine && minLR > effectiveLearningRate {
+            throw PlanError(.minLR, "\(minLR) is above the learning rate \(effectiveLearningRate): cosine goes down to it")
+        }
+        try check(.batch, batch, 1...Limits.batch)
+        try check(.epochs, epochs, 1...Limits.epochs)
+        if let patience { try check(.patience, patience, 1...Limits.epochs) }
+        try check(.threads, threads, 1...Limits.threads)
+    }
+
+    /// The network settings: layer sizes and activations (one, or one per hidden layer; no
+    /// softmax inside). Whether the loss fits the output is checked with the data's shape, by
+    /// ``resolvedNetwork(features:outputs:classification:)``.
+    func validateNetwork() throws(PlanError) {
+        if let layers {
+            let text = layers.map(String.init).joined(separator: ",")
+            guard layers.count >= 2, layers.count <= Limits.layers, layers.allSatisfy({ $0 >= 1 }) else {
+                throw PlanError(.layers, "\(text): expected 2 or more positive whole numbers separated by commas, e.g. 784,128,10")
+            }
+            let parameters = zip(layers, layers.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+            guard parameters <= Double(Limits.parameters) else {
+                throw PlanError(.layers, "\(text) has \(Int(parameters)) parameters; Backprop trains networks of up to 1,000,000,000")
+            }
+        }
+        guard !activations.isEmpty else { throw PlanError(.activation, "is empty: give one activation, or one per hidden layer") }
+        if activations.contains(.softmax) {
+            throw PlanError(.activation, "softmax belongs to the output layer only (--output softmax)")
+        }
+        let hidden = (layers?.count ?? 3) - 2
+        if activations.count != 1 && activations.count != hidden {
+            var error = Self.activationCount(activations.count, hidden)
+            if layers == nil { error.reason += "; without --layers the network is inputs,32,outputs" }
+            throw error
+        }
+    }
+
+    private func check(_ setting: Setting, _ value: Int, _ range: ClosedRange<Int>) throws(PlanError) {
+        guard !range.contains(value) else { return }
+        if range.upperBound <= 10_000 { throw PlanError(setting, "must be between \(range.lowerBound) and \(range.upperBound) (got \(value))") }
+        throw PlanError(setting, value < range.lowerBound ? "must be at least \(range.lowerBound) (got \(value))"
+                                                          : "must be at most \(range.upperBound) (got \(value))")
+    }
+
+    private func check(_ setting: Setting, _ value: Double, _ range: ClosedRange<Double>, _ words: String) throws(PlanError) {
+        guard range.contains(value) else { throw PlanError(setting, "must be \(words) (got \(value))") }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// Every setting of a training run, checked in one place (``validate()``), with every default
+/// decided here and nowhere else.
+///
+/// The command line (`backprop train`'s options) and the playground (its page's settings) both
+/// build a plan; a ``TrainingRun`` carries it out. A plan is `Codable`: the model file's
+/// `training` section and every checkpoint hold it, so `backprop train --resume ck.json`
+/// continues a run with no other option.
+///
+/// | group         | settings (the `backprop train` option of each is its ``Setting``)               |
+/// |---------------|----------------------------------------------------------------------------------|
+/// | data          | `data`, `test`, `samples`, `noise`, `labelColumn`, `header`, `task`, `testSplit`, `validationSplit`, `scale` |
+/// | network       | `layers`, `activations`, `output`, `loss`, `reduction`, `initializer`            |
+/// | optimizer     | `optimizer`, `learningRate`, `momentum`, `weightDecay`, `schedule`, `stepEvery`, `stepFactor`, `minLR` |
+/// | loop          | `batch`, `epochs`, `seed`, `patience`, `threads`                                 |
+///
+/// Defaults that depend on the data (the layer sizes, the output activation, the loss) are
+/// resolved by ``resolvedNetwork(features:outputs:classification:)``:
+///
+/// | setting left out | default                                                                   |
+/// |------------------|----------------------------------------------------------------------------|
+/// | `layers`         | `inputs,32,outputs`                                                       |
+/// | `output`         | softmax for classes, sigmoid for one class output, identity for regression |
+/// | `loss`           | softmax-cross-entropy after softmax, binary-cross-entropy after sigmoid on classes, else squared-error |
+/// | `learningRate`   | 0.001 for adam, else 0.1                                                  |
+/// | `initializer`    | He for ReLU layers, Xavier otherwise                                       |
+///
+/// ```swift
+/// var plan = TrainingPlan(data: "spiral")
+/// plan.layers = [2, 16, 16, 2]
+/// plan.activations = [.tanh]
+/// plan.optimizer = .adam
+/// try plan.validate()
+/// var run = try TrainingRun<Float>(plan: plan)
+/// let result = run.run()
+/// ```
+public struct TrainingPlan: Codable, Sendable, Equatable {
+    // MARK: data
+    /// `fashion-mnist`, a generated set (`xor`, `circles`, `spiral`, `gaussians`), a CSV file or
+    /// a folder of IDX files (``DataSource``).
+    public var data: String
+    /// A separate test set (a CSV file or an IDX folder); nil: the source's own test split.
+    public var test: String? = nil
+    /// Points and noise of a generated set.
+    public var samples = 500
+    public var noise = 0.1
+    /// CSV: the label column (1-based number or header name; nil: the last), header, task.
+    public var labelColumn: String? = nil
+    public var header: CSVOptions.Header = .auto
+    public var task: CSVOptions.Task = .auto
+    /// The fraction of `data` held out as the test set (instead of the source's own split).
+    public var testSplit: Double? = nil
+    /// The fraction of the training data held out to validate each epoch.
+    public var validationSplit = 0.0
+    /// Input scaling fitted on the training part (images always use bytes / 255).
+    public var scale: Scale = .standardize
+
+    // MARK: network
+    /// Layer sizes from inputs to outputs; nil: `inputs,32,outputs`.
+    public var layers: [Int]? = nil
+    /// One activation for every hidden layer, or one per hidden layer.
+    public var activations: [Activation] = [.relu]
+    /// nil: chosen from the data (see the table above).
+    public var output: Activation? = nil
+    /// nil: chosen from the output (see the table above).
+    public var loss: Loss? = nil
+    public var reduction: Reduction = .mean
+    /// nil: `Initializer.standard(for:)` per layer.
+    public var initializer: Initializer? = nil
+
+    // MARK: optimizer
+    public var optimizer: Optimizer<Float>.Kind = .sgd
+    /// η; nil: 0.001 for adam, else 0.1.
+    public var learningRate: Double? = nil
+    /// μ for momentum and nesterov.
+    public var momentum = 0.9
+    /// λ: L2 (sgd, momentum, nesterov) or decoupled (adam) weight decay, on weights only.
+    public var weightDecay = 0.0
+    public var schedule: ScheduleKind = .constant
+    /// `step`: the rate is multiplied by `stepFactor` every `stepEvery` epochs.
+    public var stepEvery = 10
+    public var stepFactor = 0.1
+    /// `cosine`: the final learning rate.
+    public var minLR = 0.0
+
+    // MARK: loop
+    public var batch = 64
+    /// Passes over the training data (the total, counting epochs a checkpoint already did).
+    public var epochs = 10
+    /// The one seed of the run; ``TrainingSeeds`` derives the weights', shuffles' and splits' seeds.
+    public var seed: UInt64 = 1
+    /// Early stopping after this many epochs without a lower validation loss; nil: never.
+    public var patience: Int? = nil
+    /// BLAS threads.
+    public var threads = 1
+
+    /// Input scaling.
+    public enum Scale: String, Codable, CaseIterable, Sendable { case standardize, minmax, none }
+    /// The learning-rate schedule's kind (its numbers are `stepEvery`, `stepFactor`, `minLR`).
+    public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine }
+
+    /// A plan with every default, training on `data`.
+    public init(data: String) { self.data = data }
+
+    // MARK: limits
+
+    /// The largest numbers a plan accepts: past them a run could not be held in memory, or
+    /// would not end.
+    public enum Limits {
+        public static let parameters = 1_000_000_000
+        public static let samples = 10_000_000
+        public static let batch = 1_000_000
+        public static let epochs = 100_000_000
+        public static let threads = 256
+        public static let layers = 1_000
+    }
+
+    // MARK: resolved defaults
+
+    /// η: `learningRate`, or the optimizer's default.
+    public var effectiveLearningRate: Double { learningRate ?? (optimizer == .adam ? 0.001 : 0.1) }
+
+    /// The learning-rate schedule.
+    public var learningRateSchedule: LearningRateSchedule {
+        switch schedule {
+        case .constant: .constant
+        case .step: .step(every: stepEvery, factor: stepFactor)
+        case .cosine: .cosine(minimum: minLR)
+        }
+    }
+
+    /// The output activation for data with `outputs` columns.
+    public func resolvedOutput(outputs: Int, classification: Bool) -> Activation {
+        output ?? (classification ? (outputs == 1 ? .sigmoid : .softmax) : .identity)
+    }
+
+    /// The loss: `loss`, or the one rule for its default — softmax-cross-entropy after softmax,
+    /// binary-cross-entropy after sigmoid on classes, squared error otherwise.
+    public func resolvedLoss(output: Activation, classification: Bool) -> Loss {
+        loss ?? (output == .softmax ? .softmaxCrossEntropy
+                 : output == .sigmoid && classification ? .binaryCrossEntropy : .squaredError)
+    }
+
+    /// The network's shape for data of `features` inputs and `outputs` columns: sizes, one
+    /// activation per layer, and the loss. Throws when the plan does not fit the data.
+    public func resolvedNetwork(features: Int, outputs: Int, classification: Bool) throws(PlanError)
+        -> (sizes: [Int], activations: [Activation], loss: Loss) {
+        let sizes = layers ?? [features, 32, outputs]
+        guard sizes.first == features && sizes.last == outputs else {
+            let what = classification ? "\(outputs) classes" : "\(plural(outputs, "target column"))"
+            throw PlanError(.layers, "\(shapeName(sizes)) does not fit the data: it has \(plural(features, "feature")) and \(what), so --layers must start with \(features) and end with \(outputs) (e.g. \(features),32,\(outputs))")
+        }
+        let hidden = activations.count == 1 ? Array(repeating: activations[0], count: sizes.count - 2) : activations
+        guard hidden.count == sizes.count - 2 else { throw Self.activationCount(activations.count, sizes.count - 2) }
+        let out = resolvedOutput(outputs: outputs, classification: classification)
+        let loss = resolvedLoss(output: out, classification: classification)
+        if let problem = loss.problem(outputActivation: out, outputs: outputs) {
+            throw PlanError(self.loss == nil ? .output : .loss, problem)
+        }
+        return (sizes, hidden + [out], loss)
+    }
+
+    /// The network the plan starts from, drawn from the seed.
+    public func network<T: Scalar>(features: Int, outputs: Int, classification: Bool, as: T.Type = T.self) throws(PlanError) -> Network<T> {
+        let (sizes, activations, loss) = try resolvedNetwork(features: features, outputs: outputs, classification: classification)
+        return Network(activations: activations, sizes: sizes, loss: loss, reduction: reduction,
+                       initializer: initializer, seed: TrainingSeeds(seed).weights)
+    }
+
+    /// The optimizer the plan starts from.
+    public func makeOptimizer<T: Scalar>(as: T.Type = T.self) -> Optimizer<T> {
+        Optimizer<T>(Optimizer<T>.Kind(rawValue: optimizer.rawValue) ?? .sgd, learningRate: T(effectiveLearningRate),
+                     momentum: T(momentum), weightDecay: T(weightDecay))
+    }
+
+    /// The loop's settings: epochs, batch, the shuffles' seed, η and its schedule, patience.
+    public var configuration: TrainingConfiguration {
+        var c = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: TrainingSeeds(seed).shuffle)
+        c.learningRate = effectiveLearningRate
+        c.schedule = learningRateSchedule
+        c.patience = patience
+        return c
+    }
+
+    /// The CSV options of `labelColumn`, `header` and `task`.
+    public var csvOptions: CSVOptions {
+        var o = CSVOptions()
+        o.header = header
+        o.task = task
+        if let labelColumn {
+            if let n = Int(labelColumn) { o.labelColumn = n } else { o.labelName = labelColumn }
+        }
+        return o
+    }
+
+    static func activationCount(_ given: Int, _ hidden: Int) -> PlanError {
+        PlanError(.activation, "gives \(given) activations for \(plural(hidden, "hidden layer")) (give one, or one per hidden layer)")
+    }
+}
+
+/// Why a ``TrainingPlan`` cannot run: the setting (by its `backprop train` option) and the reason.
+///
+/// ```swift
+/// PlanError(.batch, "must be at least 1 (got 0)").description   // "--batch must be at least 1 (got 0)"
+/// ```
+public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var setting: TrainingPlan.Setting
+    /// The reason, without the setting's name: "must be at least 1 (got 0)".
+    public var reason: String
+    public init(_ setting: TrainingPlan.Setting, _ reason: String) {
+        self.setting = setting
+        self.reason = reason
+    }
+    /// `--batch must be at least 1 (got 0)`.
+    public var description: String { "--\(setting.rawValue) \(reason)" }
+}
+
+/// A count and its noun: `plural(1, "epoch")` is `"1 epoch"`, `plural(2, "epoch")` `"2 epochs"`.
+public func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+extension Activation: Codable {}
+extension Loss: Codable {}
+extension Reduction: Codable {}
+extension Initializer: Codable {}
+extension Optimizer.Kind: Codable {}
+extension CSVOptions.Header: Codable {}
+extension CSVOptions.Task: Codable {}

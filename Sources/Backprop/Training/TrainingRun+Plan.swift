@@ -1,0 +1,77 @@
+extension TrainingRun {
+    /// The run a plan describes, on `data` (nil: loaded from the plan's source):
+    /// 1. the test set: `testSplit` of the data (seed ``TrainingSeeds/testSplit``), else the
+    ///    source's own;
+    /// 2. the validation set: `validationSplit` of the rest (seed ``TrainingSeeds/validationSplit``);
+    /// 3. the scaling, fitted on the training part only and applied to every set (images: the
+    ///    format's own bytes / 255);
+    /// 4. the network (seed ``TrainingSeeds/weights``) and the optimizer — or a checkpoint's,
+    ///    continuing after its epochs.
+    ///
+    /// Throws ``PlanError`` when the plan is invalid or does not fit the data; data that cannot
+    /// be loaded throws ``DataError``.
+    public init(plan: TrainingPlan, data: TrainingData<T>? = nil, resumingFrom checkpoint: Checkpoint<T>? = nil) throws {
+        try plan.validate()
+        let seeds = TrainingSeeds(plan.seed)
+        let loaded = try data ?? plan.loadData(as: T.self)
+        var (train, test) = (loaded.train, loaded.test)
+        if let fraction = plan.testSplit {
+            let part = train.splitOff(validationFraction: fraction, seed: seeds.testSplit)
+            guard train.count > 0 && part.count > 0 else {
+                throw PlanError(.testSplit, "\(fraction) leaves \(plural(train.count, "training sample")) and \(plural(part.count, "test sample"))")
+            }
+            test = part
+        }
+        var validation: Dataset<T>? = nil
+        if plan.validationSplit > 0 {
+            let part = train.splitOff(validationFraction: plan.validationSplit, seed: seeds.validationSplit)
+            guard train.count > 0 && part.count > 0 else {
+                throw PlanError(.validationSplit, "\(plan.validationSplit) leaves \(plural(train.count, "training sample")) and \(plural(part.count, "validation sample"))")
+            }
+            validation = part
+        }
+        guard train.count > 0 else { throw PlanError(.data, "\(loaded.name) has no samples") }
+        let preprocessing: Preprocessing? = switch plan.scale {
+        case _ where loaded.fixedScale != nil: loaded.fixedScale
+        case .standardize: Preprocessing.fit(.standardize, to: train.x)
+        case .minmax: Preprocessing.fit(.minmax, to: train.x)
+        case .none: nil
+        }
+        if let preprocessing {
+            preprocessing.apply(to: &train.x)
+            if validation != nil { preprocessing.apply(to: &validation!.x) }
+            if test != nil { preprocessing.apply(to: &test!.x) }
+        }
+        var network: Network<T> = try plan.network(features: train.features, outputs: train.outputs,
+                                                   classification: train.isClassification)
+        var optimizer: Optimizer<T> = plan.makeOptimizer()
+        var configuration = plan.configuration
+        if let checkpoint {
+            let saved = checkpoint.model.network
+            guard saved.sizes == network.sizes else {
+                throw PlanError(.layers, "\(shapeName(network.sizes)) is what the plan gives for this data, but the checkpoint's network is \(shapeName(saved.sizes))")
+            }
+            guard checkpoint.epochsDone < plan.epochs else {
+                throw PlanError(.epochs, "\(plan.epochs) does not go past the checkpoint: it has done \(plural(checkpoint.epochsDone, "epoch")) already; give --epochs with the new total (more than \(checkpoint.epochsDone))")
+            }
+            (network, optimizer, configuration.startEpoch) = (saved, checkpoint.optimizer, checkpoint.epochsDone)
+        }
+        BLAS.setThreads(plan.threads)
+        self.init(network: network, optimizer: optimizer, train: train, validation: validation, test: test,
+                  preprocessing: preprocessing, configuration: configuration, plan: plan, dataName: loaded.name)
+    }
+
+    /// The model as it is now: the network, the class names, the scaling, and under `training`
+    /// the plan and the epochs done.
+    public var model: ModelFile<T> {
+        var training = plan?.json.members ?? []
+        training.append(("epochs_done", .number(epochsDone)))
+        return ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: training)
+    }
+
+    /// A checkpoint of the run after its last completed epoch: the model (with the plan) and the
+    /// optimizer's whole state. ``init(plan:data:resumingFrom:)`` continues from it bit for bit.
+    public var checkpoint: Checkpoint<T> {
+        Checkpoint(model: model, epochsDone: epochsDone, optimizer: optimizer)
+    }
+}

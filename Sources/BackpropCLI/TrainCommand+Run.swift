@@ -1,0 +1,131 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+/// What `backprop train` does around the run: the plan (with --resume, the checkpoint's), the
+/// headline, checkpoints and snapshots after each epoch, and the closing output.
+extension TrainCommand {
+    /// The plan of the options, or with --resume the checkpoint's with the options given over it
+    /// (only --epochs and --threads may differ).
+    func resolvedPlan() throws -> (TrainingPlan, Checkpoint<Float>?) {
+        guard let resumePath else { return (try plan(over: TrainingPlan(data: dataOptions.data ?? "")), nil) }
+        let checkpoint: Checkpoint<Float>, saved: TrainingPlan
+        do {
+            checkpoint = try Checkpoint<Float>(contentsOf: resumePath)
+            saved = try checkpoint.plan
+        } catch { throw InputError("\(resumePath): \(error)") }
+        let plan = try self.plan(over: saved)
+        let (now, then) = (plan.json.members ?? [], saved.json.members ?? [])
+        for (key, value) in now where !["epochs", "threads"].contains(key) {
+            let old = then.first { $0.key == key }?.value ?? .null
+            if value != old {
+                throw InputError("--resume \(resumePath): it was trained with \(key.replacingOccurrences(of: "_", with: " ")) \(old.serialized()), this command gives \(value.serialized()); leave the option out (the checkpoint has it)")
+            }
+        }
+        do { try plan.validate() } catch { throw InputError("--resume \(resumePath): \(error)") }
+        return (plan, checkpoint)
+    }
+
+    /// The run, its data loaded; a plan that does not fit the data is an input error.
+    func makeRun(_ plan: TrainingPlan, resumingFrom checkpoint: Checkpoint<Float>?) throws -> TrainingRun<Float> {
+        do { return try TrainingRun<Float>(plan: plan, resumingFrom: checkpoint) } catch let error as PlanError {
+            throw InputError(resumePath.map { "--resume \($0): \(error)" } ?? "\(error)")
+        } catch { throw InputError("\(error)") }
+    }
+
+    func headline(_ run: TrainingRun<Float>) -> String {
+        let net = run.network, plan = run.plan ?? TrainingPlan.defaults
+        return "Training \(shapeName(net.sizes)) (\(net.layers.map(\.activation.rawValue).joined(separator: "/")), \(net.loss.rawValue))"
+            + " on \(run.dataName): \(plural(run.train.count, "sample"))"
+            + (run.validation.map { ", \($0.count) for validation" } ?? "") + (run.test.map { ", \($0.count) for test" } ?? "")
+            + "; \(plan.optimizer.rawValue) η = \(plan.effectiveLearningRate)\(plan.schedule == .constant ? "" : " (\(plan.learningRateSchedule.name))")"
+            + ", batch \(plan.batch), \(plural(plan.epochs, "epoch")), seed \(plan.seed), \(plural(plan.threads, "thread"))"
+            + (resumePath.map { ", resuming from \($0) after epoch \(run.epochsDone)" } ?? "")
+    }
+
+    /// After every epoch: a checkpoint (--checkpoint-every) and a boundary snapshot (--plots-every).
+    func afterEpoch(_ run: TrainingRun<Float>) {
+        let done = run.epochsDone
+        if let every = outputFiles.checkpointEvery, done % every == 0 || done == run.configuration.epochs {
+            let path = outputFiles.checkpointPath.replacingOccurrences(of: "{epoch}", with: String(done))
+            do { try run.checkpoint.write(to: path) } catch {
+                FileHandle.standardError.write(Data("backprop: warning: no checkpoint after epoch \(done): \(error)\n".utf8))
+            }
+        }
+        if let every = outputFiles.plotsEvery, let plots = outputFiles.plots, done % every == 0,
+           run.train.features == 2 && run.train.isClassification {
+            let svg = DecisionBoundary.svg(model: run.model, points: rawInputs(run), labels: run.train.labels,
+                                           title: "decision boundary after epoch \(done)")
+            do { _ = try writePictures([("boundary-epoch-\(done).svg", svg)], to: plots, option: "--plots") } catch {
+                FileHandle.standardError.write(Data("backprop: warning: \(error)\n".utf8))
+            }
+        }
+    }
+
+    /// The training inputs as they were before scaling, for pictures.
+    func rawInputs(_ run: TrainingRun<Float>) -> Matrix<Float> {
+        var raw = run.train.x
+        run.preprocessing?.unapply(to: &raw)
+        return raw
+    }
+
+    /// The end: the test set, health, the saved model, pictures and report, the closing lines,
+    /// and the exit status (3 diverged, 130 interrupted).
+    func finish(_ run: TrainingRun<Float>, result: TrainingResult, report: TrainReport) throws {
+        let testResult = run.test.map { Evaluation(network: run.network, data: $0) }
+        let probe = min(run.train.count, 1000)
+        let health = TrainingHealth(network: run.network, input: run.train.x.rows(0..<probe), target: run.train.y.rows(0..<probe),
+                                    learningRate: Double(run.optimizer.learningRate))
+        var model = run.model
+        if let accuracy = testResult?.accuracy { model.training.append(("test_accuracy", .number(accuracy))) }
+        let savePath = outputFiles.savePath
+        if let savePath { try saveModel(model, to: savePath) }
+        let pictures = outputFiles.plots == nil && outputFiles.reportPath == nil ? [] : self.pictures(run, result: result, model: model)
+        if let plots = outputFiles.plots { _ = try writePictures(pictures, to: plots, option: "--plots") }
+        if let reportPath = outputFiles.reportPath {
+            let html = TrainingReport(title: "backprop train on \(run.dataName)", settings: model.training, result: result, test: testResult,
+                                      health: health, pictures: pictures.map { ($0.name, $0.svg) }).html
+            do { try writeFileAtomically(Array(html.utf8), to: reportPath) } catch { throw InputError("\(error)") }
+        }
+        report.finish(result: result, test: testResult, health: health, saved: savePath, settings: model.training)
+        if let d = result.divergence {
+            let plan = run.plan ?? TrainingPlan.defaults
+            let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
+            FileHandle.standardError.write(Data(("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
+                + "Try a lower learning rate (it is \(plan.effectiveLearningRate))\(plan.optimizer == .adam ? "" : " or --optimizer adam"). Kept \(kept)"
+                + (savePath.map { " and saved them to \($0)" } ?? "") + ".\n").utf8))
+            throw ExitCode(3)
+        }
+        if result.interrupted {
+            FileHandle.standardError.write(Data("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(savePath.map { "; saved the model to \($0)" } ?? "")\n".utf8))
+            throw ExitCode(130)
+        }
+    }
+
+    /// loss.svg, accuracy.svg (classes), boundary.svg (2 inputs, classes), network.svg, and for
+    /// square images the first layer's weights and misclassified samples.
+    func pictures(_ run: TrainingRun<Float>, result: TrainingResult, model: ModelFile<Float>) -> [(name: String, svg: SVG)] {
+        let (epochs, train) = (result.epochs, run.train)
+        func series(_ name: String, _ k: Int, _ value: (EpochMetrics) -> Double?) -> LineChart.Series? {
+            let points = epochs.compactMap { m in value(m).map { (Double(m.epoch), $0) } }
+            return points.isEmpty ? nil : LineChart.Series(name: name, color: LineChart.colors[k], points: points)
+        }
+        var out: [(name: String, svg: SVG)] = [("loss.svg", LineChart(title: "loss", yLabel: "loss per sample",
+            series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 },
+            logScale: outputFiles.lossScale == .log).svg())]
+        if train.isClassification {
+            out.append(("accuracy.svg", LineChart(title: "accuracy", yLabel: "accuracy",
+                series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg()))
+            if train.features == 2 {
+                out.append(("boundary.svg", DecisionBoundary.svg(model: model, points: rawInputs(run), labels: train.labels)))
+            }
+        }
+        if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network))) }
+        let side = Int(Double(train.features).squareRoot())
+        if side * side == train.features && side >= 4 && train.isClassification {      // square images
+            out.append(("weights.svg", ImageGrid.firstLayerWeights(model.network, side: side)))
+            out.append(("misclassified.svg", ImageGrid.misclassified(model.network, data: run.test ?? train, side: side)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Backprop
+
+/// What `backprop train` writes: the model, pictures, a report, checkpoints.
+struct TrainOutputOptions: ParsableArguments {
+    @Option(name: .customLong("save"), help: "Write the trained model here (.json, or .safetensors for PyTorch and NumPy).")
+    var savePath: String?
+
+    @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))
+    var plots: String?
+
+    @Option(help: "Scale of the loss curve's y axis.")
+    var lossScale: LossScale = .log
+
+    enum LossScale: String, ExpressibleByArgument, CaseIterable { case log, linear }
+
+    @Option(help: "With --plots and 2-D data: also a decision-boundary snapshot every N epochs (boundary-epoch-N.svg).")
+    var plotsEvery: Int?
+
+    @Option(name: .customLong("report"), help: ArgumentHelp("Write a self-contained HTML report here: settings, epochs, health and the pictures.", valueName: "file.html"))
+    var reportPath: String?
+
+    @Option(help: "Write a checkpoint (the model, the settings and the optimizer's state) every N epochs.")
+    var checkpointEvery: Int?
+
+    @Option(name: .customLong("checkpoint"), help: "Where --checkpoint-every writes (JSON); {epoch} in the name becomes the epoch number.")
+    var checkpointPath: String = "checkpoint.json"
+
+    func validate() throws {
+        if let plotsEvery, plotsEvery < 1 || plots == nil { throw ValidationError("--plots-every needs --plots and a number of epochs of at least 1") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery))") }
+        if checkpointPath.hasSuffix(".safetensors") {
+            throw ValidationError("--checkpoint \(checkpointPath): checkpoints are JSON (they hold the settings and the optimizer's state); name it .json")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+@Suite("Training run: one steppable pipeline")
+struct TrainingRunTests {
+    static func plan(_ change: (inout TrainingPlan) -> Void = { _ in }) -> TrainingPlan {
+        var plan = TrainingPlan(data: "circles")
+        (plan.samples, plan.layers, plan.activations, plan.optimizer, plan.learningRate) = (200, [2, 8, 2], [.tanh], .adam, 0.01)
+        (plan.batch, plan.epochs, plan.validationSplit, plan.testSplit) = (16, 4, 0.2, 0.25)
+        change(&plan)
+        return plan
+    }
+
+    func parameters(_ network: Network<Float>) -> [Float] { network.layers.flatMap { $0.weights.storage + $0.biases } }
+
+    @Test("stepping batch by batch equals run(), and fit on the same parts, bit for bit")
+    func stepEqualsRunEqualsFit() throws {
+        var stepped = try TrainingRun<Float>(plan: Self.plan())
+        var batches = 0
+        while let report = stepped.step() { batches += 1; #expect(report.divergence == nil) }
+        var whole = try TrainingRun<Float>(plan: Self.plan())
+        let result = whole.run()
+        #expect(batches == 4 * stepped.batchesPerEpoch && result.epochs.count == 4)
+        #expect(parameters(stepped.network) == parameters(whole.network))
+        #expect(stepped.history.map(\.loss) == result.epochs.map(\.loss))
+
+        let fresh = try TrainingRun<Float>(plan: Self.plan())          // the same prepared data and start
+        var network = fresh.network, optimizer = fresh.optimizer
+        let fitted = network.fit(fresh.train, validation: fresh.validation, optimizer: &optimizer, configuration: fresh.configuration)
+        #expect(parameters(network) == parameters(whole.network))
+        #expect(fitted.epochs.map(\.validationLoss) == result.epochs.map(\.validationLoss))
+        #expect(optimizer.steps == whole.optimizer.steps)
+    }
+
+    @Test("a checkpoint after epoch 2 continues to the same weights as the uninterrupted run; --epochs extends it")
+    func checkpointRestore() throws {
+        for schedule in TrainingPlan.ScheduleKind.allCases {
+            let plan = Self.plan { $0.schedule = schedule; $0.epochs = 6 }
+            var whole = try TrainingRun<Float>(plan: plan)
+            whole.run()
+            var first = try TrainingRun<Float>(plan: plan)
+            var checkpoint: Checkpoint<Float>? = nil
+            first.run(afterEpoch: { if $0.epochsDone == 2 { checkpoint = $0.checkpoint } })
+            let text = try #require(checkpoint).json.serialized()
+            let read = try Checkpoint<Float>(model: ModelFile<Float>(text: text), json: JSON.parse(text))
+            #expect(try read.plan == plan)
+            var resumed = try TrainingRun<Float>(plan: read.plan, resumingFrom: read)
+            #expect(resumed.epochsDone == 2)
+            resumed.run()
+            #expect(parameters(resumed.network) == parameters(whole.network), "schedule \(schedule)")
+            #expect(resumed.optimizer.firstMoments == whole.optimizer.firstMoments)
+        }
+        // Extending: constant and step schedules go on as if the run had been planned longer;
+        // cosine is computed over the new total.
+        for schedule in TrainingPlan.ScheduleKind.allCases {
+            let short = Self.plan { $0.schedule = schedule; $0.epochs = 3; $0.stepEvery = 2 }
+            var long = short
+            long.epochs = 5
+            var done = try TrainingRun<Float>(plan: short)
+            done.run()
+            var extended = try TrainingRun<Float>(plan: long, resumingFrom: done.checkpoint)
+            extended.run()
+            #expect(extended.history.first?.learningRate == long.learningRateSchedule.rate(base: 0.01, epoch: 3, epochs: 5))
+            var straight = try TrainingRun<Float>(plan: long)
+            straight.run()
+            if schedule != .cosine { #expect(parameters(extended.network) == parameters(straight.network), "schedule \(schedule)") }
+        }
+        let finished = try TrainingRun<Float>(plan: Self.plan())
+        #expect { _ = try TrainingRun<Float>(plan: Self.plan(), resumingFrom: Checkpoint(model: finished.model, epochsDone: 4, optimizer: finished.optimizer)) }
+            throws: { "\($0)".contains("it has done 4 epochs already") }
+    }
+
+    @Test("divergence restores the parameters and the optimizer's state of the last good epoch, and names biases as biases")
+    func divergence() throws {
+        var run = try TrainingRun<Float>(plan: Self.plan { $0.learningRate = 1e30; $0.optimizer = .momentum; $0.output = .identity; $0.loss = .squaredError })
+        run.run()
+        let d = try #require(run.divergence)
+        #expect(run.optimizer.firstMoments.allSatisfy { $0.allSatisfy(\.isFinite) })
+        #expect(run.network.firstNonFiniteParameter() == nil && d.restoredEpoch == run.epochsDone)
+        var net = Network<Float>(sizes: [2, 2], activation: .identity, seed: 1)
+        net.layers[0].biases[1] = .nan
+        #expect(net.firstNonFiniteParameter() == "layer 1 biases")
+    }
+
+    @Test("plans that do not fit the data throw, naming the setting")
+    func misfits() {
+        #expect { _ = try TrainingRun<Float>(plan: Self.plan { $0.layers = [3, 8, 2] }) } throws: {
+            ($0 as? PlanError)?.setting == .layers && "\($0)".contains("it has 2 features and 2 classes")
+        }
+        #expect { _ = try TrainingRun<Float>(plan: Self.plan { $0.validationSplit = 0.999 }) } throws: {
+            ($0 as? PlanError)?.setting == .validationSplit
+        }
+        #expect(throws: DataError.self) { _ = try TrainingRun<Float>(plan: TrainingPlan(data: "no-such-file.csv")) }
+    }
+}
