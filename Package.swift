@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "backprop", targets: ["BackpropCLI"]),
         .executable(name: "backprop-bench", targets: ["BackpropBench"]),
         .library(name: "BackpropPlayground", targets: ["BackpropPlayground"]),
+        .library(name: "BackpropCommands", targets: ["BackpropCommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,13 +53,20 @@ let package = Package(
             ],
             resources: [.copy("Page")]
         ),
-        .executableTarget(
-            name: "BackpropCLI",
+        // The commands (one type per file, option groups, output formatting), as a library so
+        // that the argument fuzzer (fuzz/) drives the same parsing and checks; `backprop` is
+        // BackpropCLI's one-line main.
+        .target(
+            name: "BackpropCommands",
             dependencies: [
                 "Backprop",
                 "BackpropPlayground",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "BackpropCLI",
+            dependencies: ["BackpropCommands"]
         ),
         // Measurements for bench/compare.py: the BLAS share of a step, a step alone, and
         // allocation counts (run with LD_PRELOAD of libMallocInterposerSwift.so).
@@ -83,9 +91,14 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
+        // The documentation's Swift examples, verbatim: this target compiles only if they do.
+        .testTarget(
+            name: "SnippetTests",
+            dependencies: ["Backprop", "BackpropCommands", "BackpropPlayground"]
+        ),
         .testTarget(
             name: "BackpropCLITests",
-            dependencies: ["Backprop", "BackpropCLI", "BackpropBench", "BackpropPlayground"]
+            dependencies: ["Backprop", "BackpropCLI", "BackpropCommands", "BackpropBench", "BackpropPlayground"]
         ),
     ]
 )

@@ -10,5 +10,8 @@ let package = Package(
     dependencies: [.package(name: "Backprop", path: "..")],
     targets: targets.map { name in
         .executableTarget(name: name, dependencies: [.product(name: "Backprop", package: "Backprop")])
-    }
+    } + [
+        // Command lines: every command's parsing, validation and plan (BackpropCommands.DryRun).
+        .executableTarget(name: "FuzzArguments", dependencies: [.product(name: "BackpropCommands", package: "Backprop")]),
+    ]
 )

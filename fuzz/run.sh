@@ -2,7 +2,7 @@
 # Builds Backprop's fuzz targets with libFuzzer (swiftc -sanitize=fuzzer,address) and runs each
 # for SECONDS (default 600) on the committed seed corpus in fuzz/corpus/<target>.
 #
-#   bash fuzz/run.sh [SECONDS] [TARGET...]     targets: csv idx model-json safetensors
+#   bash fuzz/run.sh [SECONDS] [TARGET...]     targets: csv idx model-json safetensors arguments
 #
 # New inputs go to .build-fuzz/corpus/<target> (not committed); a crash is written to
 # .build-fuzz/artifacts/ and the script exits non-zero. Turn every crash into a regression test.
@@ -11,23 +11,30 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv idx model-json safetensors)
+[ ${#targets[@]} -gt 0 ] || targets=(csv idx model-json safetensors arguments)
 
 scratch=.build-fuzz
 build=$scratch/x86_64-unknown-linux-gnu/release
 flags=(-c release --package-path fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
-declare -A product=([csv]=FuzzCSV [idx]=FuzzIDX [model-json]=FuzzModelJSON [safetensors]=FuzzSafeTensors)
+declare -A product=([csv]=FuzzCSV [idx]=FuzzIDX [model-json]=FuzzModelJSON [safetensors]=FuzzSafeTensors [arguments]=FuzzArguments)
 
 status=0
 for t in "${targets[@]}"; do
-    p=${product[$t]:?"unknown target $t (csv, idx, model-json, safetensors)"}
-    # SwiftPM compiles the target (instrumented); the link is done here, against libFuzzer's
-    # own main (SwiftPM's executable link would add a main of its own).
+    p=${product[$t]:?"unknown target $t (csv, idx, model-json, safetensors, arguments)"}
+    # SwiftPM compiles the target and its dependencies (instrumented); the link is done here,
+    # against libFuzzer's own main (SwiftPM's executable link would add a main of its own): this
+    # target's objects and every library module's, not the other fuzz targets' or executables'.
     rm -f "$build/$p.build/"*.o         # only this target's current objects are linked
     swift build "${flags[@]}" --target "$p" >/dev/null
-    swiftc -sanitize=fuzzer,address -use-ld=lld -o "$build/$p" "$build/$p.build/"*.o "$build/Backprop.build/"*.o \
-        "$build/CMath.build/"*.o "$build/RealModule.build/"*.o "$build/_NumericsShims.build/"*.o \
-        $(pkg-config --libs openblas zlib) -lm
+    objects=()
+    for dir in "$build"/*.build; do
+        name=$(basename "$dir" .build)
+        case "$name" in Fuzz*|BackpropCLI|BackpropBench|*Tests) [ "$name" = "$p" ] || continue ;; esac
+        for o in "$dir"/*.o; do [ -e "$o" ] && objects+=("$o"); done
+    done
+    swiftc -sanitize=fuzzer,address -use-ld=lld -o "$build/$p" "${objects[@]}" \
+        $(pkg-config --libs openblas zlib) -lm -lFoundation -lFoundationEssentials -lFoundationInternationalization 2>"$scratch/$t.link.log" \
+        || { cat "$scratch/$t.link.log" >&2; exit 1; }
     mkdir -p "$scratch/corpus/$t" "$scratch/artifacts"
     log=$scratch/$t.log
     if "$build/$p" "$scratch/corpus/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -rss_limit_mb=2048 \

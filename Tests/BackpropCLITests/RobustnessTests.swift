@@ -169,6 +169,35 @@ struct CheckpointTests {
         #expect(try backprop(["evaluate", "--model", "ck-6.json", "--data", "spiral"], in: folder).status == 0)
     }
 
+    @Test("--resume ck.json alone continues the run bit for bit; --epochs extends it (cosine over the new total)")
+    func resumeAlone() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(Self.run + ["--save", "whole.json"], in: folder).status == 0)
+        #expect(try backprop(Self.run + ["--checkpoint-every", "3", "--checkpoint", "ck-{epoch}.json"], in: folder).status == 0)
+        let resumed = try backprop(["train", "--resume", "ck-3.json", "--save", "resumed.json", "--json"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let whole = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("whole.json").path)
+        let again = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("resumed.json").path)
+        #expect(again.network.layers.map(\.weights) == whole.network.layers.map(\.weights))
+        #expect(again.network.layers.map(\.biases) == whole.network.layers.map(\.biases))
+        #expect(again.training.first { $0.key == "epochs_done" }?.value == .number("6"))
+        // Extending the finished run to 9 epochs: epoch 7's learning rate is cosine(6 of 9).
+        let extended = try backprop(["train", "--resume", "ck-6.json", "--epochs", "9", "--json"], in: folder)
+        #expect(extended.status == 0, "\(extended.stderr)")
+        let epochs = try #require(JSON.parse(extended.stdout)["epochs"]?.array)
+        #expect(epochs.map { $0["epoch"] } == [.number("7"), .number("8"), .number("9")])
+        let rate = LearningRateSchedule.cosine(minimum: 0).rate(base: 0.01, epoch: 6, epochs: 9)
+        #expect(epochs[0]["learning_rate"]?.number.flatMap(Double.init) == rate)
+        // Only --epochs and --threads may differ; a broken checkpoint names its file.
+        expectInputError(try backprop(["train", "--resume", "ck-3.json", "--lr", "0.1"], in: folder),
+                         "--resume ck-3.json: it was trained with learning rate 0.01, this command gives 0.1")
+        try "{}".write(to: folder.appendingPathComponent("empty.json"), atomically: true, encoding: .utf8)
+        expectInputError(try backprop(["train", "--resume", "empty.json"], in: folder), "empty.json: ")
+        expectInputError(try backprop(["train", "--resume", "none.json"], in: folder), "none.json")
+        #expect(try backprop(["train", "--checkpoint-every", "2", "--checkpoint", "c.safetensors", "--data", "xor"], in: folder).status == 64)
+    }
+
     @Test("a checkpoint round-trips the optimizer state exactly")
     func roundTrip() throws {
         var net = Network<Float>(sizes: [3, 5, 2], activation: .tanh, output: .softmax, loss: .softmaxCrossEntropy, seed: 4)

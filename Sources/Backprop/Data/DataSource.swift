@@ -28,8 +28,8 @@ public enum DataSource: Sendable {
 
     /// The source `--data` names (see the table above).
     /// (`fashionMNIST` is where to look for `fashion-mnist`.)
-    public static func named(_ name: String, csv: CSVOptions = CSVOptions(), toyCount: Int = 500,
-                             noise: Double = 0.1, seed: UInt64 = 1,
+    public static func named(_ name: String, csv: CSVOptions = CSVOptions(), toyCount: Int = ToySets.defaultCount,
+                             noise: Double = ToySets.defaultNoise, seed: UInt64 = ToySets.defaultSeed,
                              fashionMNIST: String = fashionMNISTFolder) throws(DataError) -> DataSource {
         if name == "fashion-mnist" {
             guard idxFile(fashionMNIST, "train-images-idx3-ubyte") != nil else {
@@ -66,8 +66,9 @@ public enum DataSource: Sendable {
         -> (train: Dataset<T>, test: Dataset<T>?, fixedScale: Preprocessing?) {
         switch self {
         case let .toy(shape, count, noise, seed):
-            let test = testSplit ? ToySets.make(shape, count: count, noise: noise, seed: seed &+ 1_000_003, as: T.self) : nil
-            return (ToySets.make(shape, count: count, noise: noise, seed: seed, as: T.self), test, nil)
+            guard testSplit else { return (ToySets.make(shape, count: count, noise: noise, seed: seed, as: T.self), nil, nil) }
+            let (train, test) = ToySets.split(shape, count: count, noise: noise, seed: seed, as: T.self)
+            return (train, test, nil)
         case let .csv(path, options):
             return (try DataSource.csvFile(path, options: options) as Dataset<T>, nil, nil)
         case let .idx(folder, names):

@@ -6,7 +6,7 @@ import RealModule
 /// for regression `y` holds the target values and `classNames` is nil.
 ///
 /// ```swift
-/// let data = try Dataset<Float>.csv(text, options: CSVOptions())
+/// var data = try Dataset<Float>.csv(text, options: CSVOptions(), file: "data.csv")
 /// let validation = data.splitOff(validationFraction: 0.1, seed: 1)
 /// ```
 public struct Dataset<T: Scalar>: Sendable {
@@ -67,72 +67,5 @@ public struct Dataset<T: Scalar>: Sendable {
         x.resize(rows: trainCount, cols: x.cols)
         y.resize(rows: trainCount, cols: y.cols)
         return validation
-    }
-}
-
-extension Matrix {
-    /// The column of the largest value in row `r` (the first, on ties).
-    @_specialize(exported: true, where T == Float)
-    public func argmax(row r: Int) -> Int {
-        var best = 0
-        for c in 1..<max(cols, 1) where self[r, c] > self[r, best] { best = c }
-        return best
-    }
-
-    /// A new matrix of the rows in `range`.
-    @_specialize(exported: true, where T == Float)
-    public func rows(_ range: Range<Int>) -> Matrix {
-        Matrix(rows: range.count, cols: cols, storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
-    }
-
-    /// Reorders the rows in place: row `i` becomes the old row `order[i]`.
-    @_specialize(exported: true, where T == Float)
-    public mutating func permuteRows(_ order: [Int]) {
-        precondition(order.count == rows, "permutation of \(order.count) for \(rows) rows")
-        var done = [Bool](repeating: false, count: rows)
-        var saved = [T](repeating: 0, count: cols)
-        let cols = self.cols
-        storage.withUnsafeMutableBufferPointer { p in
-            for start in 0..<rows where !done[start] {     // follow each cycle of the permutation
-                for c in 0..<cols { saved[c] = p[start * cols + c] }
-                var i = start
-                while true {
-                    done[i] = true
-                    let from = order[i]
-                    if from == start {
-                        for c in 0..<cols { p[i * cols + c] = saved[c] }
-                        break
-                    }
-                    for c in 0..<cols { p[i * cols + c] = p[from * cols + c] }
-                    i = from
-                }
-            }
-        }
-    }
-}
-
-extension SeededGenerator {
-    /// A uniformly random permutation of `0..<n` (Fisher–Yates, from the top).
-    public mutating func permutation(_ n: Int) -> [Int] {
-        var order = Array(0..<n)
-        shuffle(&order)
-        return order
-    }
-
-    /// Shuffles `order` in place (Fisher–Yates), allocating nothing.
-    public mutating func shuffle(_ order: inout [Int]) {
-        var i = order.count - 1
-        while i > 0 {
-            let j = Int(next() % UInt64(i + 1))
-            order.swapAt(i, j)
-            i -= 1
-        }
-    }
-
-    /// A standard normal number (Box–Muller).
-    public mutating func normal() -> Double {
-        let u1 = 1 - uniform()      // (0, 1]
-        let u2 = uniform()
-        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
     }
 }

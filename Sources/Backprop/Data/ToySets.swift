@@ -28,13 +28,21 @@ public enum ToySets {
         case xor, circles, spiral, gaussians
     }
 
+    /// The defaults of a generated set (`backprop train --samples`, `--noise`, `--seed`).
+    public static let defaultCount = 500, defaultNoise = 0.1, defaultSeed: UInt64 = 1
+
+    /// The seed of a set's own test split: as many more points of the same shape, drawn from
+    /// `seed &+ 1_000_003` (far from every seed a run derives from its own, ``TrainingSeeds``).
+    public static func testSeed(for seed: UInt64) -> UInt64 { seed &+ 1_000_003 }
+
     /// `count` points of `shape`, classes "0" and "1", from `seed`.
     ///
     /// ```swift
     /// let spiral = ToySets.make(.spiral, count: 400, noise: 0.1, seed: 1, as: Float.self)
+    /// let circles: Dataset<Float> = ToySets.make(.circles)        // 500 points, noise 0.1, seed 1
     /// ```
-    public static func make<T: Scalar>(_ shape: Shape, count: Int, noise: Double, seed: UInt64,
-                                       as: T.Type = T.self) -> Dataset<T> {
+    public static func make<T: Scalar>(_ shape: Shape, count: Int = defaultCount, noise: Double = defaultNoise,
+                                       seed: UInt64 = defaultSeed, as: T.Type = T.self) -> Dataset<T> {
         var rng = SeededGenerator(seed: seed)
         var x = Matrix<T>(rows: count, cols: 2)
         var labels: [Int] = []
@@ -66,5 +74,16 @@ public enum ToySets {
             labels.append(label)
         }
         return Dataset(x: x, y: Dataset<T>.oneHot(labels, classes: 2), classNames: ["0", "1"], featureNames: ["x1", "x2"])
+    }
+
+    /// A training set and its own test set of the same shape: `count` points each, the test
+    /// points from ``testSeed(for:)`` — what `backprop train --data spiral` trains and tests on.
+    ///
+    /// ```swift
+    /// let (train, test) = ToySets.split(.spiral, as: Float.self)
+    /// ```
+    public static func split<T: Scalar>(_ shape: Shape, count: Int = defaultCount, noise: Double = defaultNoise,
+                                        seed: UInt64 = defaultSeed, as: T.Type = T.self) -> (train: Dataset<T>, test: Dataset<T>) {
+        (make(shape, count: count, noise: noise, seed: seed), make(shape, count: count, noise: noise, seed: testSeed(for: seed)))
     }
 }

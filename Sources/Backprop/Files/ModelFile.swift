@@ -135,6 +135,22 @@ public struct ModelFile<T: Scalar>: Sendable {
         return network.predict(x)
     }
 
+    /// The class name of each row of `outputs` (what ``predict(_:)`` gave): the largest output's
+    /// class, or for one sigmoid output the second class when `a > 0.5`; nil for a model without
+    /// class names (regression).
+    ///
+    /// ```swift
+    /// let model = try ModelFile<Float>(contentsOf: "iris.json")
+    /// let names = model.classNames(of: model.predict(Matrix([[5.1, 3.5, 1.4, 0.2]])))   // ["setosa"]
+    /// ```
+    public func classNames(of outputs: Matrix<T>) -> [String]? {
+        guard let classes else { return nil }
+        return (0..<outputs.rows).map { r in
+            let c = Evaluation.classOf(outputs, r)
+            return c < classes.count ? classes[c] : String(c)
+        }
+    }
+
     /// Reads a model file from disk: JSON, or safetensors when the path ends in `.safetensors`.
     public init(contentsOf path: String) throws(ModelFileError) {
         let data: Data

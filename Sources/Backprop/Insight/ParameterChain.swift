@@ -15,8 +15,9 @@ import Foundation
 ///
 /// ```swift
 /// let trace = StepTrace.record(network: net, input: x, target: y, learningRate: 0.5)
-/// let w = trace.chain(layer: 2, neuron: 0, from: 1)     // W²[0][1]
-/// w.gradient == trace.layers[1].weightGradient[0, 1]    // true
+/// if let w = trace.chain(layer: 2, neuron: 0, from: 1) {      // W²[0][1]
+///     print(w.gradient == trace.layers[1].weightGradient[0, 1])  // true
+/// }
 /// ```
 public struct ParameterChain: Sendable {
     /// One sample's share of the gradient.

@@ -85,14 +85,14 @@ public struct Dense<T: Scalar>: Sendable {
     /// `input` must be the `a_prev` given to the last `forward`. With `outputGradientIsDelta`
     /// the gradient is already `δ` (a loss fused with this output activation, see ``Loss``).
     ///
-    /// With `update: η` the plain gradient-descent step is fused into the products:
+    /// With `fusedGradientDescent: η` the plain gradient-descent step is fused into the products:
     /// `W ← W − η δᵀ·a_prev` is one BLAS call (α = −η, β = 1 onto `W`) and `b ← b − η Σ δ`,
     /// after `dLoss/da_prev = δ·W` has used the old `W`. Then `weightGradient` and
     /// `biasGradient` are not written (they keep older values). Same numbers, one pass less.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func backward(input: Matrix<T>, outputGradient: Matrix<T>, propagate: Bool = true,
-                                  outputGradientIsDelta: Bool = false, update learningRate: T? = nil) {
+                                  outputGradientIsDelta: Bool = false, fusedGradientDescent learningRate: T? = nil) {
         precondition(outputGradient.rows == a.rows && outputGradient.cols == a.cols,
                      "dLoss/da is (\(outputGradient.rows), \(outputGradient.cols)), a is (\(a.rows), \(a.cols))")
         if delta.rows != a.rows || delta.cols != a.cols { delta.resize(rows: a.rows, cols: a.cols) }
@@ -120,23 +120,6 @@ public struct Dense<T: Scalar>: Sendable {
         }
         Matrix.multiply(delta, transposeA: true, input, into: &weights, alpha: -eta, beta: 1)   // W −= η δᵀ·a_prev
         delta.sumRows(into: &biases, scale: -eta, adding: true)                                // b −= η Σ δ
-    }
-}
-
-extension Matrix {
-    /// `out = scale · Σ_rows self` (or `out += …` when `adding`): a bias gradient or update.
-    func sumRows(into out: inout [T], scale: T, adding: Bool) {
-        precondition(out.count == cols, "\(out.count) outputs for \(cols) columns")
-        let cols = self.cols
-        storage.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { o in
-                for j in 0..<cols {
-                    var sum: T = 0
-                    for r in 0..<rows { sum += p[r * cols + j] }
-                    o[j] = adding ? o[j] + scale * sum : scale * sum
-                }
-            }
-        }
     }
 }
 

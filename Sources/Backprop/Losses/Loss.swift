@@ -92,6 +92,23 @@ public enum Loss: String, CaseIterable, Sendable {
         }
     }
 
+    /// The loss to train an output layer with when none is named — the one rule, used by
+    /// ``TrainingPlan`` and by `Network`'s initialisers:
+    ///
+    /// | output    | classes                  | otherwise (regression, or not known)   |
+    /// |-----------|--------------------------|-----------------------------------------|
+    /// | softmax   | softmax-cross-entropy    | softmax-cross-entropy                   |
+    /// | sigmoid   | binary-cross-entropy     | squared-error (the tutorial's)          |
+    /// | any other | squared-error            | squared-error                           |
+    ///
+    /// ```swift
+    /// Loss.standard(for: .softmax)                         // .softmaxCrossEntropy
+    /// Loss.standard(for: .sigmoid, classification: true)  // .binaryCrossEntropy
+    /// ```
+    public static func standard(for output: Activation, classification: Bool = false) -> Loss {
+        output == .softmax ? .softmaxCrossEntropy : output == .sigmoid && classification ? .binaryCrossEntropy : .squaredError
+    }
+
     /// Why a network with these layer activations and `outputs` outputs cannot use this loss,
     /// or nil when it can.
     public func problem(outputActivation: Activation, outputs: Int) -> String? {
@@ -103,13 +120,4 @@ public enum Loss: String, CaseIterable, Sendable {
         }
         return nil
     }
-}
-
-/// How the per-sample losses of a batch combine.
-///
-/// - `sum`: `Loss = Σ_samples loss` — the tutorial's choice (its gradient has no `1/N`).
-/// - `mean`: `Loss = (1/B) Σ_samples loss`, so `dLoss/da` is divided by the batch size `B`.
-public enum Reduction: String, CaseIterable, Sendable {
-    case sum
-    case mean
 }

@@ -1,3 +1,4 @@
+import RealModule
 /// Backprop's own seeded random generator: xoshiro256** seeded through SplitMix64.
 ///
 /// The same seed gives the same numbers on every platform and every Swift version, so the same
@@ -50,4 +51,30 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+extension SeededGenerator {
+    /// A uniformly random permutation of `0..<n` (Fisher–Yates, from the top).
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var order = Array(0..<n)
+        shuffle(&order)
+        return order
+    }
+
+    /// Shuffles `order` in place (Fisher–Yates), allocating nothing.
+    public mutating func shuffle(_ order: inout [Int]) {
+        var i = order.count - 1
+        while i > 0 {
+            let j = Int(next() % UInt64(i + 1))
+            order.swapAt(i, j)
+            i -= 1
+        }
+    }
+
+    /// A standard normal number (Box–Muller).
+    public mutating func normal() -> Double {
+        let u1 = 1 - uniform()      // (0, 1]
+        let u2 = uniform()
+        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
+    }
 }

@@ -95,7 +95,7 @@ public enum NetworkDiagram {
     }
 
     /// A layer number as a superscript: 2 → ².
-    static func sup(_ n: Int) -> String {
+    public static func sup(_ n: Int) -> String {
         let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
         return String(n).map { digits[Int(String($0))!] }.joined()
     }

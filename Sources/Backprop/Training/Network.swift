@@ -2,7 +2,7 @@
 ///
 /// ```
 /// forward:  a^0 = x;  z^l = a^(l−1)·(W^l)ᵀ + b^l;  a^l = σ(z^l)
-/// loss:     Loss = Σ ½ (a^L − y)²           (or binary cross-entropy; summed or averaged)
+/// loss:     Loss = Σ ½ (a^L − y)²           (or binary or softmax cross-entropy; summed or averaged)
 /// backward: δ^L = dLoss/da^L ⊙ σ'(z^L);  δ^l = (δ^(l+1)·W^(l+1)) ⊙ σ'(z^l)
 ///           dW^l = (δ^l)ᵀ·a^(l−1);  db^l = Σ_batch δ^l
 /// ```
@@ -25,14 +25,22 @@ public struct Network<T: Scalar>: Sendable {
     public private(set) var lossGradient = Matrix<T>(rows: 0, cols: 0)
 
     /// A network over the given layers; each layer's input size must be the previous one's output size.
-    public init(layers: [Dense<T>], loss: Loss = .squaredError, reduction: Reduction = .sum) {
+    ///
+    /// `loss` nil: ``Loss/standard(for:classification:)`` of the last layer's activation —
+    /// softmax-cross-entropy after softmax, the tutorial's ½ squared error otherwise — so a
+    /// softmax classifier never trains on squared error by omission.
+    ///
+    /// Precondition (a programmer's error): the layers chain and the loss fits the output (a
+    /// model file or a ``TrainingPlan`` checks both and throws first).
+    public init(layers: [Dense<T>], loss: Loss? = nil, reduction: Reduction = .sum) {
         precondition(!layers.isEmpty, "a network needs at least one layer")
         for l in 1..<layers.count {
             precondition(layers[l].inputSize == layers[l - 1].outputSize,
                          "layer \(l + 1) takes \(layers[l].inputSize) inputs, layer \(l) gives \(layers[l - 1].outputSize)")
         }
-        if let problem = loss.problem(outputActivation: layers[layers.count - 1].activation,
-                                      outputs: layers[layers.count - 1].outputSize) {
+        let last = layers[layers.count - 1]
+        let loss = loss ?? Loss.standard(for: last.activation)
+        if let problem = loss.problem(outputActivation: last.activation, outputs: last.outputSize) {
             preconditionFailure(problem)
         }
         self.layers = layers
@@ -45,7 +53,7 @@ public struct Network<T: Scalar>: Sendable {
     /// (default: the same as the hidden ones). `initializer` nil picks
     /// `Initializer.standard(for:)` per layer (He for ReLUs, Xavier otherwise).
     public init(sizes: [Int], activation: Activation, output: Activation? = nil,
-                loss: Loss = .squaredError, reduction: Reduction = .sum,
+                loss: Loss? = nil, reduction: Reduction = .sum,
                 initializer: Initializer? = nil, seed: UInt64) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "sizes must be ≥ 2 positive numbers")
         self.init(activations: (1..<sizes.count).map { $0 == sizes.count - 1 ? (output ?? activation) : activation },
@@ -53,7 +61,7 @@ public struct Network<T: Scalar>: Sendable {
     }
 
     /// A network with one activation per layer (`activations.count == sizes.count − 1`).
-    public init(activations: [Activation], sizes: [Int], loss: Loss = .squaredError, reduction: Reduction = .sum,
+    public init(activations: [Activation], sizes: [Int], loss: Loss? = nil, reduction: Reduction = .sum,
                 initializer: Initializer? = nil, seed: UInt64) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "sizes must be ≥ 2 positive numbers")
         precondition(activations.count == sizes.count - 1, "one activation per layer")
@@ -157,19 +165,19 @@ public struct Network<T: Scalar>: Sendable {
 
     /// Backward over the batch of the last `forward`/`computeLoss`: every layer's `δ`, `dW`, `db`.
     /// `x` must be the batch given to `forward` (the first layer's `a_prev`).
+    ///
+    /// With `fusedGradientDescent: η`, each layer applies the plain gradient-descent step as it
+    /// goes (see `Dense.backward`), instead of keeping `dW` and `db` for an optimizer.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    ///
-    /// With `update: η`, each layer applies the plain gradient-descent step as it goes (see
-    /// `Dense.backward`), instead of keeping `dW` and `db` for an optimizer.
-    public mutating func backward(input x: Matrix<T>, update learningRate: T? = nil) {
+    public mutating func backward(input x: Matrix<T>, fusedGradientDescent learningRate: T? = nil) {
         var l = layers.count - 1
         var outputGradient = lossGradient
         while l >= 0 {
             let aPrev = l == 0 ? x : layers[l - 1].a
             layers[l].backward(input: aPrev, outputGradient: outputGradient, propagate: l > 0,
                                outputGradientIsDelta: l == layers.count - 1 && lossGradientIsDelta,
-                               update: learningRate)
+                               fusedGradientDescent: learningRate)
             if l > 0 { outputGradient = layers[l].inputGradient }
             l -= 1
         }

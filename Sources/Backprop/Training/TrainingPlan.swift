@@ -43,8 +43,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// A separate test set (a CSV file or an IDX folder); nil: the source's own test split.
     public var test: String? = nil
     /// Points and noise of a generated set.
-    public var samples = 500
-    public var noise = 0.1
+    public var samples = ToySets.defaultCount
+    public var noise = ToySets.defaultNoise
     /// CSV: the label column (1-based number or header name; nil: the last), header, task.
     public var labelColumn: String? = nil
     public var header: CSVOptions.Header = .auto
@@ -89,7 +89,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// Passes over the training data (the total, counting epochs a checkpoint already did).
     public var epochs = 10
     /// The one seed of the run; ``TrainingSeeds`` derives the weights', shuffles' and splits' seeds.
-    public var seed: UInt64 = 1
+    public var seed = ToySets.defaultSeed
     /// Early stopping after this many epochs without a lower validation loss; nil: never.
     public var patience: Int? = nil
     /// BLAS threads.
@@ -135,11 +135,11 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         output ?? (classification ? (outputs == 1 ? .sigmoid : .softmax) : .identity)
     }
 
-    /// The loss: `loss`, or the one rule for its default — softmax-cross-entropy after softmax,
-    /// binary-cross-entropy after sigmoid on classes, squared error otherwise.
+    /// The loss: `loss`, or the one rule for its default (``Loss/standard(for:classification:)``):
+    /// softmax-cross-entropy after softmax, binary-cross-entropy after sigmoid on classes,
+    /// squared error otherwise.
     public func resolvedLoss(output: Activation, classification: Bool) -> Loss {
-        loss ?? (output == .softmax ? .softmaxCrossEntropy
-                 : output == .sigmoid && classification ? .binaryCrossEntropy : .squaredError)
+        loss ?? Loss.standard(for: output, classification: classification)
     }
 
     /// The network's shape for data of `features` inputs and `outputs` columns: sizes, one
@@ -159,6 +159,31 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             throw PlanError(self.loss == nil ? .output : .loss, problem)
         }
         return (sizes, hidden + [out], loss)
+    }
+
+    /// Bytes a run of this network needs, roughly: every parameter with its gradient and the
+    /// optimizer's state (one buffer for momentum, two for Adam), and per layer the batch's
+    /// `z`, `a` and `δ` (the batch is at most the training set).
+    public func memoryNeeded(sizes: [Int], samples: Int, scalarBytes: Int = 4) -> Double {
+        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        let state = optimizer == .adam ? 2.0 : optimizer == .sgd ? 0 : 1
+        let rows = Double(min(batch, max(samples, 1)))
+        let buffers = rows * Double(sizes.reduce(0, +)) * 3
+        return (parameters * (2 + state) + buffers) * Double(scalarBytes)
+    }
+
+    /// Throws when ``memoryNeeded(sizes:samples:scalarBytes:)`` is more than half the machine's memory.
+    public func checkMemory(sizes: [Int], samples: Int, scalarBytes: Int) throws(PlanError) {
+        let needed = memoryNeeded(sizes: sizes, samples: samples, scalarBytes: scalarBytes)
+        let available = Double(ProcessInfo.processInfo.physicalMemory) / 2
+        guard needed <= available else {
+            throw PlanError(layers == nil ? .batch : .layers,
+                            "\(layers.map { $0.map(String.init).joined(separator: ",") } ?? String(batch)) needs \(Self.gigabytes(needed)) (weights, gradients, optimizer state and batch buffers); Backprop uses at most half of this machine's memory, \(Self.gigabytes(available))")
+        }
+    }
+
+    static func gigabytes(_ bytes: Double) -> String {
+        bytes >= 1e9 ? "\(Double(Int(bytes / 1e8)) / 10) GB" : "\(Int((bytes / 1e6).rounded())) MB"
     }
 
     /// The network the plan starts from, drawn from the seed.

@@ -10,4 +10,10 @@ public struct TrainingResult: Sendable {
     public var trainSeconds: Double
     /// Set when a loss or parameter became NaN or infinite; training stopped there.
     public var divergence: Divergence?
+
+    public init(epochs: [EpochMetrics], bestEpoch: Int, stoppedEarly: Bool = false, interrupted: Bool = false,
+                trainSeconds: Double = 0, divergence: Divergence? = nil) {
+        (self.epochs, self.bestEpoch, self.stoppedEarly, self.interrupted) = (epochs, bestEpoch, stoppedEarly, interrupted)
+        (self.trainSeconds, self.divergence) = (trainSeconds, divergence)
+    }
 }

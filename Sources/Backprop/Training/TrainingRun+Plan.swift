@@ -42,6 +42,8 @@ extension TrainingRun {
             if validation != nil { preprocessing.apply(to: &validation!.x) }
             if test != nil { preprocessing.apply(to: &test!.x) }
         }
+        let shape = try plan.resolvedNetwork(features: train.features, outputs: train.outputs, classification: train.isClassification)
+        try plan.checkMemory(sizes: shape.sizes, samples: train.count, scalarBytes: MemoryLayout<T>.size)
         var network: Network<T> = try plan.network(features: train.features, outputs: train.outputs,
                                                    classification: train.isClassification)
         var optimizer: Optimizer<T> = plan.makeOptimizer()

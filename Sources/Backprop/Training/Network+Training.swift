@@ -3,7 +3,7 @@ extension Network {
     ///
     /// Returns the loss of the batch *before* the update. Allocates nothing once the network has
     /// seen a batch of this size (every buffer is reused). Plain gradient descent is fused into
-    /// backward (`Dense.backward(update:)`); then the layers' `weightGradient`/`biasGradient`
+    /// backward (`Dense.backward(input:outputGradient:propagate:outputGradientIsDelta:fusedGradientDescent:)`); then the layers' `weightGradient`/`biasGradient`
     /// are not written — call `backward(input:)` for them (as `explain` and `gradcheck` do).
     ///
     /// ```swift
@@ -16,7 +16,7 @@ extension Network {
         forward(x)
         let loss = computeLoss(target: y)
         if optimizer.isPlainGradientDescent {       // W ← W − η dW inside the backward products
-            backward(input: x, update: optimizer.learningRate)
+            backward(input: x, fusedGradientDescent: optimizer.learningRate)
             optimizer.steps += 1
         } else {
             backward(input: x)

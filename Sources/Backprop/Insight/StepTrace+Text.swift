@@ -1,7 +1,19 @@
-import Backprop
+import Foundation
 
-/// The text of `backprop explain`: a recorded step, written out in the tutorial's terms.
-struct ExplainReport {
+extension StepTrace {
+    /// The step written out in the tutorial's terms, with every number: what `backprop explain`
+    /// prints. `source` names where the network came from (`model m.json`).
+    ///
+    /// ```swift
+    /// let (x, y) = ToySets.xor(Double.self)
+    /// let trace = StepTrace.record(network: Network<Double>.tutorial(seed: 42), input: x, target: y, learningRate: 0.5)
+    /// print(trace.text(source: "XOR network, seed 42"))
+    /// ```
+    public func text(source: String) -> String { StepTraceText(trace: self, source: source).text }
+}
+
+/// The text of a recorded step (``StepTrace/text(source:)``).
+struct StepTraceText {
     var trace: StepTrace
     var source: String
 
@@ -145,3 +157,10 @@ struct ExplainReport {
         return lines
     }
 }
+
+/// A number with `digits` significant digits, e.g. `0.593269992` (no "-0").
+private func fmt(_ x: Double, _ digits: Int = 9) -> String { String(format: "%.\(digits)g", x == 0 ? 0 : x) }
+/// A vector as `[0.1, 0.2]`.
+private func fmt(_ v: [Double], _ digits: Int = 9) -> String { "[" + v.map { fmt($0, digits) }.joined(separator: ", ") + "]" }
+/// A layer number as a superscript: 1 → ¹.
+private func sup(_ n: Int) -> String { NetworkDiagram.sup(n) }

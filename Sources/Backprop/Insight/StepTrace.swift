@@ -1,6 +1,6 @@
 /// One training step recorded number by number, in the tutorial's terms, computed in Double.
 ///
-/// `record` runs the network's own `forward`, `computeLoss`, `backward` and `GradientDescent`
+/// `record` runs the network's own `forward`, `computeLoss`, `backward` and gradient-descent update
 /// once and copies out what they left in each layer: it is a recording of the training step,
 /// not a second implementation of it.
 ///

@@ -26,10 +26,7 @@ func padRight(_ s: String, _ width: Int) -> String {
 }
 
 /// The superscript of a layer number: 1 → ¹.
-func sup(_ n: Int) -> String {
-    let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-    return String(n).map { digits[Int(String($0))!] }.joined()
-}
+func sup(_ n: Int) -> String { NetworkDiagram.sup(n) }
 
 /// Writes each picture atomically into `folder` (made if missing) and returns the paths written;
 /// `option` names the folder's option in error messages.

@@ -1,8 +1,13 @@
 import ArgumentParser
 
-@main
-struct BackpropCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `backprop` and its subcommands.
+public struct BackpropCommand: AsyncParsableCommand {
+    public init() {}
+
+    /// Parses the program's arguments and runs the command they name, as `@main` would.
+    public static func start() async { await main(nil) }
+
+    public static let configuration = CommandConfiguration(
         commandName: "backprop",
         abstract: "Train fully connected neural networks with backpropagation written by hand.",
         discussion: """

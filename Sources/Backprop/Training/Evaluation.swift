@@ -59,31 +59,3 @@ public struct Evaluation: Sendable {
         m.cols == 1 ? (m[r, 0] > 0.5 ? 1 : 0) : m.argmax(row: r)
     }
 }
-
-extension Matrix {
-    /// Makes this matrix a copy of `source`'s rows in `range`, reusing the allocation.
-    @_specialize(exported: true, where T == Float)
-    public mutating func copyRows(of source: Matrix, _ range: Range<Int>) {
-        if rows != range.count || cols != source.cols { resize(rows: range.count, cols: source.cols) }
-        let cols = source.cols
-        source.storage.withUnsafeBufferPointer { s in
-            storage.withUnsafeMutableBufferPointer { d in
-                d.baseAddress!.update(from: s.baseAddress! + range.lowerBound * cols, count: range.count * cols)
-            }
-        }
-    }
-
-    /// Makes this matrix the rows `indices` of `source`, in that order, reusing the allocation.
-    @_specialize(exported: true, where T == Float)
-    public mutating func gatherRows(of source: Matrix, _ indices: ArraySlice<Int>) {
-        if rows != indices.count || cols != source.cols { resize(rows: indices.count, cols: source.cols) }
-        let cols = source.cols
-        source.storage.withUnsafeBufferPointer { s in
-            storage.withUnsafeMutableBufferPointer { d in
-                for (r, i) in indices.enumerated() {
-                    (d.baseAddress! + r * cols).update(from: s.baseAddress! + i * cols, count: cols)
-                }
-            }
-        }
-    }
-}

@@ -115,7 +115,7 @@ struct ExplainCommand: ParsableCommand {
         } else if output.json {
             printJSON(trace.json)
         } else {
-            print(ExplainReport(trace: trace, source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)").text)
+            print(trace.text(source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)"))
         }
     }
 }

@@ -44,11 +44,8 @@ struct PredictCommand: ParsableCommand {
             throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(inputs[bad].count) numbers, but \(model) takes \(file.network.inputSize) inputs")
         }
         let outputs = file.predict(Matrix(inputs.map { $0.map { Float($0) } }))
-        let classes = file.classes
-        func className(_ r: Int) -> String? {
-            guard let classes else { return nil }
-            return classes[Evaluation.classOf(outputs, r)]
-        }
+        let classes = file.classes, names = file.classNames(of: outputs)
+        func className(_ r: Int) -> String? { names?[r] }
         if output.json {
             printJSON(.object([("predictions", .array(inputs.indices.map { r in
                 var members: [(key: String, value: JSON)] = [

@@ -1,0 +1,87 @@
+/// Row access and row-wise sums: batches gathered from a data set, evaluation chunks, bias
+/// gradients, predicted classes.
+extension Matrix {
+    /// The column of the largest value in row `r` (the first, on ties).
+    @_specialize(exported: true, where T == Float)
+    public func argmax(row r: Int) -> Int {
+        var best = 0
+        for c in 1..<max(cols, 1) where self[r, c] > self[r, best] { best = c }
+        return best
+    }
+
+    /// A new matrix of the rows in `range`.
+    @_specialize(exported: true, where T == Float)
+    public func rows(_ range: Range<Int>) -> Matrix {
+        Matrix(rows: range.count, cols: cols, storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
+    }
+
+    /// Reorders the rows in place: row `i` becomes the old row `order[i]`.
+    @_specialize(exported: true, where T == Float)
+    public mutating func permuteRows(_ order: [Int]) {
+        precondition(order.count == rows, "permutation of \(order.count) for \(rows) rows")
+        var done = [Bool](repeating: false, count: rows)
+        var saved = [T](repeating: 0, count: cols)
+        let cols = self.cols
+        storage.withUnsafeMutableBufferPointer { p in
+            for start in 0..<rows where !done[start] {     // follow each cycle of the permutation
+                for c in 0..<cols { saved[c] = p[start * cols + c] }
+                var i = start
+                while true {
+                    done[i] = true
+                    let from = order[i]
+                    if from == start {
+                        for c in 0..<cols { p[i * cols + c] = saved[c] }
+                        break
+                    }
+                    for c in 0..<cols { p[i * cols + c] = p[from * cols + c] }
+                    i = from
+                }
+            }
+        }
+    }
+}
+
+extension Matrix {
+    /// Makes this matrix a copy of `source`'s rows in `range`, reusing the allocation.
+    @_specialize(exported: true, where T == Float)
+    public mutating func copyRows(of source: Matrix, _ range: Range<Int>) {
+        if rows != range.count || cols != source.cols { resize(rows: range.count, cols: source.cols) }
+        let cols = source.cols
+        source.storage.withUnsafeBufferPointer { s in
+            storage.withUnsafeMutableBufferPointer { d in
+                d.baseAddress!.update(from: s.baseAddress! + range.lowerBound * cols, count: range.count * cols)
+            }
+        }
+    }
+
+    /// Makes this matrix the rows `indices` of `source`, in that order, reusing the allocation.
+    @_specialize(exported: true, where T == Float)
+    public mutating func gatherRows(of source: Matrix, _ indices: ArraySlice<Int>) {
+        if rows != indices.count || cols != source.cols { resize(rows: indices.count, cols: source.cols) }
+        let cols = source.cols
+        source.storage.withUnsafeBufferPointer { s in
+            storage.withUnsafeMutableBufferPointer { d in
+                for (r, i) in indices.enumerated() {
+                    (d.baseAddress! + r * cols).update(from: s.baseAddress! + i * cols, count: cols)
+                }
+            }
+        }
+    }
+}
+
+extension Matrix {
+    /// `out = scale · Σ_rows self` (or `out += …` when `adding`): a bias gradient or update.
+    func sumRows(into out: inout [T], scale: T, adding: Bool) {
+        precondition(out.count == cols, "\(out.count) outputs for \(cols) columns")
+        let cols = self.cols
+        storage.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for j in 0..<cols {
+                    var sum: T = 0
+                    for r in 0..<rows { sum += p[r * cols + j] }
+                    o[j] = adding ? o[j] + scale * sum : scale * sum
+                }
+            }
+        }
+    }
+}
