@@ -29,8 +29,8 @@ for t in "${targets[@]}"; do
     objects=()
     for dir in "$build"/*.build; do
         name=$(basename "$dir" .build)
-        case "$name" in Fuzz*|BackpropCLI|BackpropBench|*Tests) [ "$name" = "$p" ] || continue ;; esac
-        for o in "$dir"/*.o; do [ -e "$o" ] && objects+=("$o"); done
+        case "$name" in Fuzz*|BackpropCLI|BackpropBench|*Tests|*-tool) [ "$name" = "$p" ] || continue ;; esac
+        while IFS= read -r o; do objects+=("$o"); done < <(find "$dir" -name '*.o')
     done
     swiftc -sanitize=fuzzer,address -use-ld=lld -o "$build/$p" "${objects[@]}" \
         $(pkg-config --libs openblas zlib) -lm -lFoundation -lFoundationEssentials -lFoundationInternationalization 2>"$scratch/$t.link.log" \

@@ -6,7 +6,7 @@
 //   backprop-bench step  [--layers …] [--batch …] [--threads …] [--reps …] [--optimizer sgd|adam]
 //       one whole training step (forward, loss, backward, update) on fixed data, median
 //   backprop-bench alloc [--layers …] [--batch …] [--steps 200]
-//       heap allocations of the first step and of all later ones; run with
+//       heap allocations of a TrainingRun's first step and of all later ones (one epoch); run with
 //       LD_PRELOAD=…/libMallocInterposerSwift.so (DYLD_INSERT_LIBRARIES on macOS)
 import Backprop
 import Foundation
@@ -111,17 +111,22 @@ do {
         var opt = Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
         let seconds = time(o.reps) { _ = net.trainStep(x, y, optimizer: &opt) }
         emit(common + [("bench", .string("step")), ("optimizer", .string(o.optimizer.rawValue)), ("seconds_per_step", .number(seconds))])
-    default:  // alloc
-        var net = network
-        var opt = Optimizer<Float>(o.optimizer, learningRate: 0.1)
+    default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
+        var rng = SeededGenerator(seed: 3)
+        let (n, classes) = (o.batch * (o.steps + 1), o.sizes.last!)
+        let data = Dataset<Float>(x: Matrix(rows: n, cols: o.sizes[0], storage: (0..<(n * o.sizes[0])).map { _ in Float(rng.uniform()) }),
+                                  y: Dataset<Float>.oneHot((0..<n).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
+                                  classNames: (0..<classes).map(String.init))
+        var run = TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: 0.1), train: data,
+                              configuration: TrainingConfiguration(epochs: 1, batchSize: o.batch, seed: 1))
         MallocInterposerSwift.initialize()
         MallocInterposerSwift.hook()
-        _ = net.trainStep(x, y, optimizer: &opt)
+        run.step()
         MallocInterposerSwift.unhook()
         let first = MallocInterposerSwift.getStatistics().mallocCount
         MallocInterposerSwift.initialize()
         MallocInterposerSwift.hook()
-        for _ in 1..<o.steps { _ = net.trainStep(x, y, optimizer: &opt) }
+        for _ in 1..<o.steps { run.step() }           // the epoch has one batch more: no epoch end here
         MallocInterposerSwift.unhook()
         let later = MallocInterposerSwift.getStatistics().mallocCount
         emit(common + [("bench", .string("alloc")), ("optimizer", .string(o.optimizer.rawValue)),

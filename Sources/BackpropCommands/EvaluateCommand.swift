@@ -36,6 +36,15 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let file = try readModel(model, as: Float.self)
+        var data = try load(for: file)
+        file.preprocessing?.apply(to: &data.x)
+        let result = Evaluation(network: file.network, data: data)
+        let names = file.classes ?? data.classNames ?? []
+        if output.json { printJSON(json(result, names)) } else { printText(result, names, file) }
+    }
+
+    /// The part of --data to measure, checked against the model.
+    private func load(for file: ModelFile<Float>) throws -> Dataset<Float> {
         var data: Dataset<Float>
         switch try dataOptions.source(seed: seed) {
         case .csv(let path, let options):
@@ -45,24 +54,24 @@ struct EvaluateCommand: ParsableCommand {
             do { loaded = try source.load(as: Float.self, testSplit: split == .test) } catch { throw InputError("\(error)") }
             data = split == .test ? loaded.test ?? loaded.train : loaded.train
         }
-        var network = file.network
-        guard data.features == network.inputSize && data.outputs == network.outputSize else {
-            throw InputError("\(model) is \(shapeName(network.sizes)); the data has \(data.features) features and \(data.outputs) outputs")
+        guard data.features == file.network.inputSize && data.outputs == file.network.outputSize else {
+            throw InputError("\(model) is \(shapeName(file.network.sizes)); the data has \(data.features) features and \(data.outputs) outputs")
         }
-        file.preprocessing?.apply(to: &data.x)
-        let result = Evaluation(network: &network, data: data)
-        let names = file.classes ?? data.classNames ?? []
-        if output.json {
-            printJSON(.object([
-                ("model", .string(model)), ("samples", .number(result.count)),
-                ("loss", .number(result.loss)),
-                ("accuracy", result.accuracy.map { .number($0) } ?? .null),
-                ("classes", .array(names.map { .string($0) })),
-                ("confusion", result.confusion.map { .array($0.map { .array($0.map { JSON.number($0) }) }) } ?? .null),
-            ]))
-            return
-        }
-        print("\(model) (\(shapeName(network.sizes))) on \(result.count) samples: loss \(fmt(result.loss, 6))"
+        return data
+    }
+
+    private func json(_ result: Evaluation, _ names: [String]) -> JSON {
+        .object([
+            ("model", .string(model)), ("samples", .number(result.count)),
+            ("loss", .number(result.loss)),
+            ("accuracy", result.accuracy.map { .number($0) } ?? .null),
+            ("classes", .array(names.map { .string($0) })),
+            ("confusion", result.confusion.map { .array($0.map { .array($0.map { JSON.number($0) }) }) } ?? .null),
+        ])
+    }
+
+    private func printText(_ result: Evaluation, _ names: [String], _ file: ModelFile<Float>) {
+        print("\(model) (\(shapeName(file.network.sizes))) on \(result.count) samples: loss \(fmt(result.loss, 6))"
               + (result.accuracy.map { String(format: ", accuracy %.4f", $0) } ?? ""))
         guard let confusion = result.confusion else { return }
         print("\nconfusion matrix (rows: true class, columns: predicted):")

@@ -85,37 +85,45 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
             ?? Network.tutorial(seed: seed)
-        var (x, y) = ToySets.xor(Double.self)
-        if let (xs, ys) = try samples() {
-            x = Matrix(xs)
-            y = Matrix(ys)
-        } else if model != nil && (network.inputSize != 2 || network.outputSize != 1) {
-            throw InputError("\(model!): the default XOR rows need 2 inputs and 1 output, this network is \(shapeName(network.sizes)); give --input and --target")
-        }
-        let source = model ?? "the network of --seed"
-        guard x.cols == network.inputSize else {
-            throw InputError("--input has \(x.cols) numbers per sample, but \(source) takes \(network.inputSize) inputs")
-        }
-        guard y.cols == network.outputSize else {
-            throw InputError("--target has \(y.cols) numbers per sample, but \(source) has \(network.outputSize) outputs")
-        }
+        let (x, y) = try batch(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, learningRate: learningRate)
         if let svgPath {
             do { try writeFileAtomically(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath) } catch {
                 throw InputError("\(error)")
             }
         }
-        if let (l, j, k) = try parameterIndex() {
-            guard let chain = trace.chain(layer: l, neuron: j, from: k) else {
-                let sizes = network.sizes
-                throw InputError("--parameter \(parameter!): \(source) (\(shapeName(sizes))) has no such parameter; layers are 1…\(sizes.count - 1)"
-                                 + (l >= 1 && l < sizes.count ? ", layer \(l) has neurons 0…\(sizes[l] - 1) and inputs 0…\(sizes[l - 1] - 1)" : ""))
-            }
-            if output.json { printJSON(chain.json) } else { print(chain.text) }
-        } else if output.json {
-            printJSON(trace.json)
-        } else {
-            print(trace.text(source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)"))
+        try present(trace, network: network)
+    }
+
+    /// The batch to explain: --input/--target, or the four XOR rows; checked against the network.
+    private func batch(for network: Network<Double>) throws -> (x: Matrix<Double>, y: Matrix<Double>) {
+        var (x, y) = ToySets.xor(Double.self)
+        if let (xs, ys) = try samples() {
+            (x, y) = (Matrix(xs), Matrix(ys))
+        } else if let model, network.inputSize != 2 || network.outputSize != 1 {
+            throw InputError("\(model): the default XOR rows need 2 inputs and 1 output, this network is \(shapeName(network.sizes)); give --input and --target")
         }
+        guard x.cols == network.inputSize else {
+            throw InputError("--input has \(x.cols) numbers per sample, but \(source) takes \(network.inputSize) inputs")
+        }
+        guard y.cols == network.outputSize else {
+            throw InputError("--target has \(y.cols) numbers per sample, but \(source) has \(network.outputSize) outputs")
+        }
+        return (x, y)
+    }
+
+    private var source: String { model ?? "the network of --seed" }
+
+    /// The whole step (text or JSON), or with --parameter one parameter's chain rule.
+    private func present(_ trace: StepTrace, network: Network<Double>) throws {
+        guard let (l, j, k) = try parameterIndex() else {
+            return output.json ? printJSON(trace.json) : print(trace.text(source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)"))
+        }
+        guard let chain = trace.chain(layer: l, neuron: j, from: k) else {
+            let sizes = network.sizes
+            throw InputError("--parameter \(parameter ?? ""): \(source) (\(shapeName(sizes))) has no such parameter; layers are 1…\(sizes.count - 1)"
+                             + (l >= 1 && l < sizes.count ? ", layer \(l) has neurons 0…\(sizes[l] - 1) and inputs 0…\(sizes[l - 1] - 1)" : ""))
+        }
+        if output.json { printJSON(chain.json) } else { print(chain.text) }
     }
 }

@@ -72,75 +72,81 @@ struct GradCheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        var cases: [(name: String, network: Network<Double>)] = []
-        if let model {
-            let network = try readModel(model, as: Double.self).network
-            cases = [("model \(model)", network)]
-        } else {
-            let sizes = try sizes()
-            let combos: [(Activation, Activation, Loss, Reduction)] = all
-                ? Activation.allCases.flatMap { h in Activation.allCases.flatMap { o in Loss.allCases.flatMap { l in
-                    Reduction.allCases.compactMap { r in l.problem(outputActivation: o, outputs: sizes.last!) == nil ? (h, o, l, r) : nil } } } }
-                : [(activation, outputActivation, loss, reduction)]
-            cases = combos.map { h, o, l, r in
-                ("\(shapeName(sizes)) \(h.rawValue)/\(o.rawValue) \(l.rawValue) \(r.rawValue)",
-                 Network(sizes: sizes, activation: h, output: o, loss: l, reduction: r, seed: seed))
-            }
-        }
-        var reports: [(name: String, check: GradientCheck)] = []
-        for (name, var network) in cases {
-            var rng = SeededGenerator(seed: seed &+ 1)
-            if model == nil {   // random biases too, so no ReLU sits exactly on its kink at z = 0
-                for l in network.layers.indices {
-                    network.layers[l].biases = network.layers[l].biases.map { _ in rng.uniform(-0.5, 0.5) }
-                }
-            }
-            let x = Matrix(rows: samples, cols: network.inputSize, storage: (0..<(samples * network.inputSize)).map { _ in rng.uniform(-1, 1) })
-            var y = Matrix(rows: samples, cols: network.outputSize, storage: (0..<(samples * network.outputSize)).map { _ in rng.uniform() })
-            if network.loss == .softmaxCrossEntropy { y = y.rowsNormalized }   // class probabilities
-            reports.append((name, GradientCheck.run(network: network, input: x, target: y)))
-        }
+        let reports = try cases().map { name, network in (name: name, check: check(network)) }
         let worst = reports.map(\.check.worst.maxRelativeError).max() ?? 0
-        let passed = worst <= tolerance
-        if output.json {
-            printJSON(.object([
-                ("tolerance", .number(tolerance)),
-                ("step", .number(reports[0].check.step)),
-                ("passed", .bool(passed)),
-                ("max_relative_error", .number(worst)),
-                ("checks", .array(reports.map { name, check in .object([
-                    ("network", .string(name)),
-                    ("max_relative_error", .number(check.worst.maxRelativeError)),
-                    ("worst_parameter", .string(check.worst.worstName)),
-                    ("kink_crossings", .number(check.kinkCrossings)),
-                    ("tensors", .array(check.tensors.map { t in .object([
-                        ("tensor", .string(t.name)), ("count", .number(t.count)),
-                        ("max_relative_error", .number(t.maxRelativeError)),
-                        ("worst_parameter", .string(t.worstName)),
-                        ("analytic", .number(t.analytic)), ("numeric", .number(t.numeric)),
-                    ]) })),
-                ]) })),
-            ]))
-        } else {
-            print("Gradient check in double precision: \(samples) random samples, seed \(seed), h = \(reports[0].check.step) (fourth-order central differences)")
-            print("error = |analytic − numeric| / max(|analytic|, |numeric|, \(reports[0].check.floor))\n")
-            for (name, check) in reports {
-                if reports.count > 1 {
-                    print("\(padRight(name, 52)) worst \(fmt(check.worst.maxRelativeError, 2)) at \(check.worst.worstName)")
-                    continue
-                }
-                print("network \(name)\n")
-                print("tensor      params  max rel. error  worst parameter    analytic          numeric")
-                for t in check.tensors {
-                    print("\(padRight(t.name, 10)) \(pad(String(t.count), 7))  \(padRight(fmt(t.maxRelativeError, 3), 14))  \(padRight(t.worstName, 17))  \(padRight(fmt(t.analytic, 10), 16))  \(fmt(t.numeric, 10))")
-                }
-                print("\nworst: \(check.worst.worstName), relative error \(fmt(check.worst.maxRelativeError, 3))")
-                if check.kinkCrossings > 0 {
-                    print("left out: \(check.kinkCrossings) parameter(s) whose ±2h moves a ReLU across its kink at z = 0")
-                }
-            }
-            print("\(passed ? "PASS" : "FAIL"): largest error \(fmt(worst, 3)) \(passed ? "≤" : ">") tolerance \(tolerance)\(reports.count > 1 ? " over \(reports.count) networks" : "")")
+        if output.json { printJSON(json(reports, worst: worst)) } else { printText(reports, worst: worst) }
+        if worst > tolerance { throw ExitCode(2) }
+    }
+
+    /// The networks to check: --model's, or one random network (every valid combination with --all).
+    private func cases() throws -> [(name: String, network: Network<Double>)] {
+        if let model { return [("model \(model)", try readModel(model, as: Double.self).network)] }
+        let sizes = try sizes(), outputs = sizes[sizes.count - 1]
+        let combos: [(Activation, Activation, Loss, Reduction)] = all
+            ? Activation.allCases.flatMap { h in Activation.allCases.flatMap { o in Loss.allCases.flatMap { l in
+                Reduction.allCases.compactMap { r in l.problem(outputActivation: o, outputs: outputs) == nil ? (h, o, l, r) : nil } } } }
+            : [(activation, outputActivation, loss, reduction)]
+        return combos.map { h, o, l, r in
+            ("\(shapeName(sizes)) \(h.rawValue)/\(o.rawValue) \(l.rawValue) \(r.rawValue)",
+             Network(sizes: sizes, activation: h, output: o, loss: l, reduction: r, seed: seed))
         }
-        if !passed { throw ExitCode(2) }
+    }
+
+    /// The check of one network on random samples (and, for a random network, random biases).
+    private func check(_ network: Network<Double>) -> GradientCheck {
+        var network = network
+        var rng = SeededGenerator(seed: seed &+ 1)
+        if model == nil {   // random biases too, so no ReLU sits exactly on its kink at z = 0
+            for l in network.layers.indices {
+                network.layers[l].biases = network.layers[l].biases.map { _ in rng.uniform(-0.5, 0.5) }
+            }
+        }
+        let x = Matrix(rows: samples, cols: network.inputSize, storage: (0..<(samples * network.inputSize)).map { _ in rng.uniform(-1, 1) })
+        var y = Matrix(rows: samples, cols: network.outputSize, storage: (0..<(samples * network.outputSize)).map { _ in rng.uniform() })
+        if network.loss == .softmaxCrossEntropy { y = y.rowsNormalized }   // class probabilities
+        return GradientCheck.run(network: network, input: x, target: y)
+    }
+
+    private func json(_ reports: [(name: String, check: GradientCheck)], worst: Double) -> JSON {
+        .object([
+            ("tolerance", .number(tolerance)),
+            ("step", .number(reports[0].check.step)),
+            ("passed", .bool(worst <= tolerance)),
+            ("max_relative_error", .number(worst)),
+            ("checks", .array(reports.map { name, check in .object([
+                ("network", .string(name)),
+                ("max_relative_error", .number(check.worst.maxRelativeError)),
+                ("worst_parameter", .string(check.worst.worstName)),
+                ("kink_crossings", .number(check.kinkCrossings)),
+                ("tensors", .array(check.tensors.map { t in .object([
+                    ("tensor", .string(t.name)), ("count", .number(t.count)),
+                    ("max_relative_error", .number(t.maxRelativeError)),
+                    ("worst_parameter", .string(t.worstName)),
+                    ("analytic", .number(t.analytic)), ("numeric", .number(t.numeric)),
+                ]) })),
+            ]) })),
+        ])
+    }
+
+    private func printText(_ reports: [(name: String, check: GradientCheck)], worst: Double) {
+        let passed = worst <= tolerance
+        print("Gradient check in double precision: \(samples) random samples, seed \(seed), h = \(reports[0].check.step) (fourth-order central differences)")
+        print("error = |analytic − numeric| / max(|analytic|, |numeric|, \(reports[0].check.floor))\n")
+        for (name, check) in reports {
+            if reports.count > 1 {
+                print("\(padRight(name, 52)) worst \(fmt(check.worst.maxRelativeError, 2)) at \(check.worst.worstName)")
+                continue
+            }
+            print("network \(name)\n")
+            print("tensor      params  max rel. error  worst parameter    analytic          numeric")
+            for t in check.tensors {
+                print("\(padRight(t.name, 10)) \(pad(String(t.count), 7))  \(padRight(fmt(t.maxRelativeError, 3), 14))  \(padRight(t.worstName, 17))  \(padRight(fmt(t.analytic, 10), 16))  \(fmt(t.numeric, 10))")
+            }
+            print("\nworst: \(check.worst.worstName), relative error \(fmt(check.worst.maxRelativeError, 3))")
+            if check.kinkCrossings > 0 {
+                print("left out: \(check.kinkCrossings) parameter(s) whose ±2h moves a ReLU across its kink at z = 0")
+            }
+        }
+        print("\(passed ? "PASS" : "FAIL"): largest error \(fmt(worst, 3)) \(passed ? "≤" : ">") tolerance \(tolerance)\(reports.count > 1 ? " over \(reports.count) networks" : "")")
     }
 }

@@ -40,42 +40,47 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let file = try readModel(model, as: Float.self)
         let inputs = try rows()
+        guard !inputs.isEmpty else { throw InputError("\(csv ?? "--input"): no rows of numbers to predict") }
         if let bad = inputs.firstIndex(where: { $0.count != file.network.inputSize }) {
             throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(inputs[bad].count) numbers, but \(model) takes \(file.network.inputSize) inputs")
         }
         let outputs = file.predict(Matrix(inputs.map { $0.map { Float($0) } }))
-        let classes = file.classes, names = file.classNames(of: outputs)
-        func className(_ r: Int) -> String? { names?[r] }
-        if output.json {
-            printJSON(.object([("predictions", .array(inputs.indices.map { r in
-                var members: [(key: String, value: JSON)] = [
-                    ("input", .array(inputs[r].map { JSON.number($0) })),
-                    ("output", .array(outputs.row(r).map { JSON.number($0) })),
-                ]
-                if let name = className(r) { members.append(("class", .string(name))) }
-                return .object(members)
-            }))]))
-            return
+        if output.json { printJSONPredictions(inputs, outputs, file) }
+        else if csv != nil { try writeCSV(outputs, file) }
+        else { printText(inputs, outputs, file) }
+    }
+
+    func printJSONPredictions(_ inputs: [[Double]], _ outputs: Matrix<Float>, _ file: ModelFile<Float>) {
+        let names = file.classNames(of: outputs)
+        printJSON(.object([("predictions", .array(inputs.indices.map { r in
+            var members: [(key: String, value: JSON)] = [
+                ("input", .array(inputs[r].map { JSON.number($0) })),
+                ("output", .array(outputs.row(r).map { JSON.number($0) })),
+            ]
+            if let name = names?[r] { members.append(("class", .string(name))) }
+            return .object(members)
+        }))]))
+    }
+
+    /// One CSV row per input: the class (for a classifier), then every output.
+    func writeCSV(_ outputs: Matrix<Float>, _ file: ModelFile<Float>) throws {
+        let (classes, names) = (file.classes, file.classNames(of: outputs))
+        let outputNames = classes.map { c in outputs.cols == 1 ? ["p_\(c[c.count - 1])"] : c.map { "p_\($0)" } }
+            ?? (outputs.cols == 1 ? ["output"] : (0..<outputs.cols).map { "output_\($0)" })
+        var lines = [((classes == nil ? [] : ["class"]) + outputNames).map(csvField).joined(separator: ",")]
+        for r in 0..<outputs.rows {
+            lines.append(((names.map { [csvField($0[r])] } ?? []) + outputs.row(r).map { "\($0)" }).joined(separator: ","))
         }
-        if csv != nil {
-            var lines: [String] = []
-            let outputNames = classes.map { names in outputs.cols == 1 ? ["p_\(names.last!)"] : names.map { "p_\($0)" } }
-                ?? (outputs.cols == 1 ? ["output"] : (0..<outputs.cols).map { "output_\($0)" })
-            lines.append(((classes == nil ? [] : ["class"]) + outputNames).map(csvField).joined(separator: ","))
-            for r in 0..<outputs.rows {
-                lines.append(((className(r).map { [csvField($0)] } ?? []) + outputs.row(r).map { "\($0)" }).joined(separator: ","))
-            }
-            let text = lines.joined(separator: "\n") + "\n"
-            if let outPath {
-                do { try writeFileAtomically(Array(text.utf8), to: outPath) } catch { throw InputError("\(error)") }
-            } else {
-                print(text, terminator: "")
-            }
-            return
-        }
+        let text = lines.joined(separator: "\n") + "\n"
+        guard let outPath else { return print(text, terminator: "") }
+        do { try writeFileAtomically(Array(text.utf8), to: outPath) } catch { throw InputError("\(error)") }
+    }
+
+    func printText(_ inputs: [[Double]], _ outputs: Matrix<Float>, _ file: ModelFile<Float>) {
+        let names = file.classNames(of: outputs)
         for r in 0..<outputs.rows {
             let values = fmt(outputs.row(r).map { Double($0) }, 6)
-            print("\(fmt(inputs[r])) → \(className(r).map { "\($0)  " } ?? "")\(values)")
+            print("\(fmt(inputs[r])) → \(names.map { "\($0[r])  " } ?? "")\(values)")
         }
     }
 

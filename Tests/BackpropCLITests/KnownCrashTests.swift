@@ -31,4 +31,17 @@ struct KnownCrashTests {
         #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack dump"), "\(run.stderr)")
         #expect(run.stderr.split(separator: "\n").first?.hasPrefix("Error: ") == true, "\(run.stderr)")
     }
+
+    @Test("predict --csv with no data rows (empty, header only, blank lines) is an input error, not a trap")
+    func predictWithoutRows() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
+        for (name, text) in [("empty.csv", ""), ("header.csv", "x1,x2\n"), ("blank.csv", "\n\n\n")] {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            let run = try backprop(["predict", "--model", model, "--csv", name], in: folder)
+            #expect(run.status == 1, "\(name): exit \(run.status): \(run.stderr)")
+            #expect(!run.stderr.contains("Fatal error"), "\(run.stderr)")
+        }
+    }
 }

@@ -472,3 +472,20 @@ print(net.predict(x).storage)                        // ≈ [0.02, 0.98, 0.98, 0
 try ModelFile(network: net).write(to: "xor.json")
 return nil
 }
+
+/// README.md
+@discardableResult func snippet_README_1() throws -> Any? {
+var plan = TrainingPlan(data: "spiral")            // every default, checked in one place
+plan.layers = [2, 16, 16, 2]
+plan.activations = [.tanh]
+plan.optimizer = .adam
+plan.learningRate = 0.01
+plan.epochs = 50
+var run = try TrainingRun<Float>(plan: plan)       // data, split, scaling, network, optimizer
+let result = run.run()                             // or run.step(), one batch at a time
+print(result.epochs.count, Evaluation(network: run.network, data: run.test ?? run.train).accuracy ?? 0)
+let model = run.model                              // weights, class names, scaling and the plan
+print(model.classNames(of: model.predict(Matrix([[0.5, -1.5]]))) ?? [])   // ["0"] or ["1"]
+try run.checkpoint.write(to: "spiral-ck.json")     // `backprop train --resume spiral-ck.json` goes on
+return nil
+}

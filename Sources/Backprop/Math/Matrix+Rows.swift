@@ -61,8 +61,12 @@ extension Matrix {
         let cols = source.cols
         source.storage.withUnsafeBufferPointer { s in
             storage.withUnsafeMutableBufferPointer { d in
-                for (r, i) in indices.enumerated() {
-                    (d.baseAddress! + r * cols).update(from: s.baseAddress! + i * cols, count: cols)
+                // Through buffer pointers, not the slice's iterator: an unspecialised (debug) caller
+                // would allocate for every row of that.
+                indices.withUnsafeBufferPointer { rows in
+                    for r in 0..<rows.count {
+                        (d.baseAddress! + r * cols).update(from: s.baseAddress! + rows[r] * cols, count: cols)
+                    }
                 }
             }
         }

@@ -55,6 +55,8 @@ public struct Evaluation: Sendable {
     }
 
     /// The predicted class of row `r`: the largest column, or `a > 0.5` for a single column.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public static func classOf<T: Scalar>(_ m: Matrix<T>, _ r: Int) -> Int {
         m.cols == 1 ? (m[r, 0] > 0.5 ? 1 : 0) : m.argmax(row: r)
     }

@@ -106,7 +106,6 @@ public struct PlaygroundSettings: Sendable, Equatable {
             case "activations":
                 guard let items = value.array else { throw PlaygroundError("activations: expected a list of activation names") }
                 s.activations = try items.map { item throws(PlaygroundError) in try Self.named(item, key) }
-                guard !s.activations.contains(.softmax) else { throw PlaygroundError("activations: softmax belongs to the output layer only") }
             case "output": s.output = try Self.named(value, key)
             case "loss": s.loss = value == .null || value.string == "auto" ? nil : try Self.named(value, key) as Loss
             case "optimizer": s.optimizer = try Self.named(value, key)
