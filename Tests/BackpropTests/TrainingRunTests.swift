@@ -73,11 +73,20 @@ struct TrainingRunTests {
 
     @Test("divergence restores the parameters and the optimizer's state of the last good epoch, and names biases as biases")
     func divergence() throws {
-        var run = try TrainingRun<Float>(plan: Self.plan { $0.learningRate = 1e30; $0.optimizer = .momentum; $0.output = .identity; $0.loss = .squaredError })
-        run.run()
+        // Two good epochs, then a step schedule multiplies η by 1e30: epoch 3 diverges.
+        let plan = Self.plan {
+            ($0.optimizer, $0.learningRate, $0.output, $0.loss) = (.momentum, 0.05, .identity, .squaredError)
+            ($0.schedule, $0.stepEvery, $0.stepFactor, $0.epochs) = (.step, 2, 1e30, 6)
+        }
+        var run = try TrainingRun<Float>(plan: plan)
+        var atEpoch2: (parameters: [Float], optimizer: Optimizer<Float>)? = nil
+        run.run(afterEpoch: { if $0.epochsDone == 2 { atEpoch2 = (parameters($0.network), $0.optimizer) } })
         let d = try #require(run.divergence)
-        #expect(run.optimizer.firstMoments.allSatisfy { $0.allSatisfy(\.isFinite) })
-        #expect(run.network.firstNonFiniteParameter() == nil && d.restoredEpoch == run.epochsDone)
+        let good = try #require(atEpoch2)
+        #expect(d.epoch == 3 && d.restoredEpoch == 2 && run.epochsDone == 2)
+        #expect(parameters(run.network) == good.parameters)
+        #expect(run.optimizer.steps == good.optimizer.steps && run.optimizer.firstMoments == good.optimizer.firstMoments)
+        #expect(!run.optimizer.firstMoments.isEmpty && run.optimizer.firstMoments.allSatisfy { $0.allSatisfy(\.isFinite) })
         var net = Network<Float>(sizes: [2, 2], activation: .identity, seed: 1)
         net.layers[0].biases[1] = .nan
         #expect(net.firstNonFiniteParameter() == "layer 1 biases")
