@@ -1,11 +1,39 @@
 import ArgumentParser
+import Foundation
 
 /// `backprop` and its subcommands.
 public struct BackpropCommand: AsyncParsableCommand {
     public init() {}
 
-    /// Parses the program's arguments and runs the command they name, as `@main` would.
-    public static func start() async { await main(nil) }
+    /// Parses the program's arguments and runs the command they name, as `@main` would — but
+    /// an error is one line on stderr (argument-parser would add its usage lines to a usage
+    /// error), with its exit code: 64 for usage, 1 for input, the command's own otherwise.
+    public static func start() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }             // --help: argument-parser prints it
+            let message = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            if !message.isEmpty {
+                let hint = code == .validationFailure ? " (see backprop \(helpTopic.isEmpty ? "" : helpTopic + " ")--help)" : ""
+                FileHandle.standardError.write(Data("Error: \(message)\(hint)\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The subcommand named on the command line, for the help hint.
+    private static var helpTopic: String {
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        return CommandLine.arguments.dropFirst().first { names.contains($0) } ?? ""
+    }
 
     public static let configuration = CommandConfiguration(
         commandName: "backprop",

@@ -7,6 +7,8 @@ extension CSVOptions.Task: ExpressibleByArgument {}
 extension Optimizer.Kind: ExpressibleByArgument {}
 extension Initializer: ExpressibleByArgument {}
 extension TrainingPlan.Scale: ExpressibleByArgument {}
+extension TrainingPlan.Delimiter: ExpressibleByArgument {}
+extension CSVOptions.Missing: ExpressibleByArgument {}
 extension TrainingPlan.ScheduleKind: ExpressibleByArgument {}
 
 extension TrainingPlan {
@@ -52,6 +54,12 @@ struct DataOptions: ParsableArguments {
     @Option(help: "CSV: classification (labels become one-hot classes) or regression (default: auto, classification unless the labels are fractional numbers or many).")
     var task: CSVOptions.Task?
 
+    @Option(help: "CSV: the field separator, comma, semicolon or tab (default: detected from the first row; with semicolon, a decimal comma is read too).")
+    var delimiter: TrainingPlan.Delimiter?
+
+    @Option(help: "CSV: a row with an empty field is an error (error, the default) or left out (drop).")
+    var missing: CSVOptions.Missing?
+
     /// The options given, over `plan`.
     func apply(to plan: inout TrainingPlan) {
         if let data { plan.data = data }
@@ -60,6 +68,8 @@ struct DataOptions: ParsableArguments {
         if let labelColumn { plan.labelColumn = labelColumn }
         if let header { plan.header = header }
         if let task { plan.task = task }
+        if let delimiter { plan.delimiter = delimiter }
+        if let missing { plan.missing = missing }
     }
 
     /// A plan of these options alone (for commands that only read data), checked.

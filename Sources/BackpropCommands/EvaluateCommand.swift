@@ -47,13 +47,15 @@ struct EvaluateCommand: ParsableCommand {
     private func load(for file: ModelFile<Float>) throws -> Dataset<Float> {
         var data: Dataset<Float>
         switch try dataOptions.source(seed: seed) {
-        case .csv(let path, let options):
+        case .csv(let path, var options):
+            if file.classes == nil { options.task = .regression }        // the task is the model's, not a guess
             do { data = try DataSource.csvFile(path, options: options, classNames: file.classes) } catch { throw InputError("\(error)") }
         case let source:
             let loaded: (train: Dataset<Float>, test: Dataset<Float>?, fixedScale: Preprocessing?)
             do { loaded = try source.load(as: Float.self, testSplit: split == .test) } catch { throw InputError("\(error)") }
             data = split == .test ? loaded.test ?? loaded.train : loaded.train
         }
+        if file.network.outputSize == 1 { data = data.asOneOutput() }       // two classes, one sigmoid output
         guard data.features == file.network.inputSize && data.outputs == file.network.outputSize else {
             throw InputError("\(model) is \(shapeName(file.network.sizes)); the data has \(data.features) features and \(data.outputs) outputs")
         }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Ctrl-C during training: the first SIGINT sets a flag that the training loop checks after
 /// every batch (so it stops cleanly, saves if asked, and exits 130); a second one ends the
-/// process at once.
+/// process at once with `_exit(130)`.
 final class Interrupt: @unchecked Sendable {
     static let shared = Interrupt()
     private let lock = NSLock()
@@ -23,7 +23,9 @@ final class Interrupt: @unchecked Sendable {
                 defer { requested = true }
                 return requested
             }
-            if again { exit(130) }
+            // The second Ctrl-C ends the process at once: `_exit`, not `exit`, which would run
+            // atexit handlers and tear down OpenBLAS while the training thread is inside it.
+            if again { _exit(130) }
             FileHandle.standardError.write(Data(message.utf8))
             if let deadline { DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { exit(0) } }
         }

@@ -45,6 +45,9 @@ struct PredictCommand: ParsableCommand {
             throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(inputs[bad].count) numbers, but \(model) takes \(file.network.inputSize) inputs")
         }
         let outputs = file.predict(Matrix(inputs.map { $0.map { Float($0) } }))
+        if let r = (0..<outputs.rows).first(where: { r in outputs.row(r).contains { !$0.isFinite } }) {
+            throw InputError("\(csv.map { "\($0): row \(r + 1)" } ?? "--input \(r + 1)") gives a non-finite output: the inputs are too far from what \(model) was trained on")
+        }
         if output.json { printJSONPredictions(inputs, outputs, file) }
         else if csv != nil { try writeCSV(outputs, file) }
         else { printText(inputs, outputs, file) }
@@ -84,23 +87,20 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    /// The input rows from --input or --csv.
+    /// The input rows from --input or --csv: every value a finite Float (the model computes in
+    /// Float), or an error naming it.
     private func rows() throws -> [[Double]] {
-        guard let csv else { return try input.map { try parseNumbers($0, option: "--input") } }
-        guard let data = FileManager.default.contents(atPath: csv) else { throw InputError("\(csv): no such file") }
-        var rows: [(line: Int, fields: [String])]
-        do { rows = try parseCSV(String(decoding: data, as: UTF8.self), file: csv) } catch { throw InputError("\(error)") }
-        if let first = rows.first, first.fields.contains(where: { Double($0.trimmingCharacters(in: .whitespaces)) == nil }) {
-            rows.removeFirst()    // a header
-        }
-        return try rows.map { row in
-            try row.fields.enumerated().map { c, field in
-                guard let v = Double(field.trimmingCharacters(in: .whitespaces)), v.isFinite else {
-                    throw InputError("\(csv): line \(row.line), column \(c + 1): '\(field)' is not a number")
+        guard let csv else {
+            return try input.enumerated().map { n, text in
+                try parseNumbers(text, option: "--input").map { v in
+                    guard Float(v).isFinite else { throw InputError("--input \(n + 1): \(v) is out of range for Float (at most ±\(Float.greatestFiniteMagnitude))") }
+                    return v
                 }
-                return v
             }
         }
+        let text: String
+        do { text = try readText(csv) } catch { throw InputError("\(error)") }
+        do { return try numberRows(text, file: csv, as: Float.self).map { $0.map(Double.init) } } catch { throw InputError("\(error)") }
     }
 
     private func csvField(_ s: String) -> String {

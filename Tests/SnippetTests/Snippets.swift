@@ -28,6 +28,15 @@ return nil
 @discardableResult func snippet_Dataset_1() throws -> Any? {
 let text = "x,label\n1,a\n2,b\n"
 func loadData() throws -> Dataset<Float> { ToySets.make(.spiral) }
+let pairs = try Dataset<Float>.csv("x,label\n0,no\n1,yes\n", file: "yes-no.csv").asOneOutput()
+pairs.outputs      // 1; pairs.classNames == ["no", "yes"]
+return nil
+}
+
+/// Sources/Backprop/Data/Dataset.swift
+@discardableResult func snippet_Dataset_2() throws -> Any? {
+let text = "x,label\n1,a\n2,b\n"
+func loadData() throws -> Dataset<Float> { ToySets.make(.spiral) }
 var train = try loadData()
 let validation = train.splitOff(validationFraction: 0.1, seed: 1)
 return nil

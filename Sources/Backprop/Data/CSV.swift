@@ -25,16 +25,59 @@ public struct CSVOptions: Sendable {
     /// `auto`: classification when the labels are not all numbers, or are whole numbers with at
     /// most `CSVOptions.maxAutoClasses` distinct values; regression otherwise.
     public var task: Task = .auto
-    /// The field separator.
-    public var separator: UInt8 = UInt8(ascii: ",")
+    /// The field separator; nil: detected from the first row (``detectSeparator(_:)``).
+    public var separator: UInt8? = nil
+    /// What to do with a row that has an empty field: refuse it (naming line and column) or drop it.
+    public var missing: Missing = .error
+    public enum Missing: String, CaseIterable, Sendable { case error, drop }
 
     public static var maxAutoClasses: Int { 50 }
 
     public init() {}
+
+    /// The separator of `text`: of `,`, `;` and tab, the one seen most often in its first line
+    /// (outside quotes); `,` when none is.
+    public static func detectSeparator(_ text: String) -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
+        var quoted = false
+        for b in text.utf8.drop(while: { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+            if b == UInt8(ascii: "\"") { quoted.toggle() }
+            if !quoted && (b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")) { break }
+            if !quoted, let n = counts[b] { counts[b] = n + 1 }
+        }
+        let best = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
+        return best.map { $0.value > 0 ? $0.key : UInt8(ascii: ",") } ?? UInt8(ascii: ",")
+    }
+
+    /// A field as a number: trimmed, a decimal comma accepted when the separator is `;`; nil
+    /// when it is not a finite number.
+    public static func number(_ field: String, separator: UInt8) -> Double? {
+        var t = field.trimmingCharacters(in: .whitespaces)
+        if separator == UInt8(ascii: ";") { t = t.replacingOccurrences(of: ",", with: ".") }
+        guard let v = Double(t), v.isFinite else { return nil }
+        return v
+    }
+}
+
+/// A field's number as `T`, or the reason it is not one: not a number, or beyond `T`'s range.
+func scalar<T: Scalar>(_ field: String, separator: UInt8, as: T.Type) -> Result<T, FieldProblem> {
+    guard let v = CSVOptions.number(field, separator: separator) else {
+        return .failure(FieldProblem(field.trimmingCharacters(in: .whitespaces).isEmpty ? "an empty field is not a number" : "'\(field)' is not a number"))
+    }
+    let x = T(v)
+    guard x.isFinite else { return .failure(FieldProblem("\(field.trimmingCharacters(in: .whitespaces)) is out of range for \(T.self) (at most ±\(T.greatestFiniteMagnitude))")) }
+    return .success(x)
+}
+
+/// Why a field is not a number (``scalar(_:separator:as:)``).
+struct FieldProblem: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Splits CSV text into rows of fields (RFC 4180: quoted fields may hold separators, quotes
-/// doubled, and line breaks). Blank lines are skipped. Each row keeps its 1-based line number.
+/// doubled, and line breaks). A UTF-8 byte-order mark is skipped; so are blank lines. Each row
+/// keeps its 1-based line number.
 public func parseCSV(_ text: String, separator: UInt8 = UInt8(ascii: ","), file: String) throws(CSVError) -> [(line: Int, fields: [String])] {
     var rows: [(line: Int, fields: [String])] = []
     var fields: [String] = []
@@ -42,7 +85,7 @@ public func parseCSV(_ text: String, separator: UInt8 = UInt8(ascii: ","), file:
     var quoted = false, wasQuoted = false
     var line = 1, rowLine = 1
     let bytes = Array(text.utf8)
-    var i = 0
+    var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0          // a byte-order mark
     func endField() {
         fields.append(String(decoding: field, as: UTF8.self))
         field.removeAll(keepingCapacity: true)
@@ -97,20 +140,19 @@ extension Dataset {
     @_specialize(exported: true, where T == Float)
     public static func csv(_ text: String, options: CSVOptions = CSVOptions(), file: String,
                            classNames known: [String]? = nil) throws(CSVError) -> Dataset {
-        var rows = try parseCSV(text, separator: options.separator, file: file)
+        let separator = options.separator ?? CSVOptions.detectSeparator(text)
+        var rows = try parseCSV(text, separator: separator, file: file)
         guard let first = rows.first else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows") }
         let width = first.fields.count
         guard width >= 2 else {
-            throw CSVError(file: file, line: first.line, column: 0, message: "a data row needs at least 2 columns (features and a label), found \(width)")
+            let hint = text.utf8.contains(UInt8(ascii: ";")) || text.utf8.contains(UInt8(ascii: "\t")) || text.utf8.contains(UInt8(ascii: ","))
+                ? " (the separator is '\(separator == 9 ? "tab" : String(UnicodeScalar(separator)))'; give another with --delimiter)" : ""
+            throw CSVError(file: file, line: first.line, column: 0, message: "a data row needs at least 2 columns (features and a label), found \(width)\(hint)")
         }
         if let bad = rows.first(where: { $0.fields.count != width }) {
             throw CSVError(file: file, line: bad.line, column: 0, message: "has \(bad.fields.count) fields, line \(first.line) has \(width)")
         }
-        func number(_ s: String) -> Double? {
-            let t = s.trimmingCharacters(in: .whitespaces)
-            guard let v = Double(t), v.isFinite else { return nil }
-            return v
-        }
+        func number(_ s: String) -> Double? { CSVOptions.number(s, separator: separator) }
         var label = (options.labelColumn ?? width) - 1
         guard (0..<width).contains(label) else {
             throw CSVError(file: file, line: 0, column: 0, message: "label column \(label + 1) does not exist; the rows have \(width) columns")
@@ -131,16 +173,23 @@ extension Dataset {
             }
             label = index
         }
-        guard !rows.isEmpty else { throw CSVError(file: file, line: 0, column: 0, message: "the file has a header but no data rows") }
+        // Empty fields: an error naming the place, or (--missing drop) the row is left out.
+        let isEmpty = { (field: String) in field.trimmingCharacters(in: .whitespaces).isEmpty }
+        if options.missing == .drop {
+            rows.removeAll { $0.fields.contains(where: isEmpty) }
+        } else if let r = rows.firstIndex(where: { $0.fields.contains(where: isEmpty) }), let c = rows[r].fields.firstIndex(where: isEmpty) {
+            throw CSVError(file: file, line: rows[r].line, column: c + 1,
+                           message: "\(c == label ? "an empty label" : "an empty field is not a number") (fill it in, or --missing drop leaves such rows out)")
+        }
+        guard !rows.isEmpty else { throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "the file has a header but no data rows" : "the file has no data rows") }
         let featureColumns = (0..<width).filter { $0 != label }
         var x = Matrix<T>(rows: rows.count, cols: featureColumns.count)
         for (r, row) in rows.enumerated() {
             for (c, column) in featureColumns.enumerated() {
-                guard let v = number(row.fields[column]) else {
-                    let what = row.fields[column].isEmpty ? "an empty field" : "'\(row.fields[column])'"
-                    throw CSVError(file: file, line: row.line, column: column + 1, message: "\(what) is not a number (feature columns must be numeric)")
+                switch scalar(row.fields[column], separator: separator, as: T.self) {
+                case .success(let v): x[r, c] = v
+                case .failure(let why): throw CSVError(file: file, line: row.line, column: column + 1, message: "\(why) (feature columns must be numeric)")
                 }
-                x[r, c] = T(v)
             }
         }
         let labels = rows.map { $0.fields[label].trimmingCharacters(in: .whitespaces) }
@@ -154,11 +203,13 @@ extension Dataset {
         }
         let featureNames = header.map { h in featureColumns.map { h[$0] } }
         if task == .regression {
-            guard allNumbers else {
-                let r = numeric.firstIndex(of: nil)!
-                throw CSVError(file: file, line: rows[r].line, column: label + 1, message: "label '\(labels[r])' is not a number (regression needs numeric labels)")
+            var y = Matrix<T>(rows: rows.count, cols: 1)
+            for (r, row) in rows.enumerated() {
+                switch scalar(row.fields[label], separator: separator, as: T.self) {
+                case .success(let v): y[r, 0] = v
+                case .failure(let why): throw CSVError(file: file, line: row.line, column: label + 1, message: "label: \(why) (regression needs numeric labels)")
+                }
             }
-            let y = Matrix<T>(rows: rows.count, cols: 1, storage: numeric.map { T($0!) })
             return Dataset(x: x, y: y, classNames: nil, featureNames: featureNames)
         }
         var names = Array(Set(labels))
@@ -169,9 +220,36 @@ extension Dataset {
                                message: "label '\(labels[r])' is not one of the training classes (\(known.joined(separator: ", ")))")
             }
             names = known
+        } else if names.count < 2 {
+            throw CSVError(file: file, line: 0, column: label + 1,
+                           message: "every label is '\(names.first ?? "")': classification needs at least 2 classes (--task regression for a numeric target)")
         }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        return Dataset(x: x, y: oneHot(labels.map { index[$0]! }, classes: names.count),
+        return Dataset(x: x, y: oneHot(labels.map { index[$0] ?? 0 }, classes: names.count),
                        classNames: names, featureNames: featureNames)
     }
+}
+
+/// Rows of numbers from CSV text (what `predict --csv` reads): the separator detected, a header
+/// row skipped when it is not all numbers, every field a finite `T`, or an error naming its line
+/// and column. Throws when there is no data row.
+public func numberRows<T: Scalar>(_ text: String, file: String, as: T.Type = T.self) throws(CSVError) -> [[T]] {
+    let separator = CSVOptions.detectSeparator(text)
+    var rows = try parseCSV(text, separator: separator, file: file)
+    if let first = rows.first, first.fields.contains(where: { CSVOptions.number($0, separator: separator) == nil }) {
+        rows.removeFirst()    // a header
+    }
+    guard !rows.isEmpty else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows of numbers") }
+    var out: [[T]] = []
+    for row in rows {
+        var values: [T] = []
+        for (c, field) in row.fields.enumerated() {
+            switch scalar(field, separator: separator, as: T.self) {
+            case .success(let v): values.append(v)
+            case .failure(let why): throw CSVError(file: file, line: row.line, column: c + 1, message: why.description)
+            }
+        }
+        out.append(values)
+    }
+    return out
 }

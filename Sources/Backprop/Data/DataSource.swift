@@ -132,9 +132,15 @@ public enum DataSource: Sendable {
     }
 
     static func read(_ path: String) throws(DataError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError(FileManager.default.fileExists(atPath: path) ? "cannot read \(path)" : "\(path): no such file")
-        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError("\(path): no such file") }
+        guard !isFolder.boolValue else { throw DataError("\(path) is a folder, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("\(path): cannot be read (permissions?)") }
         return [UInt8](data)
     }
+}
+
+/// A text file's contents (a folder, a missing or unreadable file is an error naming it).
+public func readText(_ path: String) throws(DataError) -> String {
+    String(decoding: try DataSource.read(path), as: UTF8.self)
 }

@@ -27,6 +27,19 @@ public struct Dataset<T: Scalar>: Sendable {
         self.featureNames = featureNames
     }
 
+    /// Two classes as one target column, `y = 1` for the second class: the data of a network
+    /// with one sigmoid output (binary cross-entropy). Other data are returned as they are.
+    ///
+    /// ```swift
+    /// let pairs = try Dataset<Float>.csv("x,label\n0,no\n1,yes\n", file: "yes-no.csv").asOneOutput()
+    /// pairs.outputs      // 1; pairs.classNames == ["no", "yes"]
+    /// ```
+    public func asOneOutput() -> Dataset {
+        guard isClassification, outputs == 2 else { return self }
+        let column = Matrix(rows: count, cols: 1, storage: (0..<count).map { y[$0, 1] })
+        return Dataset(x: x, y: column, classNames: classNames, featureNames: featureNames)
+    }
+
     /// Number of samples N.
     public var count: Int { x.rows }
     /// Number of input features.

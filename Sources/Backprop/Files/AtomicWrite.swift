@@ -8,49 +8,136 @@ import Darwin
 public struct FileWriteError: Error, CustomStringConvertible {
     public var path: String
     public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "cannot write \(path): \(reason)" }
 }
 
-/// Writes `bytes` to `path` so that the file is either the old one or the complete new one,
-/// never a torn mix: the bytes go to a temporary file in the same folder, are flushed to disk
-/// (`fsync`), and the temporary file is then renamed over `path` (atomic on POSIX file systems).
+/// Writes `bytes` to `path` so that nothing on disk is lost:
+///
+/// | `path` is                         | what happens                                                   |
+/// |-----------------------------------|----------------------------------------------------------------|
+/// | a regular file, or nothing yet    | atomic: a temporary file in the same folder, `fsync`, `rename` |
+/// | a symlink                         | followed: its target is replaced atomically, the link stays   |
+/// | a device or a FIFO (`/dev/null`, `/dev/stdout`) | written to directly, never replaced              |
+/// | a folder                          | refused                                                        |
+///
+/// A regular file is either the old one or the complete new one, never a torn mix. Temporary
+/// files that a killed save left beside the target (`.NAME.tmp-PID-…` of a process that is gone)
+/// are removed by the next save to it.
 ///
 /// ```swift
 /// try writeFileAtomically(Array(text.utf8), to: "notes.txt")
 /// ```
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[..<$0]) } ?? "."
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    guard !name.isEmpty else { throw FileWriteError(path: path, reason: "the path names a folder") }
-    let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let target = followingSymlinks(path)
     func failure(_ what: String) -> FileWriteError {
         FileWriteError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
+    var info = stat()
+    if stat(target, &info) == 0 {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw FileWriteError(path: path, reason: "it is a folder")
+        default:                                              // a device or a FIFO: write to it
+            let fd = open(target, O_WRONLY)
+            guard fd >= 0 else { throw failure("cannot open it") }
+            defer { close(fd) }
+            if let reason = writeAll(bytes, to: fd) { throw FileWriteError(path: path, reason: reason) }
+            return
+        }
+    }
+    let (folder, name) = split(target)
+    guard !name.isEmpty else { throw FileWriteError(path: path, reason: "the path names a folder") }
+    removeStaleTemporaries(folder: folder, name: name)
+    let temporary = folder + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw failure("cannot create a file in \(folder.isEmpty ? "/" : folder)") }
-    var ok = true
-    var reason = ""
+    guard fd >= 0 else { throw failure("cannot create a file in \(folder)") }
+    var reason = writeAll(bytes, to: fd)
+    if reason == nil && fsync(fd) != 0 { reason = "fsync failed: \(String(cString: strerror(errno)))" }
+    if close(fd) != 0 && reason == nil { reason = "close failed: \(String(cString: strerror(errno)))" }
+    if reason == nil && rename(temporary, target) != 0 { reason = "rename failed: \(String(cString: strerror(errno)))" }
+    if let reason {
+        unlink(temporary)
+        throw FileWriteError(path: path, reason: reason)
+    }
+    // Make the rename itself durable.
+    let dirfd = open(folder, O_RDONLY)
+    if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+}
 
-    bytes.withUnsafeBytes { buffer in
+/// Checks, before long work, that `path` can be written later: its folder exists and is
+/// writable, and the path is not a folder (a device or a FIFO must be writable itself).
+public func checkWritable(_ path: String) throws(FileWriteError) {
+    let target = followingSymlinks(path)
+    var info = stat()
+    if stat(target, &info) == 0 {
+        if info.st_mode & S_IFMT == S_IFDIR { throw FileWriteError(path: path, reason: "it is a folder") }
+        if info.st_mode & S_IFMT != S_IFREG {
+            guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is not writable") }
+            return
+        }
+    }
+    let (folder, name) = split(target)
+    guard !name.isEmpty else { throw FileWriteError(path: path, reason: "the path names a folder") }
+    guard stat(folder, &info) == 0 else { throw FileWriteError(path: path, reason: "the folder \(folder) does not exist") }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw FileWriteError(path: path, reason: "\(folder) is not a folder") }
+    guard access(folder, W_OK) == 0 else { throw FileWriteError(path: path, reason: "the folder \(folder) is not writable") }
+}
+
+/// The file a path finally names: symlinks followed (up to 32 levels), a dangling link's target
+/// included (a save creates it).
+func followingSymlinks(_ path: String) -> String {
+    var current = path
+    for _ in 0..<32 {
+        var info = stat()
+        guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(current, &buffer, buffer.count - 1)
+        guard n > 0 else { return current }
+        let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        current = link.hasPrefix("/") ? link : split(current).folder + "/" + link
+    }
+    return current
+}
+
+/// A path's folder ("." for a bare name) and last component.
+func split(_ path: String) -> (folder: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let folder = String(path[..<slash])
+    return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
+}
+
+/// Writes every byte to `fd`; the reason on failure.
+private func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
+    bytes.withUnsafeBytes { buffer -> String? in
         var offset = 0
         while offset < buffer.count {
             let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                ok = false; reason = "write failed: \(String(cString: strerror(errno)))"; return
+                return "write failed: \(String(cString: strerror(errno)))"
             }
             offset += n
         }
+        return nil
     }
-    if ok && fsync(fd) != 0 { ok = false; reason = "fsync failed: \(String(cString: strerror(errno)))" }
-    if close(fd) != 0 && ok { ok = false; reason = "close failed: \(String(cString: strerror(errno)))" }
-    if ok && rename(temporary, path) != 0 { ok = false; reason = "rename failed: \(String(cString: strerror(errno)))" }
-    guard ok else {
-        unlink(temporary)
-        throw FileWriteError(path: path, reason: reason)
+}
+
+/// Removes `.NAME.tmp-PID-…` files in `folder` whose process no longer runs: what a save that
+/// was killed left behind.
+private func removeStaleTemporaries(folder: String, name: String) {
+    guard let dir = opendir(folder) else { return }
+    defer { closedir(dir) }
+    let prefix = ".\(name).tmp-"
+    while let entry = readdir(dir) {
+        let file = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        guard file.hasPrefix(prefix), let pid = Int32(file.dropFirst(prefix.count).prefix { $0 != "-" }),
+              pid != getpid(), kill(pid, 0) != 0 && errno == ESRCH else { continue }
+        unlink(folder + "/" + file)
     }
-    // Make the rename itself durable.
-    let dirfd = open(folder.isEmpty ? "/" : folder, O_RDONLY)
-    if dirfd >= 0 { fsync(dirfd); close(dirfd) }
 }

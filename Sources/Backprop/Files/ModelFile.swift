@@ -250,6 +250,13 @@ public struct ModelFile<T: Scalar>: Sendable {
                 throw .invalid(place: "preprocessing", message: "offset and scale need \(layers[0].inputSize) numbers each (one per input), found \(offset.count) and \(scale.count)")
             }
             if let bad = scale.firstIndex(of: 0) { throw .invalid(place: "preprocessing.scale[\(bad)]", message: "is 0 (would divide by zero)") }
+            // (x − offset) / scale must stay finite in T for every finite input.
+            if let bad = offset.firstIndex(where: { !T($0).isFinite }) {
+                throw .invalid(place: "preprocessing.offset[\(bad)]", message: "\(offset[bad]) is out of range for \(T.self)")
+            }
+            if let bad = scale.firstIndex(where: { !T($0).isFinite || !T(1 / $0).isFinite || T($0) == 0 }) {
+                throw .invalid(place: "preprocessing.scale[\(bad)]", message: "\(scale[bad]) would make inputs non-finite in \(T.self)")
+            }
             self.preprocessing = Preprocessing(kind: kind, offset: offset, scale: scale)
         }
         self.training = root["training"]?.members ?? []

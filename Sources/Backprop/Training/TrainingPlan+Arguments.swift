@@ -20,6 +20,8 @@ extension TrainingPlan {
         add(.labelColumn, labelColumn, nil)
         add(.header, header.rawValue, d.header.rawValue)
         add(.task, task.rawValue, d.task.rawValue)
+        add(.delimiter, delimiter?.rawValue, nil)
+        add(.missing, missing.rawValue, d.missing.rawValue)
         add(.testSplit, testSplit.map(Self.short), nil)
         add(.validationSplit, Self.short(validationSplit), Self.short(d.validationSplit))
         add(.scale, scale.rawValue, d.scale.rawValue)

@@ -10,7 +10,7 @@ import Foundation
 /// written before a setting existed still read.
 extension TrainingPlan {
     enum CodingKeys: String, CodingKey {
-        case data, test, samples, noise, labelColumn = "label_column", header, task
+        case data, test, samples, noise, labelColumn = "label_column", header, task, delimiter, missing
         case testSplit = "test_split", validationSplit = "validation_split", scale
         case layers, activations, output, loss, reduction, initializer
         case optimizer, learningRate = "learning_rate", momentum, weightDecay = "weight_decay"
@@ -29,6 +29,7 @@ extension TrainingPlan {
         }
         try read(.test, &p.test); try read(.samples, &p.samples); try read(.noise, &p.noise)
         try read(.labelColumn, &p.labelColumn); try read(.header, &p.header); try read(.task, &p.task)
+        try read(.delimiter, &p.delimiter); try read(.missing, &p.missing)
         try read(.testSplit, &p.testSplit); try read(.validationSplit, &p.validationSplit); try read(.scale, &p.scale)
         try read(.layers, &p.layers); try read(.activations, &p.activations); try read(.output, &p.output)
         try read(.loss, &p.loss); try read(.reduction, &p.reduction); try read(.initializer, &p.initializer)

@@ -1,7 +1,7 @@
 extension TrainingPlan {
     /// A setting of a plan, named by its `backprop train` option (the raw value, without `--`).
     public enum Setting: String, CaseIterable, Sendable {
-        case data, test, samples, noise, labelColumn = "label-column", header, task
+        case data, test, samples, noise, labelColumn = "label-column", header, task, delimiter, missing
         case testSplit = "test-split", validationSplit = "validation-split", scale
         case layers, activation, output, loss, reduction, initializer = "init"
         case optimizer, learningRate = "lr", momentum, weightDecay = "weight-decay"

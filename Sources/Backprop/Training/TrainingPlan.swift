@@ -10,7 +10,7 @@ import Foundation
 ///
 /// | group         | settings (the `backprop train` option of each is its ``Setting``)               |
 /// |---------------|----------------------------------------------------------------------------------|
-/// | data          | `data`, `test`, `samples`, `noise`, `labelColumn`, `header`, `task`, `testSplit`, `validationSplit`, `scale` |
+/// | data          | `data`, `test`, `samples`, `noise`, `labelColumn`, `header`, `task`, `delimiter`, `missing`, `testSplit`, `validationSplit`, `scale` |
 /// | network       | `layers`, `activations`, `output`, `loss`, `reduction`, `initializer`            |
 /// | optimizer     | `optimizer`, `learningRate`, `momentum`, `weightDecay`, `schedule`, `stepEvery`, `stepFactor`, `minLR` |
 /// | loop          | `batch`, `epochs`, `seed`, `patience`, `threads`                                 |
@@ -49,6 +49,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var labelColumn: String? = nil
     public var header: CSVOptions.Header = .auto
     public var task: CSVOptions.Task = .auto
+    /// CSV: the field separator (nil: detected from the first row) and what to do with empty fields.
+    public var delimiter: Delimiter? = nil
+    public var missing: CSVOptions.Missing = .error
     /// The fraction of `data` held out as the test set (instead of the source's own split).
     public var testSplit: Double? = nil
     /// The fraction of the training data held out to validate each epoch.
@@ -95,6 +98,11 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// BLAS threads.
     public var threads = 1
 
+    /// A CSV field separator.
+    public enum Delimiter: String, Codable, CaseIterable, Sendable {
+        case comma, semicolon, tab
+        public var byte: UInt8 { self == .comma ? UInt8(ascii: ",") : self == .semicolon ? UInt8(ascii: ";") : UInt8(ascii: "\t") }
+    }
     /// Input scaling.
     public enum Scale: String, Codable, CaseIterable, Sendable { case standardize, minmax, none }
     /// The learning-rate schedule's kind (its numbers are `stepEvery`, `stepFactor`, `minLR`).
@@ -213,6 +221,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         var o = CSVOptions()
         o.header = header
         o.task = task
+        o.separator = delimiter?.byte
+        o.missing = missing
         if let labelColumn {
             if let n = Int(labelColumn) { o.labelColumn = n } else { o.labelName = labelColumn }
         }
@@ -251,3 +261,4 @@ extension Initializer: Codable {}
 extension Optimizer.Kind: Codable {}
 extension CSVOptions.Header: Codable {}
 extension CSVOptions.Task: Codable {}
+extension CSVOptions.Missing: Codable {}

@@ -15,6 +15,9 @@ extension TrainingRun {
         let seeds = TrainingSeeds(plan.seed)
         let loaded = try data ?? plan.loadData(as: T.self)
         var (train, test) = (loaded.train, loaded.test)
+        if plan.layers?.last == 1 && train.isClassification && train.outputs == 2 {       // one sigmoid output for two classes
+            (train, test) = (train.asOneOutput(), test?.asOneOutput())
+        }
         if let fraction = plan.testSplit {
             let part = train.splitOff(validationFraction: fraction, seed: seeds.testSplit)
             guard train.count > 0 && part.count > 0 else {
