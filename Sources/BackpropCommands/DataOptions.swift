@@ -23,10 +23,10 @@ extension PlanError {
 
 /// `--samples` and `--noise` of a generated 2-D set, shared by every command that takes one.
 struct ToySetOptions: ParsableArguments {
-    @Option(help: "Points in a generated 2-D set (xor, circles, spiral, gaussians; default: \(TrainingPlan.defaults.samples)).")
+    @Option(parsing: .unconditional, help: "Points in a generated 2-D set (xor, circles, spiral, gaussians; default: \(TrainingPlan.defaults.samples)).")
     var samples: Int?
 
-    @Option(help: "Noise of a generated 2-D set, 0…1 (default: \(TrainingPlan.defaults.noise)).")
+    @Option(parsing: .unconditional, help: "Noise of a generated 2-D set, 0…1 (default: \(TrainingPlan.defaults.noise)).")
     var noise: Double?
 
     func apply(to plan: inout TrainingPlan) {

@@ -25,7 +25,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Which part of the source: test (its test split, when it has one) or train.")
     var split: Split = .test
 
-    @Option(help: "Seed of a generated data set (the one used to train, to measure the same points).")
+    @Option(parsing: .unconditional, help: "Seed of a generated data set (the one used to train, to measure the same points).")
     var seed: UInt64 = 1
 
     @OptionGroup var output: OutputOptions
@@ -39,6 +39,9 @@ struct EvaluateCommand: ParsableCommand {
         var data = try load(for: file)
         file.preprocessing?.apply(to: &data.x)
         let result = Evaluation(network: file.network, data: data)
+        guard result.loss.isFinite else {
+            throw InputError("\(model) gives non-finite outputs on \(dataOptions.data ?? "the data"): its weights or the data are out of range")
+        }
         let names = file.classes ?? data.classNames ?? []
         if output.json { printJSON(json(result, names)) } else { printText(result, names, file) }
     }
@@ -73,7 +76,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     private func printText(_ result: Evaluation, _ names: [String], _ file: ModelFile<Float>) {
-        print("\(model) (\(shapeName(file.network.sizes))) on \(result.count) samples: loss \(fmt(result.loss, 6))"
+        print("\(model) (\(shapeName(file.network.sizes))) on \(plural(result.count, "sample")): loss \(fmt(result.loss, 6))"
               + (result.accuracy.map { String(format: ", accuracy %.4f", $0) } ?? ""))
         guard let confusion = result.confusion else { return }
         print("\nconfusion matrix (rows: true class, columns: predicted):")

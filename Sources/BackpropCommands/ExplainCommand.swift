@@ -35,10 +35,10 @@ struct ExplainCommand: ParsableCommand {
     @Option(parsing: .unconditionalSingleValue, help: "That sample's targets, comma-separated (one --target per --input).")
     var target: [String] = []
 
-    @Option(name: .customLong("lr"), help: "Learning rate η.")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η.")
     var learningRate: Double = 0.5
 
-    @Option(help: "Seed of the XOR network (without --model).")
+    @Option(parsing: .unconditional, help: "Seed of the XOR network (without --model).")
     var seed: UInt64 = 42
 
     @Option(name: .customLong("svg"), help: "Also write the network diagram annotated with this step's z, a, δ and dW here.")
@@ -74,10 +74,10 @@ struct ExplainCommand: ParsableCommand {
         let x = try input.map { try parseNumbers($0, option: "--input") }
         let y = try target.map { try parseNumbers($0, option: "--target") }
         if let bad = x.firstIndex(where: { $0.count != x[0].count }) {
-            throw ValidationError("every --input needs the same length: input 1 has \(x[0].count) numbers, input \(bad + 1) has \(x[bad].count)")
+            throw ValidationError("every --input needs the same length: input 1 has \(plural(x[0].count, "number")), input \(bad + 1) has \(x[bad].count)")
         }
         if let bad = y.firstIndex(where: { $0.count != y[0].count }) {
-            throw ValidationError("every --target needs the same length: target 1 has \(y[0].count) numbers, target \(bad + 1) has \(y[bad].count)")
+            throw ValidationError("every --target needs the same length: target 1 has \(plural(y[0].count, "number")), target \(bad + 1) has \(y[bad].count)")
         }
         return (x, y)
     }
@@ -104,10 +104,10 @@ struct ExplainCommand: ParsableCommand {
             throw InputError("\(model): the default XOR rows need 2 inputs and 1 output, this network is \(shapeName(network.sizes)); give --input and --target")
         }
         guard x.cols == network.inputSize else {
-            throw InputError("--input has \(x.cols) numbers per sample, but \(source) takes \(network.inputSize) inputs")
+            throw InputError("--input has \(plural(x.cols, "number")) per sample, but \(source) takes \(plural(network.inputSize, "input"))")
         }
         guard y.cols == network.outputSize else {
-            throw InputError("--target has \(y.cols) numbers per sample, but \(source) has \(network.outputSize) outputs")
+            throw InputError("--target has \(plural(y.cols, "number")) per sample, but \(source) has \(plural(network.outputSize, "output"))")
         }
         return (x, y)
     }

@@ -42,13 +42,13 @@ struct GradCheckCommand: ParsableCommand {
     @Option(help: "Check the network of this model file instead of a random one.")
     var model: String?
 
-    @Option(help: "Number of random samples in the batch.")
+    @Option(parsing: .unconditional, help: "Number of random samples in the batch.")
     var samples: Int = 4
 
-    @Option(help: "Seed of the random network and samples.")
+    @Option(parsing: .unconditional, help: "Seed of the random network and samples.")
     var seed: UInt64 = 1
 
-    @Option(help: "Largest relative error that passes.")
+    @Option(parsing: .unconditional, help: "Largest relative error that passes.")
     var tolerance: Double = 1e-6
 
     @Flag(help: "Check every combination of hidden activation, output activation, loss and reduction.")
@@ -144,7 +144,7 @@ struct GradCheckCommand: ParsableCommand {
             }
             print("\nworst: \(check.worst.worstName), relative error \(fmt(check.worst.maxRelativeError, 3))")
             if check.kinkCrossings > 0 {
-                print("left out: \(check.kinkCrossings) parameter(s) whose ±2h moves a ReLU across its kink at z = 0")
+                print("left out: \(plural(check.kinkCrossings, "parameter")) whose ±2h moves a ReLU across its kink at z = 0")
             }
         }
         print("\(passed ? "PASS" : "FAIL"): largest error \(fmt(worst, 3)) \(passed ? "≤" : ">") tolerance \(tolerance)\(reports.count > 1 ? " over \(reports.count) networks" : "")")

@@ -4,28 +4,28 @@ import Backprop
 /// The training loop and the data's splits: batch, epochs, seed, splits, scaling, early
 /// stopping, threads. The plan holds the defaults and checks the values.
 struct LoopOptions: ParsableArguments {
-    @Option(help: "Samples per batch (default: \(TrainingPlan.defaults.batch)).")
+    @Option(parsing: .unconditional, help: "Samples per batch (default: \(TrainingPlan.defaults.batch)).")
     var batch: Int?
 
-    @Option(help: "Passes over the training data (default: \(TrainingPlan.defaults.epochs)); with --resume, the new total.")
+    @Option(parsing: .unconditional, help: "Passes over the training data (default: \(TrainingPlan.defaults.epochs)); with --resume, the new total.")
     var epochs: Int?
 
-    @Option(help: "Seed of the weights, the shuffling, the splits and generated data (default: \(TrainingPlan.defaults.seed)).")
+    @Option(parsing: .unconditional, help: "Seed of the weights, the shuffling, the splits and generated data (default: \(TrainingPlan.defaults.seed)).")
     var seed: UInt64?
 
-    @Option(help: "Fraction of the training data held out to validate each epoch, e.g. 0.1 (default: 0).")
+    @Option(parsing: .unconditional, help: "Fraction of the training data held out to validate each epoch, e.g. 0.1 (default: 0).")
     var validationSplit: Double?
 
-    @Option(help: "Fraction of --data held out as the test set, e.g. 0.5 (instead of the source's own test split).")
+    @Option(parsing: .unconditional, help: "Fraction of --data held out as the test set, e.g. 0.5 (instead of the source's own test split).")
     var testSplit: Double?
 
-    @Option(help: "Stop after this many epochs without a lower validation loss, and keep the best weights.")
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation loss, and keep the best weights.")
     var patience: Int?
 
     @Option(help: "Input scaling for CSV and generated data: standardize, minmax or none (default: \(TrainingPlan.defaults.scale.rawValue)).")
     var scale: TrainingPlan.Scale?
 
-    @Option(help: "BLAS threads (default: \(TrainingPlan.defaults.threads)).")
+    @Option(parsing: .unconditional, help: "BLAS threads (default: \(TrainingPlan.defaults.threads)).")
     var threads: Int?
 
     func apply(to plan: inout TrainingPlan) {

@@ -7,25 +7,25 @@ struct OptimizerOptions: ParsableArguments {
     @Option(help: "Update rule (default: \(TrainingPlan.defaults.optimizer.rawValue)).")
     var optimizer: Optimizer<Float>.Kind?
 
-    @Option(name: .customLong("lr"), help: "Learning rate η (default: 0.1, or 0.001 for adam).")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η (default: 0.1, or 0.001 for adam).")
     var learningRate: Double?
 
-    @Option(help: "μ for momentum and nesterov (default: \(TrainingPlan.defaults.momentum)).")
+    @Option(parsing: .unconditional, help: "μ for momentum and nesterov (default: \(TrainingPlan.defaults.momentum)).")
     var momentum: Double?
 
-    @Option(help: "λ: L2 weight decay (sgd, momentum, nesterov) or decoupled weight decay (adam, i.e. AdamW), on weights only (default: 0).")
+    @Option(parsing: .unconditional, help: "λ: L2 weight decay (sgd, momentum, nesterov) or decoupled weight decay (adam, i.e. AdamW), on weights only (default: 0).")
     var weightDecay: Double?
 
     @Option(help: "Learning-rate schedule: constant, step (×--step-factor every --step-every epochs) or cosine (down to --min-lr) (default: constant).")
     var schedule: TrainingPlan.ScheduleKind?
 
-    @Option(help: "Epochs between learning-rate steps, with --schedule step (default: \(TrainingPlan.defaults.stepEvery)).")
+    @Option(parsing: .unconditional, help: "Epochs between learning-rate steps, with --schedule step (default: \(TrainingPlan.defaults.stepEvery)).")
     var stepEvery: Int?
 
-    @Option(help: "Factor of each learning-rate step, with --schedule step (default: \(TrainingPlan.defaults.stepFactor)).")
+    @Option(parsing: .unconditional, help: "Factor of each learning-rate step, with --schedule step (default: \(TrainingPlan.defaults.stepFactor)).")
     var stepFactor: Double?
 
-    @Option(help: "Final learning rate of --schedule cosine (default: 0).")
+    @Option(parsing: .unconditional, help: "Final learning rate of --schedule cosine (default: 0).")
     var minLr: Double?
 
     func apply(to plan: inout TrainingPlan) {

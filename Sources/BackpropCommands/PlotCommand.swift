@@ -25,7 +25,7 @@ struct PlotCommand: ParsableCommand {
 
     @OptionGroup var toy: ToySetOptions
 
-    @Option(help: "Seed of a generated set (the one used to train, to see the same points).")
+    @Option(parsing: .unconditional, help: "Seed of a generated set (the one used to train, to see the same points).")
     var seed: UInt64 = 1
 
     @Option(help: "Folder to write the pictures to.")

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "TCP port (0: any free port).")
+    @Option(parsing: .unconditional, help: "TCP port (0: any free port).")
     var port: Int = 8080
 
     @Option(help: "Address to listen on; 127.0.0.1 keeps the playground to this machine (0.0.0.0 opens it to the network).")
@@ -48,7 +48,17 @@ struct ServeCommand: AsyncParsableCommand {
                 fflush(nil)
             }
         } catch {
-            throw InputError("cannot serve on \(host):\(port): \(error)")
+            let text = "\(error)"
+            if text.contains("errno: 98") || text.contains("Address already in use") {
+                throw InputError("port \(port) on \(host) is in use (another server, or another backprop serve); give another with --port, or --port 0 for a free one")
+            }
+            if text.contains("errno: 13") || text.contains("Permission denied") {
+                throw InputError("port \(port) on \(host) needs privileges; give a port above 1023 with --port")
+            }
+            if text.contains("errno: 99") || text.contains("Cannot assign requested address") {
+                throw InputError("--host \(host) is not an address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for all)")
+            }
+            throw InputError("cannot serve on \(host):\(port): \(text)")
         }
     }
 }

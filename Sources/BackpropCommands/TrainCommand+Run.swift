@@ -13,16 +13,27 @@ extension TrainCommand {
         do {
             checkpoint = try Checkpoint<Float>(contentsOf: resumePath)
             saved = try checkpoint.plan
-        } catch { throw InputError("\(resumePath): \(error)") }
-        let plan = try self.plan(over: saved)
-        let (now, then) = (plan.json.members ?? [], saved.json.members ?? [])
-        for (key, value) in now where !["epochs", "threads"].contains(key) {
-            let old = then.first { $0.key == key }?.value ?? .null
-            if value != old {
-                throw InputError("--resume \(resumePath): it was trained with \(key.replacingOccurrences(of: "_", with: " ")) \(old.serialized()), this command gives \(value.serialized()); leave the option out (the checkpoint has it)")
-            }
+        } catch {
+            if case .unreadable = error { throw InputError("\(error)") }
+            throw InputError("\(resumePath): \(error)")
         }
-        do { try plan.validate() } catch { throw InputError("--resume \(resumePath): \(error)") }
+        if let e = checkpoint.earlyStopping, e.stopped {
+            throw InputError("--resume \(resumePath): the run stopped early after epoch \(checkpoint.epochsDone) and kept the weights of epoch \(e.bestEpoch); there is nothing to continue")
+        }
+        do { try saved.validate() } catch { throw InputError("--resume \(resumePath): its settings do not hold: \(error)") }
+        let plan = try self.plan(over: saved)
+        do { try plan.validate() } catch { throw error.usage }
+        // Options that would change the run are refused, all of them by name; naming what the run
+        // already had (a default included) is fine.
+        let network = checkpoint.model.network
+        let (now, then) = (plan.resolved(for: network).json.members ?? [], saved.resolved(for: network).json.members ?? [])
+        let changed = now.compactMap { key, value -> String? in
+            let old = then.first { $0.key == key }?.value ?? .null
+            return value == old ? nil : "\(key.replacingOccurrences(of: "_", with: " ")) \(old.serialized()), this command gives \(value.serialized())"
+        }
+        if !changed.isEmpty {
+            throw InputError("--resume \(resumePath): it was trained with \(changed.joined(separator: "; with ")); leave those options out (the checkpoint has them)")
+        }
         return (plan, checkpoint)
     }
 
@@ -39,27 +50,49 @@ extension TrainCommand {
             + " on \(run.dataName): \(plural(run.train.count, "sample"))"
             + (run.validation.map { ", \($0.count) for validation" } ?? "") + (run.test.map { ", \($0.count) for test" } ?? "")
             + "; \(plan.optimizer.rawValue) η = \(plan.effectiveLearningRate)\(plan.schedule == .constant ? "" : " (\(plan.learningRateSchedule.name))")"
-            + ", batch \(plan.batch), \(plural(plan.epochs, "epoch")), seed \(plan.seed), \(plural(plan.threads, "thread"))"
+            + ", batch \(plan.batch)\(plan.batch > run.train.count ? " (more than the \(plural(run.train.count, "training sample")): one batch of \(run.train.count) per epoch)" : "")"
+            + ", \(plural(plan.epochs, "epoch")), seed \(plan.seed), \(plural(plan.threads, "thread"))"
             + (resumePath.map { ", resuming from \($0) after epoch \(run.epochsDone)" } ?? "")
     }
 
-    /// After every epoch: a checkpoint (--checkpoint-every) and a boundary snapshot (--plots-every).
-    func afterEpoch(_ run: TrainingRun<Float>) {
-        let done = run.epochsDone
-        if let every = outputFiles.checkpointEvery, done % every == 0 || done == run.configuration.epochs {
-            let path = outputFiles.checkpointPath.replacingOccurrences(of: "{epoch}", with: String(done))
-            do { try run.checkpoint.write(to: path) } catch {
-                FileHandle.standardError.write(Data("backprop: warning: no checkpoint after epoch \(done): \(error)\n".utf8))
+    /// Every file the run will write, checked before training: a folder that does not exist or
+    /// cannot be written is found now, not after the last epoch.
+    func checkDestinations(_ plan: TrainingPlan, checkpoints: (every: Int, path: String)?) throws {
+        var files: [(option: String, path: String)] = []
+        if let save = outputFiles.savePath { files.append(("--save", save)) }
+        if let checkpoints { files.append(("--checkpoint", checkpoints.path.replacingOccurrences(of: "{epoch}", with: "1"))) }
+        if let report = outputFiles.reportPath { files.append(("--report", report)) }
+        for (option, path) in files {
+            do { try checkWritable(path) } catch { throw InputError("\(option) \(path): \(error.reason)") }
+        }
+        // No output may land on an input or on another output.
+        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let inputs = [("--data", plan.data), ("--test", plan.test)].compactMap { option, path in path.map { (option, $0) } }
+        for (i, (option, path)) in files.enumerated() where !path.hasPrefix("/dev/") {
+            for (other, otherPath) in inputs + files[..<i] where canonical(otherPath) == canonical(path) {
+                throw InputError("\(option) \(path) is also \(other): name another file, or it would be overwritten")
             }
+        }
+        if let plots = outputFiles.plots { _ = try writePictures([], to: plots, option: "--plots") }     // makes the folder
+    }
+
+    /// After every epoch: a checkpoint (--checkpoint-every) and a boundary snapshot (--plots-every).
+    /// Returns what could not be written (the run then stops).
+    func afterEpoch(_ run: TrainingRun<Float>, checkpoints: (every: Int, path: String)?) -> String? {
+        let done = run.epochsDone
+        if let (every, template) = checkpoints, done % every == 0 || done == run.configuration.epochs {
+            let path = template.replacingOccurrences(of: "{epoch}", with: String(done))
+            var checkpoint = run.checkpoint
+            checkpoint.writing = (every, template)
+            do { try checkpoint.write(to: path) } catch { return "no checkpoint after epoch \(done): \(error)" }
         }
         if let every = outputFiles.plotsEvery, let plots = outputFiles.plots, done % every == 0,
            run.train.features == 2 && run.train.isClassification {
             let svg = DecisionBoundary.svg(model: run.model, points: rawInputs(run), labels: run.train.labels,
                                            title: "decision boundary after epoch \(done)")
-            do { _ = try writePictures([("boundary-epoch-\(done).svg", svg)], to: plots, option: "--plots") } catch {
-                FileHandle.standardError.write(Data("backprop: warning: \(error)\n".utf8))
-            }
+            do { _ = try writePictures([("boundary-epoch-\(done).svg", svg)], to: plots, option: "--plots") } catch { return "\(error)" }
         }
+        return nil
     }
 
     /// The training inputs as they were before scaling, for pictures.
@@ -71,14 +104,14 @@ extension TrainCommand {
 
     /// The end: the test set, health, the saved model, pictures and report, the closing lines,
     /// and the exit status (3 diverged, 130 interrupted).
-    func finish(_ run: TrainingRun<Float>, result: TrainingResult, report: TrainReport) throws {
+    func finish(_ run: TrainingRun<Float>, result: TrainingResult, report: TrainReport, failure: String?) throws {
         let testResult = run.test.map { Evaluation(network: run.network, data: $0) }
         let probe = min(run.train.count, 1000)
         let health = TrainingHealth(network: run.network, input: run.train.x.rows(0..<probe), target: run.train.y.rows(0..<probe),
                                     learningRate: Double(run.optimizer.learningRate))
         var model = run.model
         if let accuracy = testResult?.accuracy { model.training.append(("test_accuracy", .number(accuracy))) }
-        let savePath = outputFiles.savePath
+        let savePath = outputFiles.savePath.map { result.divergence == nil ? $0 : divergedPath($0) }
         if let savePath { try saveModel(model, to: savePath) }
         let pictures = outputFiles.plots == nil && outputFiles.reportPath == nil ? [] : self.pictures(run, result: result, model: model)
         if let plots = outputFiles.plots { _ = try writePictures(pictures, to: plots, option: "--plots") }
@@ -88,12 +121,14 @@ extension TrainCommand {
             do { try writeFileAtomically(Array(html.utf8), to: reportPath) } catch { throw InputError("\(error)") }
         }
         report.finish(result: result, test: testResult, health: health, saved: savePath, settings: model.training)
+        if let failure { throw InputError(failure) }
         if let d = result.divergence {
             let plan = run.plan ?? TrainingPlan.defaults
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
             FileHandle.standardError.write(Data(("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
                 + "Try a lower learning rate (it is \(plan.effectiveLearningRate))\(plan.optimizer == .adam ? "" : " or --optimizer adam"). Kept \(kept)"
-                + (savePath.map { " and saved them to \($0)" } ?? "") + ".\n").utf8))
+                + (savePath.map { " and saved them to \($0)" } ?? "")
+                + (savePath != outputFiles.savePath ? " (\(outputFiles.savePath ?? "") already held a model, and is left as it was)" : "") + ".\n").utf8))
             throw ExitCode(3)
         }
         if result.interrupted {
@@ -127,5 +162,35 @@ extension TrainCommand {
             out.append(("misclassified.svg", ImageGrid.misclassified(model.network, data: run.test ?? train, side: side)))
         }
         return out
+    }
+
+    /// Where a diverged run saves: --save, unless a model is there already (it is not replaced
+    /// by a worse one): then beside it, `NAME.diverged.EXT`.
+    func divergedPath(_ path: String) -> String {
+        var isFolder: ObjCBool = false
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), !isFolder.boolValue,
+              (try? FileManager.default.attributesOfItem(atPath: target)[.type] as? FileAttributeType) == .typeRegular else { return path }
+        let url = URL(fileURLWithPath: path)
+        let ext = url.pathExtension
+        let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
+        return stem + ".diverged" + (ext.isEmpty ? "" : "." + ext)
+    }
+}
+
+extension TrainingPlan {
+    /// The plan as a resumed run sees it: every default that the checkpoint's network settled
+    /// (sizes, activations, output, loss, η) filled in, and what a resume may change (epochs,
+    /// threads) or no longer uses (the initialisation) left out — for comparing two plans.
+    func resolved(for network: Network<Float>) -> TrainingPlan {
+        var p = self
+        p.layers = layers ?? network.sizes
+        let hidden = network.layers.dropLast().map(\.activation)
+        if activations.count == 1 && (p.layers?.count ?? 0) == network.sizes.count { p.activations = Array(repeating: activations[0], count: hidden.count) }
+        p.output = output ?? network.layers[network.layers.count - 1].activation
+        p.loss = loss ?? network.loss
+        p.learningRate = effectiveLearningRate
+        (p.initializer, p.epochs, p.threads) = (nil, 1, 1)
+        return p
     }
 }

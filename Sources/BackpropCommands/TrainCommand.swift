@@ -61,7 +61,8 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         try outputFiles.validate()
         if resumePath != nil {
-            if loopOptions.patience != nil { throw ValidationError("--resume does not carry early stopping's best weights; leave out --patience") }
+            if loopOptions.patience != nil { throw ValidationError("--resume goes on with the run's own early stopping (the checkpoint holds it); leave out --patience") }
+            if resumePath?.isEmpty == true { throw ValidationError("--resume needs a checkpoint file") }
             return                                                    // checked with the checkpoint's plan, in run()
         }
         guard let data = dataOptions.data else { throw ValidationError("Missing expected argument '--data <source>' (or --resume a checkpoint)") }
@@ -71,14 +72,25 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let (plan, checkpoint) = try resolvedPlan()
         var run = try makeRun(plan, resumingFrom: checkpoint)
+        let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath) } ?? checkpoint?.writing
+        try checkDestinations(plan, checkpoints: checkpoints)    // before the work, not after it
         let report = TrainReport(json: output.json, epochs: plan.epochs, classification: run.train.isClassification,
                                  hasValidation: run.validation != nil)
         report.start(headline(run))
+        if run.train.count < 10 {
+            FileHandle.standardError.write(Data("backprop: warning: the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))\n".utf8))
+        }
         Interrupt.shared.install()
+        let failure = WriteFailure()
         let result = run.run(observe: { event in
             report.observe(event)
-            return !Interrupt.shared.isRequested
-        }, afterEpoch: afterEpoch)
-        try finish(run, result: result, report: report)
+            return !Interrupt.shared.isRequested && failure.message == nil
+        }, afterEpoch: { failure.message = failure.message ?? afterEpoch($0, checkpoints: checkpoints) })
+        try finish(run, result: result, report: report, failure: failure.message)
     }
+}
+
+/// A write that failed during training (a checkpoint): the run stops, and the command fails.
+final class WriteFailure {
+    var message: String?
 }

@@ -14,13 +14,13 @@ struct TrainOutputOptions: ParsableArguments {
 
     enum LossScale: String, ExpressibleByArgument, CaseIterable { case log, linear }
 
-    @Option(help: "With --plots and 2-D data: also a decision-boundary snapshot every N epochs (boundary-epoch-N.svg).")
+    @Option(parsing: .unconditional, help: "With --plots and 2-D data: also a decision-boundary snapshot every N epochs (boundary-epoch-N.svg).")
     var plotsEvery: Int?
 
     @Option(name: .customLong("report"), help: ArgumentHelp("Write a self-contained HTML report here: settings, epochs, health and the pictures.", valueName: "file.html"))
     var reportPath: String?
 
-    @Option(help: "Write a checkpoint (the model, the settings and the optimizer's state) every N epochs.")
+    @Option(parsing: .unconditional, help: "Write a checkpoint (the model, the settings and the optimizer's state) every N epochs.")
     var checkpointEvery: Int?
 
     @Option(name: .customLong("checkpoint"), help: "Where --checkpoint-every writes (JSON); {epoch} in the name becomes the epoch number.")

@@ -93,13 +93,14 @@ final class TrainReport {
             return
         }
         if result.stoppedEarly {
-            print("stopped early: no better validation loss for \(result.epochs.count - result.bestEpoch) epochs; kept the weights of epoch \(result.bestEpoch)")
+            let last = result.epochs.last?.epoch ?? result.bestEpoch
+            print("stopped early: no better validation loss for \(plural(last - result.bestEpoch, "epoch")); kept the weights of epoch \(result.bestEpoch)")
         }
-        var summary = "trained \(result.epochs.count) epochs in \(String(format: "%.2f", result.trainSeconds)) s"
+        var summary = "trained \(plural(result.epochs.count, "epoch")) in \(String(format: "%.2f", result.trainSeconds)) s"
         if let test {
             summary += "; test loss \(fmt(test.loss, 5))"
             if let a = test.accuracy { summary += ", test accuracy \(String(format: "%.4f", a))" }
-            summary += " (\(test.count) samples)"
+            summary += " (\(plural(test.count, "sample")))"
         }
         print(summary)
         printHealth(health)

@@ -19,16 +19,16 @@ struct XORCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Neurons in the hidden layer (ignored with --init).")
+    @Option(parsing: .unconditional, help: "Neurons in the hidden layer (ignored with --init).")
     var hidden: Int?
 
-    @Option(name: .customLong("lr"), help: "Learning rate η.")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η.")
     var learningRate: Double = 0.5
 
-    @Option(help: "Number of epochs (gradient-descent steps on the 4 rows).")
+    @Option(parsing: .unconditional, help: "Number of epochs (gradient-descent steps on the 4 rows).")
     var epochs: Int = 10000
 
-    @Option(help: "Seed of the first weights (ignored with --init).")
+    @Option(parsing: .unconditional, help: "Seed of the first weights (ignored with --init).")
     var seed: UInt64 = 42
 
     @Option(name: .customLong("init"), help: "Start from the weights of this model file instead of a random draw.")
@@ -37,7 +37,7 @@ struct XORCommand: ParsableCommand {
     @Option(name: .customLong("save"), help: "Write the trained model to this file (JSON model format).")
     var savePath: String?
 
-    @Option(help: "Print the loss every N epochs (default: 10 lines in all).")
+    @Option(parsing: .unconditional, help: "Print the loss every N epochs (default: 10 lines in all).")
     var printEvery: Int?
 
     @Option(help: "Compute in float (Float32, the default) or double.")
@@ -77,7 +77,7 @@ struct XORCommand: ParsableCommand {
             let start = initPath.map { "weights from \($0)" } ?? "seed \(seed), weights and biases uniform in [0, 1)"
             print("XOR: network \(shapeName(network.sizes)) (\(network.layers.map(\.activation.rawValue).joined(separator: "/"))), "
                   + "\(network.loss.rawValue) \(network.reduction == .sum ? "summed" : "averaged") over 4 rows, "
-                  + "gradient descent η = \(learningRate), \(epochs) epochs, \(precision.rawValue); \(start)")
+                  + "gradient descent η = \(learningRate), \(plural(epochs, "epoch")), \(precision.rawValue); \(start)")
         }
         var optimizer = Optimizer.gradientDescent(learningRate: T(learningRate))
         let clock = ContinuousClock()
@@ -125,7 +125,7 @@ struct XORCommand: ParsableCommand {
             print("  \(Int(x[r, 0]))   \(Int(x[r, 1])) |    \(Int(y[r, 0]))   | \(String(format: "%.6f", predictions[r]))")
         }
         print("\nXOR learned: \(learned ? "yes" : "no") (\(learned ? "every" : "not every") output on the right side of 0.5)")
-        print("trained \(epochs) epochs in \(String(format: "%.4f", seconds)) s (\(String(format: "%.3f", epochs > 0 ? seconds * 1e6 / Double(epochs) : 0)) µs per epoch)")
+        print("trained \(plural(epochs, "epoch")) in \(String(format: "%.4f", seconds)) s (\(String(format: "%.3f", epochs > 0 ? seconds * 1e6 / Double(epochs) : 0)) µs per epoch)")
         if let savePath { print("saved the model to \(savePath)") }
     }
 }

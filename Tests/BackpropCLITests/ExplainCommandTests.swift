@@ -90,7 +90,7 @@ struct ExplainCommandTests {
             expectInputError(try backprop(["explain", "--model", "net.json", "--input", "1,2,3", "--target", "0,1"], in: folder),
                              "--input has 3 numbers per sample, but net.json takes 2 inputs")
             expectInputError(try backprop(["explain", "--model", "net.json", "--input", "1,2", "--target", "0"], in: folder),
-                             "--target has 1 numbers per sample, but net.json has 2 outputs")
+                             "--target has 1 number per sample, but net.json has 2 outputs")   // #12: not "1 numbers"
             expectInputError(try backprop(["explain", "--model", "missing.json"], in: folder), "cannot read missing.json")
             let nonNumeric = try backprop(["explain", "--input", "0.1,abc", "--target", "1"], in: folder)
             #expect(nonNumeric.status == 64)

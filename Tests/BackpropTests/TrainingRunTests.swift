@@ -71,6 +71,29 @@ struct TrainingRunTests {
             throws: { "\($0)".contains("it has done 4 epochs already") }
     }
 
+    @Test("early stopping goes on from a checkpoint: the same best epoch, the same stop, the same weights")
+    func earlyStoppingResumes() throws {
+        var plan = TrainingPlan(data: "spiral")
+        (plan.samples, plan.noise, plan.learningRate, plan.validationSplit) = (200, 0.6, 2, 0.3)
+        (plan.patience, plan.batch, plan.epochs) = (3, 8, 30)
+        var whole = try TrainingRun<Float>(plan: plan)
+        let result = whole.run()
+        #expect(result.stoppedEarly && result.bestEpoch < result.epochs.count)
+        for at in [2, result.bestEpoch + 1] {
+            var first = try TrainingRun<Float>(plan: plan)
+            var checkpoint: Checkpoint<Float>? = nil
+            first.run(afterEpoch: { if $0.epochsDone == at { checkpoint = $0.checkpoint } })
+            let text = try #require(checkpoint).json.serialized()
+            let read = try Checkpoint<Float>(model: ModelFile<Float>(text: text), json: JSON.parse(text))
+            #expect(read.earlyStopping?.bestEpoch == checkpoint?.earlyStopping?.bestEpoch)
+            var resumed = try TrainingRun<Float>(plan: plan, resumingFrom: read)
+            let again = resumed.run()
+            #expect(again.stoppedEarly && again.bestEpoch == result.bestEpoch, "from epoch \(at)")
+            #expect(resumed.epochsDone == whole.epochsDone)
+            #expect(parameters(resumed.network) == parameters(whole.network), "from epoch \(at)")
+        }
+    }
+
     @Test("divergence restores the parameters and the optimizer's state of the last good epoch, and names biases as biases")
     func divergence() throws {
         // Two good epochs, then a step schedule multiplies η by 1e30: epoch 3 diverges.

@@ -51,7 +51,7 @@ public enum DataSource: Sendable {
     /// A short description for reports: `fashion-mnist`, `spiral (500 points, noise 0.1)`, the path.
     public var name: String {
         switch self {
-        case let .toy(shape, count, noise, _): return "\(shape.rawValue) (\(count) points, noise \(noise))"
+        case let .toy(shape, count, noise, _): return "\(shape.rawValue) (\(plural(count, "point")), noise \(noise))"
         case let .idx(folder, names): return names == DataSource.fashionMNISTClasses ? "fashion-mnist" : folder
         case let .csv(path, _): return path
         }
@@ -135,7 +135,12 @@ public enum DataSource: Sendable {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError("\(path): no such file") }
         guard !isFolder.boolValue else { throw DataError("\(path) is a folder, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError("\(path): cannot be read (permissions?)") }
+        // Through a file handle: a device or a FIFO (/dev/null, /dev/stdin) reads too.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError("\(path): cannot be opened (permissions?)") }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.readToEnd() ?? Data() } catch { throw DataError("\(path): cannot be read: \(error.localizedDescription)") }
+        guard !data.isEmpty else { throw DataError("\(path) is empty") }
         return [UInt8](data)
     }
 }

@@ -13,11 +13,28 @@ public struct Checkpoint<T: Scalar>: Sendable {
     public var model: ModelFile<T>
     public var epochsDone: Int
     public var optimizer: Optimizer<T>
+    /// Early stopping's state (runs with `patience`): the best epoch so far, its monitored loss,
+    /// its parameters, and whether the run has stopped.
+    public var earlyStopping: EarlyStopping?
+    /// How the run writes checkpoints (every N epochs, to a path where `{epoch}` becomes the
+    /// number), so that a resumed run goes on writing them.
+    public var writing: (every: Int, path: String)?
 
-    public init(model: ModelFile<T>, epochsDone: Int, optimizer: Optimizer<T>) {
+    public struct EarlyStopping: Sendable {
+        public var bestEpoch: Int
+        public var bestLoss: Double
+        public var parameters: [(weights: [T], biases: [T])]
+        public var stopped: Bool
+        public init(bestEpoch: Int, bestLoss: Double, parameters: [(weights: [T], biases: [T])], stopped: Bool) {
+            (self.bestEpoch, self.bestLoss, self.parameters, self.stopped) = (bestEpoch, bestLoss, parameters, stopped)
+        }
+    }
+
+    public init(model: ModelFile<T>, epochsDone: Int, optimizer: Optimizer<T>, earlyStopping: EarlyStopping? = nil) {
         self.model = model
         self.epochsDone = epochsDone
         self.optimizer = optimizer
+        self.earlyStopping = earlyStopping
     }
 
     /// The checkpoint as JSON: the model's members, then `checkpoint`.
@@ -32,7 +49,15 @@ public struct Checkpoint<T: Scalar>: Sendable {
             ("first_moments", tensors(o.firstMoments)), ("second_moments", tensors(o.secondMoments)),
         ])
         guard case .object(var members) = model.json() else { return model.json() }
-        members.append(("checkpoint", .object([("epochs_done", .number(epochsDone)), ("optimizer", state)])))
+        var checkpoint: [(key: String, value: JSON)] = [("epochs_done", .number(epochsDone)), ("optimizer", state)]
+        if let e = earlyStopping {
+            checkpoint.append(("early_stopping", .object([
+                ("best_epoch", .number(e.bestEpoch)), ("best_loss", .number(e.bestLoss)), ("stopped", .bool(e.stopped)),
+                ("parameters", tensors(e.parameters.flatMap { [$0.weights, $0.biases] })),
+            ])))
+        }
+        if let w = writing { checkpoint.append(("writing", .object([("every", .number(w.every)), ("path", .string(w.path))]))) }
+        members.append(("checkpoint", .object(checkpoint)))
         return .object(members)
     }
 
@@ -43,10 +68,13 @@ public struct Checkpoint<T: Scalar>: Sendable {
 
     /// Reads a checkpoint from disk (always JSON, whatever the file's name), reading it once.
     public init(contentsOf path: String) throws(ModelFileError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file")
+        let bytes: [UInt8]
+        do { bytes = try DataSource.read(path) } catch {
+            var reason = String(error.message.dropFirst(error.message.hasPrefix(path) ? path.count : 0))
+            reason = reason.hasPrefix(": ") ? String(reason.dropFirst(2)) : "it" + reason     // "…: no such file", "… is empty"
+            throw .unreadable(path: path, reason: reason)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
+        guard let text = String(bytes: bytes, encoding: .utf8) else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
         let root: JSON
         do { root = try JSON.parse(text) } catch { throw .syntax(error) }
         try self.init(model: try ModelFile<T>(json: root), json: root)
@@ -90,7 +118,7 @@ public struct Checkpoint<T: Scalar>: Sendable {
             for (i, item) in items.enumerated() {
                 let values = try ModelFile<T>.numbers(item, place: "checkpoint.optimizer.\(key)[\(i)]")
                 guard values.count == sizes[i] else {
-                    throw .invalid(place: "checkpoint.optimizer.\(key)[\(i)]", message: "has \(values.count) numbers, the tensor has \(sizes[i])")
+                    throw .invalid(place: "checkpoint.optimizer.\(key)[\(i)]", message: "has \(plural(values.count, "number")), the tensor has \(sizes[i])")
                 }
                 out.append(values)
             }
@@ -98,6 +126,29 @@ public struct Checkpoint<T: Scalar>: Sendable {
         }
         optimizer.firstMoments = try tensors("first_moments", required: kind != .sgd && steps > 0)
         optimizer.secondMoments = try tensors("second_moments", required: kind == .adam && steps > 0)
-        self.init(model: model, epochsDone: done, optimizer: optimizer)
+        var early: EarlyStopping? = nil
+        if let e = c["early_stopping"] {
+            guard let epoch = e["best_epoch"]?.number.flatMap({ Int($0) }), epoch >= 0, epoch <= done else {
+                throw .invalid(place: "checkpoint.early_stopping.best_epoch", message: "expected a whole number of epochs, at most epochs_done")
+            }
+            let loss = e["best_loss"]?.number.flatMap { Double($0) } ?? .infinity       // null: no best yet
+            guard let flat = e["parameters"]?.array, flat.count == sizes.count else {
+                throw .invalid(place: "checkpoint.early_stopping.parameters", message: "expected \(sizes.count) tensors")
+            }
+            var tensors: [[T]] = []
+            for (i, item) in flat.enumerated() {
+                let values = try ModelFile<T>.numbers(item, place: "checkpoint.early_stopping.parameters[\(i)]")
+                guard values.count == sizes[i] else {
+                    throw .invalid(place: "checkpoint.early_stopping.parameters[\(i)]", message: "has \(plural(values.count, "number")), the tensor has \(sizes[i])")
+                }
+                tensors.append(values)
+            }
+            early = EarlyStopping(bestEpoch: epoch, bestLoss: loss, parameters: stride(from: 0, to: tensors.count, by: 2).map { (tensors[$0], tensors[$0 + 1]) },
+                                  stopped: e["stopped"] == .bool(true))
+        }
+        self.init(model: model, epochsDone: done, optimizer: optimizer, earlyStopping: early)
+        if let every = c["writing"]?["every"]?.number.flatMap({ Int($0) }), every >= 1, let path = c["writing"]?["path"]?.string, !path.isEmpty {
+            writing = (every, path)
+        }
     }
 }

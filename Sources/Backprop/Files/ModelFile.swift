@@ -237,7 +237,7 @@ public struct ModelFile<T: Scalar>: Sendable {
                 throw .invalid(place: "classes", message: "expected an array of class names (strings)")
             }
             guard names.count == last.outputSize || (names.count == 2 && last.outputSize == 1) else {
-                throw .invalid(place: "classes", message: "\(names.count) class names for \(last.outputSize) outputs")
+                throw .invalid(place: "classes", message: "\(names.count) class names for \(plural(last.outputSize, "output"))")
             }
             self.classes = names
         }

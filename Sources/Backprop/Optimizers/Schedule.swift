@@ -32,7 +32,7 @@ public enum LearningRateSchedule: Equatable, Sendable {
     public var name: String {
         switch self {
         case .constant: return "constant"
-        case let .step(every, factor): return "step(every \(every) epochs, ×\(factor))"
+        case let .step(every, factor): return "step(every \(plural(every, "epoch")), ×\(factor))"
         case let .cosine(minimum): return "cosine(to \(minimum))"
         }
     }

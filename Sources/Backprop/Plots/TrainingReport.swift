@@ -42,7 +42,7 @@ public struct TrainingReport: Sendable {
 
             """
         out += "<h2>Settings</h2>\n<table>\n" + settings.map { "<tr><td>\(e($0.key))</td><td>\(e(value($0.value)))</td></tr>" }.joined(separator: "\n") + "\n</table>\n"
-        var summary = "trained \(result.epochs.count) epochs in \(String(format: "%.2f", result.trainSeconds)) s"
+        var summary = "trained \(plural(result.epochs.count, "epoch")) in \(String(format: "%.2f", result.trainSeconds)) s"
         if let test { summary += "; test loss \(cell(test.loss))" + (test.accuracy.map { ", test accuracy \(String(format: "%.4f", $0))" } ?? "") }
         if result.stoppedEarly { summary += "; stopped early, kept epoch \(result.bestEpoch)" }
         if let d = result.divergence { summary += "; diverged at epoch \(d.epoch), batch \(d.batch) (\(d.place))" }

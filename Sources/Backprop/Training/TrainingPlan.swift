@@ -164,7 +164,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         let out = resolvedOutput(outputs: outputs, classification: classification)
         let loss = resolvedLoss(output: out, classification: classification)
         if let problem = loss.problem(outputActivation: out, outputs: outputs) {
-            throw PlanError(self.loss == nil ? .output : .loss, problem)
+            throw self.loss == nil ? PlanError(.output, "\(out.rawValue) (with its default loss): \(problem)") : PlanError(.loss, problem)
         }
         return (sizes, hidden + [out], loss)
     }

@@ -56,7 +56,7 @@ extension TrainingRun {
             guard saved.sizes == network.sizes else {
                 throw PlanError(.layers, "\(shapeName(network.sizes)) is what the plan gives for this data, but the checkpoint's network is \(shapeName(saved.sizes))")
             }
-            guard checkpoint.epochsDone < plan.epochs else {
+            guard checkpoint.epochsDone < plan.epochs || checkpoint.earlyStopping?.stopped == true else {
                 throw PlanError(.epochs, "\(plan.epochs) does not go past the checkpoint: it has done \(plural(checkpoint.epochsDone, "epoch")) already; give --epochs with the new total (more than \(checkpoint.epochsDone))")
             }
             (network, optimizer, configuration.startEpoch) = (saved, checkpoint.optimizer, checkpoint.epochsDone)
@@ -64,6 +64,7 @@ extension TrainingRun {
         BLAS.setThreads(plan.threads)
         self.init(network: network, optimizer: optimizer, train: train, validation: validation, test: test,
                   preprocessing: preprocessing, configuration: configuration, plan: plan, dataName: loaded.name)
+        if let state = checkpoint?.earlyStopping { restore(state) }
     }
 
     /// The model as it is now: the network, the class names, the scaling, and under `training`
@@ -77,6 +78,6 @@ extension TrainingRun {
     /// A checkpoint of the run after its last completed epoch: the model (with the plan) and the
     /// optimizer's whole state. ``init(plan:data:resumingFrom:)`` continues from it bit for bit.
     public var checkpoint: Checkpoint<T> {
-        Checkpoint(model: model, epochsDone: epochsDone, optimizer: optimizer)
+        Checkpoint(model: model, epochsDone: epochsDone, optimizer: optimizer, earlyStopping: earlyStopping)
     }
 }

@@ -5,7 +5,8 @@
 ///
 /// A step is the tutorial's four calls — forward, loss, backward, update — on the next batch
 /// (`Network.trainStep`). At the end of every epoch the run:
-/// 1. checks the parameters for NaN and ±∞ (every step checks its loss);
+/// 1. checks the parameters for NaN and ±∞, and the last batch's loss after its update (every
+///    step checks its loss before the update);
 /// 2. keeps the parameters and the optimizer's state as the last good ones;
 /// 3. measures the validation set, notes the best epoch, and stops early after `patience`;
 /// 4. shuffles the next epoch's batches and sets its learning rate from the schedule.
@@ -168,7 +169,7 @@ public struct TrainingRun<T: Scalar>: Sendable {
 
     /// The outcome so far.
     public var result: TrainingResult {
-        TrainingResult(epochs: history, bestEpoch: stoppedEarly ? best.epoch : history.count, stoppedEarly: stoppedEarly,
+        TrainingResult(epochs: history, bestEpoch: stoppedEarly ? best.epoch : epochsDone, stoppedEarly: stoppedEarly,
                        interrupted: interrupted, trainSeconds: trainSeconds, divergence: divergence)
     }
 
@@ -177,6 +178,12 @@ public struct TrainingRun<T: Scalar>: Sendable {
     private mutating func finishEpoch() -> EpochMetrics? {
         if let place = network.firstNonFiniteParameter() {
             diverge(batch: batches.count, place: place)
+            return nil
+        }
+        // Finite parameters can still be too large to use: the last batch again, after its update.
+        network.forward(x)
+        if !Double(network.computeLoss(target: y)).isFinite {
+            diverge(batch: batches.count, place: network.firstNonFinite() ?? "the loss")
             return nil
         }
         network.copyParameters(into: &lastGood)
@@ -189,6 +196,10 @@ public struct TrainingRun<T: Scalar>: Sendable {
                                    validationLoss: nil, validationAccuracy: nil, seconds: epoch.seconds, isBest: false)
         if let validation {
             let v = Evaluation(network: &network, data: validation)
+            guard v.loss.isFinite else {
+                diverge(batch: batches.count, place: "the validation loss")
+                return nil
+            }
             (metrics.validationLoss, metrics.validationAccuracy) = (v.loss, v.accuracy)
         }
         let monitored = metrics.validationLoss ?? metrics.loss
@@ -207,6 +218,22 @@ public struct TrainingRun<T: Scalar>: Sendable {
             startEpoch()
         }
         return metrics
+    }
+
+    /// Early stopping's state, for a checkpoint (nil without `patience`).
+    var earlyStopping: Checkpoint<T>.EarlyStopping? {
+        guard configuration.patience != nil else { return nil }
+        return .init(bestEpoch: best.epoch, bestLoss: best.loss, parameters: bestParameters, stopped: stoppedEarly)
+    }
+
+    /// Continues early stopping from a checkpoint's state.
+    mutating func restore(_ state: Checkpoint<T>.EarlyStopping) {
+        guard configuration.patience != nil, state.parameters.count == bestParameters.count else { return }
+        (best, stoppedEarly) = ((state.bestLoss, state.bestEpoch), state.stopped)
+        for l in bestParameters.indices where bestParameters[l].weights.count == state.parameters[l].weights.count
+            && bestParameters[l].biases.count == state.parameters[l].biases.count {
+            bestParameters[l] = (state.parameters[l].weights.map { $0 }, state.parameters[l].biases.map { $0 })
+        }
     }
 
     /// Shuffles the batches of epoch `epochsDone` and sets its learning rate.

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+/// The findings of "trust at the edges", each as the command a user ran: every one ends in one
+/// line and exit 1 or 64, or does the right thing, and nothing on disk is lost.
+@Suite("The command line at the edges")
+struct EdgeCommandTests {
+    func write(_ text: String, _ name: String, in folder: URL) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func expectUsage(_ run: Run, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(run.status == 64, "exit \(run.status): \(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains(message), "\(run.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test("sizes: a huge batch, samples or network is refused before allocating; a batch above the data is said")
+    func sizes() throws {
+        expectUsage(try backprop(["train", "--data", "xor", "--batch", "1000000000"]), "--batch must be at most 1000000")
+        expectUsage(try backprop(["train", "--data", "xor", "--samples", "9223372036854775807"]), "--samples must be at most 10000000")
+        expectInputError(try backprop(["train", "--data", "xor", "--layers", "2,100000000,2"]), "--layers 2,100000000,2 needs")
+        let run = try backprop(["train", "--data", "xor", "--samples", "40", "--batch", "500", "--epochs", "1"])
+        #expect(run.status == 0 && run.stdout.contains("batch 500 (more than the 40 training samples: one batch of 40 per epoch)"), "\(run.stdout)")
+        #expect(run.stdout.contains(", 1 epoch, ") && run.stdout.contains("trained 1 epoch in"))     // no "1 epochs"
+    }
+
+    @Test("a CSV with a byte-order mark and no header: every row trains, and predict answers every row")
+    func byteOrderMark() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rows = (0..<120).map { "\(Double($0 % 7) / 2),\(Double($0 % 5)),\($0 % 2 == 0 ? "a" : "b")" }
+        try write("\u{FEFF}" + rows.joined(separator: "\n") + "\n", "bom.csv", in: folder)
+        let run = try backprop(["train", "--data", "bom.csv", "--epochs", "1", "--save", "m.json"], in: folder)
+        #expect(run.status == 0 && run.stdout.contains(": 120 samples"), "\(run.stdout)\(run.stderr)")
+        try write("\u{FEFF}4.8,3\n5,1\n1,2\n2,2\n3,3\n", "in.csv", in: folder)
+        let predicted = try backprop(["predict", "--model", "m.json", "--csv", "in.csv"], in: folder)
+        #expect(predicted.status == 0 && predicted.stdout.split(separator: "\n").count == 6, "\(predicted.stdout)")   // header + 5
+    }
+
+    @Test("empty labels, out-of-range values, semicolons and tabs: named, or read")
+    func csvFindings() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write("1,2,a\n3,4,\n5,6,b\n", "empty.csv", in: folder)
+        expectInputError(try backprop(["train", "--data", "empty.csv"], in: folder), "empty.csv: line 2, column 3: an empty label")
+        #expect(try backprop(["train", "--data", "empty.csv", "--missing", "drop", "--epochs", "1"], in: folder).status == 0)
+        try write("1,2,a\n3,1e39,b\n", "big.csv", in: folder)
+        expectInputError(try backprop(["train", "--data", "big.csv"], in: folder), "big.csv: line 2, column 2: 1e39 is out of range for Float")
+        try write("x;y;label\n" + (0..<40).map { "\($0 % 4),5;\($0 % 3);\($0 % 2)" }.joined(separator: "\n") + "\n", "semi.csv", in: folder)
+        let semi = try backprop(["train", "--data", "semi.csv", "--epochs", "1", "--json"], in: folder)
+        #expect(semi.status == 0, "\(semi.stderr)")
+        try write((0..<40).map { "\($0 % 4)\t\($0 % 3)\t\($0 % 2)" }.joined(separator: "\n") + "\n", "tab.tsv", in: folder)
+        #expect(try backprop(["train", "--data", "tab.tsv", "--epochs", "1"], in: folder).status == 0)
+        expectInputError(try backprop(["train", "--data", "semi.csv", "--delimiter", "comma"], in: folder), "give another with --delimiter")
+    }
+
+    @Test("saves: /dev/null is written to and stays a device; a symlink is followed; a diverged run keeps the existing model")
+    func saves() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(["train", "--data", "xor", "--samples", "40", "--epochs", "1", "--save", "/dev/null"]).status == 0)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        #expect(try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--epochs", "2", "--save", "good.json"], in: folder).status == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.json").path, withDestinationPath: "good.json")
+        let before = try Data(contentsOf: folder.appendingPathComponent("good.json"))
+        let diverged = try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--output", "identity", "--loss", "squared-error",
+                                     "--lr", "100", "--epochs", "20", "--save", "link.json"], in: folder)
+        #expect(diverged.status == 3)
+        #expect(diverged.stderr.contains("saved them to link.diverged.json (link.json already held a model, and is left as it was)"), "\(diverged.stderr)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("good.json")) == before)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("link.diverged.json").path))
+        #expect(try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--epochs", "1", "--save", "link.json"], in: folder).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("link.json").path) == "good.json")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("good.json")) != before)
+    }
+
+    @Test("a missing --save or --checkpoint folder is found before training; a checkpoint that fails later stops the run with exit 1")
+    func destinations() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let long = ["train", "--data", "circles", "--samples", "2000", "--layers", "2,64,64,2", "--epochs", "100000"]
+        let started = Date()
+        expectInputError(try backprop(long + ["--save", "nowhere/m.json"], in: folder), "--save nowhere/m.json: the folder nowhere does not exist")
+        expectInputError(try backprop(long + ["--checkpoint-every", "1", "--checkpoint", "nowhere/ck.json"], in: folder), "--checkpoint nowhere/ck.json")
+        expectInputError(try backprop(long + ["--report", "nowhere/r.html"], in: folder), "--report nowhere/r.html")
+        #expect(Date().timeIntervalSince(started) < 30)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("ck/1"), withIntermediateDirectories: true)
+        let run = try backprop(["train", "--data", "xor", "--samples", "40", "--epochs", "5", "--checkpoint-every", "1",
+                                "--checkpoint", "ck/{epoch}/c.json"], in: folder)
+        #expect(run.status == 1 && run.stderr.contains("no checkpoint after epoch 2"), "\(run.stderr)")
+    }
+
+    @Test("predict and evaluate: out-of-range inputs, /dev/null and folders are named; evaluate takes the task from the model")
+    func predictAndEvaluate() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
+        expectInputError(try backprop(["predict", "--model", model, "--input", "1e39,1"]), "--input 1: 1e+39 is out of range for Float")
+        expectInputError(try backprop(["predict", "--model", model, "--csv", "/dev/null"]), "/dev/null is empty")
+        expectInputError(try backprop(["predict", "--model", model, "--csv", folder.path]), "is a folder, not a file")
+        // A regression target of few whole numbers: evaluate must not guess classes.
+        try write("x,y\n" + (0..<60).map { "\(Double($0) / 10),\($0 % 3)" }.joined(separator: "\n") + "\n", "r.csv", in: folder)
+        #expect(try backprop(["train", "--data", "r.csv", "--task", "regression", "--epochs", "2", "--save", "r.json"], in: folder).status == 0)
+        let evaluated = try backprop(["evaluate", "--model", "r.json", "--data", "r.csv", "--json"], in: folder)
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(try JSON.parse(evaluated.stdout)["accuracy"] == .null)
+    }
+
+    @Test("two classes with one sigmoid output train, evaluate and predict class names")
+    func oneSigmoidOutput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write("a,b,label\n" + (0..<80).map { "\($0 % 9),\($0 % 4),\($0 % 9 > 4 ? "yes" : "no")" }.joined(separator: "\n") + "\n", "two.csv", in: folder)
+        let run = try backprop(["train", "--data", "two.csv", "--layers", "2,8,1", "--output", "sigmoid", "--epochs", "5", "--save", "m.json"], in: folder)
+        #expect(run.status == 0 && run.stdout.contains("binary-cross-entropy"), "\(run.stderr)")
+        #expect(try backprop(["evaluate", "--model", "m.json", "--data", "two.csv"], in: folder).status == 0)
+        let predicted = try backprop(["predict", "--model", "m.json", "--input", "8,1"], in: folder)
+        #expect(predicted.status == 0 && (predicted.stdout.contains("yes") || predicted.stdout.contains("no")))
+    }
+
+    @Test("a validation split that leaves almost nothing is said; a port in use is named, not NIO's errno")
+    func saidNotSilent() throws {
+        let run = try backprop(["train", "--data", "xor", "--samples", "200", "--validation-split", "0.99", "--epochs", "1"])
+        #expect(run.status == 0 && run.stderr.contains("warning: the run trains on 2 samples only"), "\(run.stderr)")
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        _ = listen(listener, 1)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        expectInputError(try backprop(["serve", "--port", String(port)]), "port \(port) on 127.0.0.1 is in use")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+/// The edges a user meets with real files: byte-order marks, other separators, empty fields,
+/// numbers beyond Float, odd save targets.
+@Suite("CSV at the edges")
+struct CSVEdgeTests {
+    @Test("a UTF-8 byte-order mark is skipped: no row is lost, and the first value reads")
+    func byteOrderMark() throws {
+        let rows = (0..<120).map { "\(Double($0) / 10),\($0 % 2)" }.joined(separator: "\n")
+        let data = try Dataset<Float>.csv("\u{FEFF}" + rows + "\n", file: "bom.csv")
+        #expect(data.count == 120 && data.x[0, 0] == 0)
+        var options = CSVOptions()
+        options.header = .no
+        #expect(try Dataset<Float>.csv("\u{FEFF}4.8,1\n5,0\n", options: options, file: "bom.csv").x[0, 0] == 4.8)
+        #expect(try numberRows("\u{FEFF}4.8,3\n5,1\n1,2\n2,2\n3,3\n", file: "p.csv", as: Float.self).count == 5)
+    }
+
+    @Test("semicolons (with decimal commas) and tabs are detected; --delimiter forces one")
+    func separators() throws {
+        let semicolon = try Dataset<Float>.csv("a;b;label\n1,5;2;x\n3;4,25;y\n", file: "s.csv")
+        #expect(semicolon.features == 2 && semicolon.x[0, 0] == 1.5 && semicolon.x[1, 1] == 4.25)
+        let tab = try Dataset<Float>.csv("a\tb\tlabel\n1\t2\tx\n3\t4\ty\n", file: "t.csv")
+        #expect(tab.features == 2 && tab.classNames == ["x", "y"])
+        var options = CSVOptions()
+        options.separator = UInt8(ascii: ",")
+        #expect { _ = try Dataset<Float>.csv("a;b;label\n1;2;x\n", options: options, file: "s.csv") } throws: {
+            "\($0)".contains("needs at least 2 columns") && "\($0)".contains("--delimiter")
+        }
+    }
+
+    @Test("empty fields and labels name their place, or --missing drop leaves the rows out")
+    func emptyFields() throws {
+        #expect { _ = try Dataset<Float>.csv("1,2,a\n3,4,\n5,6,b\n", file: "e.csv") } throws: {
+            "\($0)" == "e.csv: line 2, column 3: an empty label (fill it in, or --missing drop leaves such rows out)"
+        }
+        var options = CSVOptions()
+        options.missing = .drop
+        let kept = try Dataset<Float>.csv("1,2,a\n3,4,\n5,,b\n7,8,b\n", options: options, file: "e.csv")
+        #expect(kept.count == 2 && kept.classNames == ["a", "b"])
+    }
+
+    @Test("a number beyond Float32 is an error at its line and column; one class is refused")
+    func ranges() throws {
+        #expect { _ = try Dataset<Float>.csv("1,2,a\n3,1e39,b\n", file: "big.csv") } throws: {
+            "\($0)".hasPrefix("big.csv: line 2, column 2: 1e39 is out of range for Float")
+        }
+        var regression = CSVOptions()
+        regression.task = .regression
+        #expect { _ = try Dataset<Float>.csv("1,2\n3,-1e40\n", options: regression, file: "r.csv") } throws: {
+            "\($0)".contains("line 2, column 2: label: -1e40 is out of range for Float")
+        }
+        #expect { _ = try Dataset<Float>.csv("1,2,a\n3,4,a\n", file: "one.csv") } throws: {
+            "\($0)".contains("classification needs at least 2 classes")
+        }
+        #expect(throws: CSVError.self) { _ = try numberRows("x1,x2\n", file: "h.csv", as: Float.self) }
+    }
+}
+
+@Suite("Saves at the edges")
+struct SaveEdgeTests {
+    func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-save-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("a symlink is followed: its target is replaced, the link stays a link")
+    func symlink() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "old".write(toFile: dir + "/target.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.json", withDestinationPath: "target.json")
+        try writeFileAtomically(Array("new".utf8), to: dir + "/link.json")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.json") == "target.json")
+        #expect(try String(contentsOfFile: dir + "/target.json", encoding: .utf8) == "new")
+    }
+
+    @Test("a device is written to, never replaced; a FIFO is written to; a folder is refused")
+    func devicesAndFIFOs() throws {
+        try writeFileAtomically(Array("nothing".utf8), to: "/dev/null")
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/pipe"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reader = Thread { _ = try? String(contentsOfFile: fifo, encoding: .utf8) }
+        reader.start()
+        try writeFileAtomically(Array("through the pipe".utf8), to: fifo)
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect { try writeFileAtomically([1], to: dir) } throws: { "\($0)".contains("it is a folder") }
+    }
+
+    @Test("stale temporary files of a killed save are removed by the next save; destinations are checked before work")
+    func staleAndChecks() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let stale = dir + "/.m.json.tmp-999999999-42"                      // no such process
+        try "half".write(toFile: stale, atomically: false, encoding: .utf8)
+        try writeFileAtomically(Array("{}".utf8), to: dir + "/m.json")
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["m.json"])
+        try checkWritable(dir + "/new.json")
+        #expect { try checkWritable(dir + "/missing/m.json") } throws: { "\($0)".contains("does not exist") }
+        #expect { try checkWritable(dir) } throws: { "\($0)".contains("it is a folder") }
+        try checkWritable("/dev/null")
+    }
+
+    @Test("a model whose preprocessing would make inputs non-finite is refused at load")
+    func preprocessingRange() throws {
+        let base = #"{"format": "backprop-model", "version": 2, "loss": "squared-error", "reduction": "mean", "layers": [{"activation": "identity", "weights": [[1, 1]], "biases": [0]}], "preprocessing": {"kind": "standardize", "#
+        #expect { _ = try ModelFile<Float>(text: base + #""offset": [1e39, 0], "scale": [1, 1]}}"#) } throws: {
+            "\($0)".contains("preprocessing.offset[0]")
+        }
+        #expect { _ = try ModelFile<Float>(text: base + #""offset": [0, 0], "scale": [1, 1e-45]}}"#) } throws: {
+            "\($0)".contains("preprocessing.scale[1]")
+        }
+        _ = try ModelFile<Float>(text: base + #""offset": [0, 0], "scale": [1, 2]}}"#)
+    }
+}
