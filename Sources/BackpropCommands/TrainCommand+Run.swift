@@ -111,7 +111,10 @@ extension TrainCommand {
                                     learningRate: Double(run.optimizer.learningRate))
         var model = run.model
         if let accuracy = testResult?.accuracy { model.training.append(("test_accuracy", .number(accuracy))) }
-        let savePath = outputFiles.savePath.map { result.divergence == nil ? $0 : divergedPath($0) }
+        // A diverged run does not replace a model with a worse one; an interrupted run that did
+        // not finish an epoch saves nothing.
+        let savePath = result.interrupted && result.epochs.isEmpty ? nil
+            : outputFiles.savePath.map { result.divergence == nil ? $0 : divergedPath($0) }
         if let savePath { try saveModel(model, to: savePath) }
         let pictures = outputFiles.plots == nil && outputFiles.reportPath == nil ? [] : self.pictures(run, result: result, model: model)
         if let plots = outputFiles.plots { _ = try writePictures(pictures, to: plots, option: "--plots") }

@@ -70,6 +70,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interrupt.shared.install()                               // Ctrl-C while loading stops cleanly too
         let (plan, checkpoint) = try resolvedPlan()
         var run = try makeRun(plan, resumingFrom: checkpoint)
         let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath) } ?? checkpoint?.writing
@@ -77,10 +78,10 @@ struct TrainCommand: ParsableCommand {
         let report = TrainReport(json: output.json, epochs: plan.epochs, classification: run.train.isClassification,
                                  hasValidation: run.validation != nil)
         report.start(headline(run))
+        if Interrupt.shared.isRequested { run.stop() }
         if run.train.count < 10 {
             FileHandle.standardError.write(Data("backprop: warning: the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))\n".utf8))
         }
-        Interrupt.shared.install()
         let failure = WriteFailure()
         let result = run.run(observe: { event in
             report.observe(event)

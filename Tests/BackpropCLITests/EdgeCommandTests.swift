@@ -137,3 +137,47 @@ struct EdgeCommandTests {
         expectInputError(try backprop(["serve", "--port", String(port)]), "port \(port) on 127.0.0.1 is in use")
     }
 }
+
+@Suite("Ctrl-C, any number of times")
+struct DoubleInterruptTests {
+    /// Starts a long training run, waits until it has begun, then sends SIGINT twice at random
+    /// moments (the second may land while the first is finishing the batch, saving, or inside
+    /// BLAS). Returns how it ended.
+    func interruptTwice(in folder: URL, seed: inout SeededGenerator) throws -> (reason: Process.TerminationReason, status: Int32) {
+        let process = Process()
+        process.executableURL = try backpropBinary()
+        process.arguments = ["train", "--data", "circles", "--samples", "3000", "--layers", "2,128,128,2", "--epochs", "100000",
+                             "--batch", "32", "--save", "m.json"]
+        process.currentDirectoryURL = folder
+        let out = folder.appendingPathComponent("out.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.isEmpty ?? true { usleep(5_000) }
+        usleep(UInt32(seed.uniform(0, 400_000)))             // somewhere in the first epochs
+        kill(process.processIdentifier, SIGINT)
+        usleep(UInt32(seed.uniform(0, 60_000)))              // the second: from at once to after the save
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        return (process.terminationReason, process.terminationStatus)
+    }
+
+    @Test("50 runs, two SIGINTs each at random moments: every one exits 130, never a signal or a crash")
+    func fiftyRuns() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var seed = SeededGenerator(seed: 2026)
+        var endings: [String] = []
+        for _ in 0..<50 {
+            let (reason, status) = try interruptTwice(in: folder, seed: &seed)
+            endings.append(reason == .exit ? "exit \(status)" : "signal \(status)")
+        }
+        #expect(endings.allSatisfy { $0 == "exit 130" }, "\(endings)")
+        // Whatever moment the second one hit, the model file is whole (or was never written).
+        if let data = FileManager.default.contents(atPath: folder.appendingPathComponent("m.json").path) {
+            #expect(throws: Never.self) { _ = try ModelFile<Float>(text: String(decoding: data, as: UTF8.self)) }
+        }
+    }
+}
