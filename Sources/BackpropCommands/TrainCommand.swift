@@ -79,6 +79,7 @@ struct TrainCommand: ParsableCommand {
                                  hasValidation: run.validation != nil)
         report.start(headline(run))
         if Interrupt.shared.isRequested { run.stop() }
+        for note in plan.ineffective { FileHandle.standardError.write(Data("backprop: warning: \(note)\n".utf8)) }
         if run.train.count < 10 {
             FileHandle.standardError.write(Data("backprop: warning: the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))\n".utf8))
         }

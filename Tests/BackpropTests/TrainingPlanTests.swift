@@ -77,6 +77,18 @@ struct TrainingPlanTests {
         }
     }
 
+    @Test("settings that would do nothing are named, not silently ignored")
+    func ineffective() {
+        #expect(TrainingPlan(data: "spiral").ineffective.isEmpty)
+        var plan = TrainingPlan(data: "iris.csv")
+        (plan.minLR, plan.samples, plan.momentum) = (0.001, 100, 0.5)
+        #expect(plan.ineffective == ["--min-lr has no effect without --schedule cosine", "--momentum has no effect with --optimizer sgd",
+                                     "--samples has no effect on iris.csv: it sizes a generated set"])
+        var toy = TrainingPlan(data: "xor")
+        toy.labelColumn = "x"
+        #expect(toy.ineffective == ["--label-column has no effect on xor: it is for CSV files"])
+    }
+
     @Test("the plan's options are only those that differ from the defaults")
     func arguments() {
         var plan = TrainingPlan(data: "spiral")

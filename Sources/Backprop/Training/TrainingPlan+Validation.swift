@@ -80,4 +80,25 @@ extension TrainingPlan {
     private func check(_ setting: Setting, _ value: Double, _ range: ClosedRange<Double>, _ words: String) throws(PlanError) {
         guard range.contains(value) else { throw PlanError(setting, "must be \(words) (got \(value))") }
     }
+
+    /// Settings that differ from their default but have no effect in this plan (`--min-lr`
+    /// without a cosine schedule, `--samples` with a CSV file, …): a front end says so, as a
+    /// warning, rather than ignore what the user asked for.
+    public var ineffective: [String] {
+        let d = TrainingPlan(data: data)
+        let generated = ToySets.Shape(rawValue: data) != nil, file = !generated && data != "fashion-mnist"
+        var out: [String] = []
+        func note(_ changed: Bool, _ setting: Setting, _ why: String) { if changed { out.append("--\(setting.rawValue) has no effect \(why)") } }
+        note(minLR != d.minLR && schedule != .cosine, .minLR, "without --schedule cosine")
+        note((stepEvery != d.stepEvery || stepFactor != d.stepFactor) && schedule != .step, stepEvery != d.stepEvery ? .stepEvery : .stepFactor, "without --schedule step")
+        note(momentum != d.momentum && !(optimizer == .momentum || optimizer == .nesterov), .momentum, "with --optimizer \(optimizer.rawValue)")
+        note(!generated && samples != d.samples, .samples, "on \(data): it sizes a generated set")
+        note(!generated && noise != d.noise, .noise, "on \(data): it blurs a generated set")
+        for (changed, setting) in [(labelColumn != nil, Setting.labelColumn), (header != d.header, .header), (task != d.task, .task),
+                                   (delimiter != nil, .delimiter), (missing != d.missing, .missing)] {
+            note(changed && !file, setting, "on \(data): it is for CSV files")
+        }
+        note(scale != d.scale && data == "fashion-mnist", .scale, "on fashion-mnist: images are always scaled by 1/255")
+        return out
+    }
 }
