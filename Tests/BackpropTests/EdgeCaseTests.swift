@@ -86,9 +86,21 @@ struct SaveEdgeTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let fifo = dir + "/pipe"
         #expect(mkfifo(fifo, 0o644) == 0)
-        let reader = Thread { _ = try? String(contentsOfFile: fifo, encoding: .utf8) }
+        let reader = Thread { _ = try? FileHandle(forReadingAtPath: fifo)?.readToEnd() }
         reader.start()
         try writeFileAtomically(Array("through the pipe".utf8), to: fifo)
+        // A FIFO whose reader goes away after 10 bytes: the write fails with an error, and the
+        // process is not killed by SIGPIPE.
+        let closing = dir + "/closing"
+        #expect(mkfifo(closing, 0o644) == 0)
+        let gone = Thread {
+            let fd = open(closing, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 10)
+            _ = read(fd, &buffer, 10)
+            close(fd)
+        }
+        gone.start()
+        #expect(throws: FileWriteError.self) { try writeFileAtomically([UInt8](repeating: 1, count: 1 << 20), to: closing) }
         #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
         #expect { try writeFileAtomically([1], to: dir) } throws: { "\($0)".contains("it is a folder") }
     }

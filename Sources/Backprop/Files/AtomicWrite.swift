@@ -45,7 +45,8 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
             let fd = open(target, O_WRONLY)
             guard fd >= 0 else { throw failure("cannot open it") }
             defer { close(fd) }
-            if let reason = writeAll(bytes, to: fd) { throw FileWriteError(path: path, reason: reason) }
+            // A pipe whose reader is gone must fail this write, not kill the process (SIGPIPE).
+            if let reason = withoutBrokenPipeSignal({ writeAll(bytes, to: fd) }) { throw FileWriteError(path: path, reason: reason) }
             return
         }
     }
@@ -140,4 +141,22 @@ private func removeStaleTemporaries(folder: String, name: String) {
               pid != getpid(), kill(pid, 0) != 0 && errno == ESRCH else { continue }
         unlink(folder + "/" + file)
     }
+}
+
+/// Runs `body` with SIGPIPE blocked on this thread (a write to a closed pipe then fails with
+/// EPIPE), and consumes a SIGPIPE it raised, so that nothing is delivered afterwards.
+private func withoutBrokenPipeSignal<R>(_ body: () -> R) -> R {
+    var pipeSignal = sigset_t(), previous = sigset_t()
+    sigemptyset(&pipeSignal)
+    sigaddset(&pipeSignal, SIGPIPE)
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+    let result = body()
+    var pending = sigset_t()
+    sigpending(&pending)
+    if sigismember(&pending, SIGPIPE) == 1 {
+        var noWait = timespec()
+        _ = sigtimedwait(&pipeSignal, nil, &noWait)
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, nil)
+    return result
 }
