@@ -55,6 +55,19 @@ extension TrainCommand {
             + (resumePath.map { ", resuming from \($0) after epoch \(run.epochsDone)" } ?? "")
     }
 
+    /// The headline and the column titles (or nothing, with --json), and warnings about the plan.
+    func announce(_ run: TrainingRun<Float>) -> TrainReport {
+        let report = TrainReport(json: output.json, epochs: run.configuration.epochs, classification: run.train.isClassification,
+                                 hasValidation: run.validation != nil)
+        report.start(headline(run))
+        var warnings = run.plan?.ineffective ?? []
+        if run.train.count < 10 {
+            warnings.append("the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))")
+        }
+        for warning in warnings { FileHandle.standardError.write(Data("backprop: warning: \(warning)\n".utf8)) }
+        return report
+    }
+
     /// Every file the run will write, checked before training: a folder that does not exist or
     /// cannot be written is found now, not after the last epoch.
     func checkDestinations(_ plan: TrainingPlan, checkpoints: (every: Int, path: String)?) throws {

@@ -75,14 +75,8 @@ struct TrainCommand: ParsableCommand {
         var run = try makeRun(plan, resumingFrom: checkpoint)
         let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath) } ?? checkpoint?.writing
         try checkDestinations(plan, checkpoints: checkpoints)    // before the work, not after it
-        let report = TrainReport(json: output.json, epochs: plan.epochs, classification: run.train.isClassification,
-                                 hasValidation: run.validation != nil)
-        report.start(headline(run))
+        let report = announce(run)
         if Interrupt.shared.isRequested { run.stop() }
-        for note in plan.ineffective { FileHandle.standardError.write(Data("backprop: warning: \(note)\n".utf8)) }
-        if run.train.count < 10 {
-            FileHandle.standardError.write(Data("backprop: warning: the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))\n".utf8))
-        }
         let failure = WriteFailure()
         let result = run.run(observe: { event in
             report.observe(event)
