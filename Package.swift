@@ -64,9 +64,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Ctrl-C before main: exit 130 (a C constructor, in the executable only).
+        .target(name: "CEarlyInterrupt"),
         .executableTarget(
             name: "BackpropCLI",
-            dependencies: ["BackpropCommands"]
+            dependencies: ["BackpropCommands", "CEarlyInterrupt"]
         ),
         // Measurements for bench/compare.py: the BLAS share of a step, a step alone, and
         // allocation counts (run with LD_PRELOAD of libMallocInterposerSwift.so).

@@ -9,6 +9,8 @@ public struct BackpropCommand: AsyncParsableCommand {
     /// an error is one line on stderr (argument-parser would add its usage lines to a usage
     /// error), with its exit code: 64 for usage, 1 for input, the command's own otherwise.
     public static func start() async {
+        Interrupt.shared.listen()                 // Ctrl-C at any moment: exit 130, never a signal death
+        signal(SIGPIPE, SIG_IGN)                  // a closed stdout (| head) must not lose a trained model
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

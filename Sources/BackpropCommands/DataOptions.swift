@@ -45,7 +45,7 @@ struct DataOptions: ParsableArguments {
 
     @OptionGroup var toy: ToySetOptions
 
-    @Option(help: ArgumentHelp("CSV: the label column, by 1-based number or header name (default: the last).", valueName: "column"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("CSV: the label column, by 1-based number or header name (default: the last).", valueName: "column"))
     var labelColumn: String?
 
     @Option(help: "CSV: whether the first row is a header (default: auto).")

@@ -32,7 +32,10 @@ struct EvaluateCommand: ParsableCommand {
 
     enum Split: String, ExpressibleByArgument, CaseIterable { case test, train }
 
-    func validate() throws { _ = try dataOptions.plan(seed: seed) }
+    func validate() throws {
+        _ = try dataOptions.plan(seed: seed)
+        if dataOptions.test != nil { throw ValidationError("evaluate measures --data (its test split, or with --split train its training part); give a test file as --data") }
+    }
 
     func run() throws {
         let file = try readModel(model, as: Float.self)

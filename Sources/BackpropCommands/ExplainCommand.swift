@@ -44,7 +44,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .customLong("svg"), help: "Also write the network diagram annotated with this step's z, a, δ and dW here.")
     var svgPath: String?
 
-    @Option(help: ArgumentHelp("Explain one parameter only: L,J,K for the weight W^L[J][K] (layer L from 1, into neuron J from neuron K, both from 0), or L,J for the bias b^L[J].", valueName: "L,J[,K]"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Explain one parameter only: L,J,K for the weight W^L[J][K] (layer L from 1, into neuron J from neuron K, both from 0), or L,J for the bias b^L[J].", valueName: "L,J[,K]"))
     var parameter: String?
 
     @OptionGroup var output: OutputOptions
@@ -83,6 +83,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let svgPath { try checkNoCollision(outputs: [("--svg", svgPath)], inputs: [("--model", model)]) }
         let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
             ?? Network.tutorial(seed: seed)
         let (x, y) = try batch(for: network)

@@ -24,7 +24,7 @@ struct GradCheckCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Layer sizes of a random network, e.g. 2,3,2.")
+    @Option(parsing: .unconditional, help: "Layer sizes of a random network, e.g. 2,3,2.")
     var layers: String = "2,3,2"
 
     @Option(help: "Hidden-layer activation.")

@@ -1,35 +1,51 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C during training: the first SIGINT sets a flag that the training loop checks after
-/// every batch (so it stops cleanly, saves if asked, and exits 130); a second one ends the
-/// process at once with `_exit(130)`.
+/// Ctrl-C, whatever the moment. From the start of the process (`listen()`), a Ctrl-C ends it at
+/// once with status 130. Once a command has something to finish (`install`: training, the
+/// playground), the first Ctrl-C sets a flag that the training loop checks after every batch (so
+/// it stops cleanly, saves if asked, and exits 130), and a second one ends the process at once.
+///
+/// Ending "at once" is `_exit(130)`, not `exit`, which would run atexit handlers and tear down
+/// OpenBLAS while the training thread is inside it.
 final class Interrupt: @unchecked Sendable {
     static let shared = Interrupt()
     private let lock = NSLock()
     private var requested = false
+    private var graceful: (message: String, deadline: Double?)? = nil
     private var source: DispatchSourceSignal?
 
-    /// Whether Ctrl-C was pressed since `install()`.
+    /// Whether Ctrl-C was pressed since the command began finishing gracefully (`install`).
     var isRequested: Bool { lock.withLock { requested } }
 
-    /// Starts listening for SIGINT. With `deadline`, the process also ends that many seconds after
-    /// the first one, whatever is still running (`serve`: a tab that does not answer the close).
-    func install(message: String = "\nstopping after this batch (Ctrl-C again to quit at once)\n", deadline: Double? = nil) {
-        signal(SIGINT, SIG_IGN)     // handled by the dispatch source below, not by the default action
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [self] in
-            let again = lock.withLock { () -> Bool in
-                defer { requested = true }
-                return requested
+    /// Starts listening for SIGINT: until `install`, a Ctrl-C ends the process at once with 130.
+    func listen() {
+        lock.withLock {
+            guard source == nil else { return }
+            signal(SIGINT, SIG_IGN)     // handled by the dispatch source below, not by the default action
+            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            source.setEventHandler { [self] in
+                let (again, mode) = lock.withLock { () -> (Bool, (message: String, deadline: Double?)?) in
+                    defer { if graceful != nil { requested = true } }
+                    return (requested, graceful)
+                }
+                guard let mode, !again else {
+                    FileHandle.standardError.write(Data("\nbackprop: interrupted\n".utf8))
+                    _exit(130)
+                }
+                FileHandle.standardError.write(Data(mode.message.utf8))
+                if let deadline = mode.deadline { DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { exit(0) } }
             }
-            // The second Ctrl-C ends the process at once: `_exit`, not `exit`, which would run
-            // atexit handlers and tear down OpenBLAS while the training thread is inside it.
-            if again { _exit(130) }
-            FileHandle.standardError.write(Data(message.utf8))
-            if let deadline { DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { exit(0) } }
+            source.resume()
+            self.source = source
         }
-        source.resume()
-        self.source = source
+    }
+
+    /// From now on the first Ctrl-C asks the command to finish (`isRequested`), printing
+    /// `message`; with `deadline`, the process also ends that many seconds after it, whatever is
+    /// still running (`serve`: a tab that does not answer the close).
+    func install(message: String = "\nstopping after this batch (Ctrl-C again to quit at once)\n", deadline: Double? = nil) {
+        listen()
+        lock.withLock { graceful = (message, deadline) }
     }
 }

@@ -4,7 +4,7 @@ import Backprop
 /// The shape of a network to train: layer sizes, activations, output, loss. Every default is
 /// the plan's (``TrainingPlan``); these options only override it.
 struct NetworkOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Layer sizes from inputs to outputs, e.g. 784,128,10 (default: inputs,32,outputs).", valueName: "sizes"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Layer sizes from inputs to outputs, e.g. 784,128,10 (default: inputs,32,outputs).", valueName: "sizes"))
     var layers: String?
 
     @Option(help: ArgumentHelp("Hidden-layer activation, or one per hidden layer separated by commas: sigmoid, tanh, relu, leaky-relu, identity (default: \(TrainingPlan.defaults.activations[0].rawValue)).", valueName: "activation"))

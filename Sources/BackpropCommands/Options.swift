@@ -60,3 +60,26 @@ func readModel<T: Scalar>(_ path: String, as: T.Type = T.self) throws -> ModelFi
 func saveModel<T: Scalar>(_ model: ModelFile<T>, to path: String) throws {
     do { try model.write(to: path) } catch { throw InputError("\(error)") }
 }
+
+/// Refuses, before any work, an output that would land on an input or on another output: paths
+/// are compared as the file system resolves them, and `{epoch}` in a checkpoint path matches
+/// any epoch number.
+///
+/// A checkpoint may update the checkpoint it resumes from: that pair is not a collision.
+func checkNoCollision(outputs: [(option: String, path: String)], inputs: [(option: String, path: String?)]) throws {
+    func matches(_ template: String, _ path: String) -> Bool {
+        let t = canonicalPath(template.replacingOccurrences(of: "{epoch}", with: "\u{1}")), p = canonicalPath(path)
+        let parts = t.split(separator: "\u{1}", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return t == p }
+        let (head, tail) = (String(parts[0]), String(parts[1]))
+        guard p.hasPrefix(head), p.hasSuffix(tail), p.count > head.count + tail.count else { return false }
+        return p.dropFirst(head.count).dropLast(tail.count).allSatisfy(\.isNumber)
+    }
+    let named = inputs.compactMap { option, path in path.map { (option: option, path: $0) } }
+    for (i, output) in outputs.enumerated() where !output.path.hasPrefix("/dev/") {
+        for other in named + outputs[..<i] where !(output.option == "--checkpoint" && other.option == "--resume")
+            && (matches(output.path, other.path) || matches(other.path, output.path)) {
+            throw InputError("\(output.option) \(output.path) is also \(other.option) \(other.path): name another file, or it would be overwritten")
+        }
+    }
+}

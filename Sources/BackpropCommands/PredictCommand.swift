@@ -38,6 +38,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let outPath { try checkNoCollision(outputs: [("--out", outPath)], inputs: [("--model", model), ("--csv", csv)]) }
         let file = try readModel(model, as: Float.self)
         let inputs = try rows()
         guard !inputs.isEmpty else { throw InputError("\(csv ?? "--input"): no rows of numbers to predict") }

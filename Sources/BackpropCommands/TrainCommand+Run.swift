@@ -9,7 +9,8 @@ extension TrainCommand {
     /// (only --epochs and --threads may differ).
     func resolvedPlan() throws -> (TrainingPlan, Checkpoint<Float>?) {
         guard let resumePath else { return (try plan(over: TrainingPlan(data: dataOptions.data ?? "")), nil) }
-        let checkpoint: Checkpoint<Float>, saved: TrainingPlan
+        let checkpoint: Checkpoint<Float>
+        var saved: TrainingPlan
         do {
             checkpoint = try Checkpoint<Float>(contentsOf: resumePath)
             saved = try checkpoint.plan
@@ -21,6 +22,12 @@ extension TrainCommand {
             throw InputError("--resume \(resumePath): the run stopped early after epoch \(checkpoint.epochsDone) and kept the weights of epoch \(e.bestEpoch); there is nothing to continue")
         }
         do { try saved.validate() } catch { throw InputError("--resume \(resumePath): its settings do not hold: \(error)") }
+        // Its data files as written, or beside the checkpoint: a run resumes from another folder too.
+        let folder = URL(fileURLWithPath: resumePath).deletingLastPathComponent().path
+        (saved.data, saved.test) = (Self.located(saved.data, besides: folder), saved.test.map { Self.located($0, besides: folder) })
+        if let patience = loopOptions.patience, patience != saved.patience {
+            throw ValidationError("--resume \(resumePath): it was trained with \(saved.patience.map { "--patience \($0)" } ?? "no --patience"); leave out --patience (the checkpoint holds early stopping's state)")
+        }
         let plan = try self.plan(over: saved)
         do { try plan.validate() } catch { throw error.usage }
         // Options that would change the run are refused, all of them by name; naming what the run
@@ -29,7 +36,8 @@ extension TrainCommand {
         let (now, then) = (plan.resolved(for: network).json.members ?? [], saved.resolved(for: network).json.members ?? [])
         let changed = now.compactMap { key, value -> String? in
             let old = then.first { $0.key == key }?.value ?? .null
-            return value == old ? nil : "\(key.replacingOccurrences(of: "_", with: " ")) \(old.serialized()), this command gives \(value.serialized())"
+            func text(_ v: JSON) -> String { v == .null ? "the default" : v.serialized() }
+            return value == old ? nil : "\(key.replacingOccurrences(of: "_", with: " ")) \(text(old)), this command gives \(text(value))"
         }
         if !changed.isEmpty {
             throw InputError("--resume \(resumePath): it was trained with \(changed.joined(separator: "; with ")); leave those options out (the checkpoint has them)")
@@ -73,20 +81,22 @@ extension TrainCommand {
     func checkDestinations(_ plan: TrainingPlan, checkpoints: (every: Int, path: String)?) throws {
         var files: [(option: String, path: String)] = []
         if let save = outputFiles.savePath { files.append(("--save", save)) }
-        if let checkpoints { files.append(("--checkpoint", checkpoints.path.replacingOccurrences(of: "{epoch}", with: "1"))) }
+        if let checkpoints { files.append(("--checkpoint", checkpoints.path)) }
         if let report = outputFiles.reportPath { files.append(("--report", report)) }
-        for (option, path) in files {
-            do { try checkWritable(path) } catch { throw InputError("\(option) \(path): \(error.reason)") }
-        }
-        // No output may land on an input or on another output.
-        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let inputs = [("--data", plan.data), ("--test", plan.test)].compactMap { option, path in path.map { (option, $0) } }
-        for (i, (option, path)) in files.enumerated() where !path.hasPrefix("/dev/") {
-            for (other, otherPath) in inputs + files[..<i] where canonical(otherPath) == canonical(path) {
-                throw InputError("\(option) \(path) is also \(other): name another file, or it would be overwritten")
+        // No output may land on an input or on another output (the pictures of --plots included).
+        var outputs = files
+        if let plots = outputFiles.plots {
+            outputs.append(("--plots", plots))
+            for name in ["loss.svg", "accuracy.svg", "boundary.svg", "network.svg", "weights.svg", "misclassified.svg", "boundary-epoch-{epoch}.svg"] {
+                outputs.append(("--plots", plots + "/" + name))
             }
         }
+        try checkNoCollision(outputs: outputs, inputs: [("--data", plan.data), ("--test", plan.test), ("--resume", resumePath)])
         if let plots = outputFiles.plots { _ = try writePictures([], to: plots, option: "--plots") }     // makes the folder
+        for (option, path) in files {
+            let first = path.replacingOccurrences(of: "{epoch}", with: "1")
+            do { try checkWritable(first) } catch { throw InputError("\(option) \(first): \(error.reason)") }
+        }
     }
 
     /// After every epoch: a checkpoint (--checkpoint-every) and a boundary snapshot (--plots-every).
@@ -142,7 +152,7 @@ extension TrainCommand {
             let plan = run.plan ?? TrainingPlan.defaults
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
             FileHandle.standardError.write(Data(("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
-                + "Try a lower learning rate (it is \(plan.effectiveLearningRate))\(plan.optimizer == .adam ? "" : " or --optimizer adam"). Kept \(kept)"
+                + "Try a lower learning rate (it is \(run.learningRate))\(plan.optimizer == .adam ? "" : " or --optimizer adam"). Kept \(kept)"
                 + (savePath.map { " and saved them to \($0)" } ?? "")
                 + (savePath != outputFiles.savePath ? " (\(outputFiles.savePath ?? "") already held a model, and is left as it was)" : "") + ".\n").utf8))
             throw ExitCode(3)
@@ -180,6 +190,15 @@ extension TrainCommand {
         return out
     }
 
+    /// A data path of a checkpoint's plan: as written when it exists from here, else beside the
+    /// checkpoint (a relative path was written from the checkpoint's folder), else as written.
+    static func located(_ path: String, besides folder: String) -> String {
+        guard ToySets.Shape(rawValue: path) == nil, path != "fashion-mnist", !path.hasPrefix("/"),
+              !FileManager.default.fileExists(atPath: path) else { return path }
+        let beside = folder + "/" + path
+        return FileManager.default.fileExists(atPath: beside) ? beside : path
+    }
+
     /// Where a diverged run saves: --save, unless a model is there already (it is not replaced
     /// by a worse one): then beside it, `NAME.diverged.EXT`.
     func divergedPath(_ path: String) -> String {
@@ -206,7 +225,13 @@ extension TrainingPlan {
         p.output = output ?? network.layers[network.layers.count - 1].activation
         p.loss = loss ?? network.loss
         p.learningRate = effectiveLearningRate
+        (p.data, p.test) = (Self.comparable(data), test.map(Self.comparable))
         (p.initializer, p.epochs, p.threads) = (nil, 1, 1)
         return p
+    }
+
+    /// A data path as the file system resolves it (so that `rb.csv` and `./csv/../rb.csv` agree).
+    static func comparable(_ path: String) -> String {
+        FileManager.default.fileExists(atPath: path) && ToySets.Shape(rawValue: path) == nil ? canonicalPath(path) : path
     }
 }

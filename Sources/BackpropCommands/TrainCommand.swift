@@ -61,7 +61,6 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         try outputFiles.validate()
         if resumePath != nil {
-            if loopOptions.patience != nil { throw ValidationError("--resume goes on with the run's own early stopping (the checkpoint holds it); leave out --patience") }
             if resumePath?.isEmpty == true { throw ValidationError("--resume needs a checkpoint file") }
             return                                                    // checked with the checkpoint's plan, in run()
         }
@@ -70,13 +69,12 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.shared.install()                               // Ctrl-C while loading stops cleanly too
         let (plan, checkpoint) = try resolvedPlan()
         var run = try makeRun(plan, resumingFrom: checkpoint)
         let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath) } ?? checkpoint?.writing
         try checkDestinations(plan, checkpoints: checkpoints)    // before the work, not after it
         let report = announce(run)
-        if Interrupt.shared.isRequested { run.stop() }
+        Interrupt.shared.install()                               // from here the first Ctrl-C finishes the batch
         let failure = WriteFailure()
         let result = run.run(observe: { event in
             report.observe(event)

@@ -20,7 +20,7 @@ struct BrowserTests {
         // The server, as a user starts it.
         let server = try startProcess(try backpropBinary().path, ["serve", "--port", "0"], output: folder.appendingPathComponent("serve.log"))
         defer { server.terminate(); server.waitUntilExit() }
-        let url = try await waitFor("the server's URL", seconds: 30) { () -> String? in
+        let url = try await waitFor("the server's URL", seconds: 120) { () -> String? in
             let log = (try? String(contentsOf: folder.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
             return log.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://") }.map(String.init)
         }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -86,6 +87,12 @@ public func checkWritable(_ path: String) throws(FileWriteError) {
     guard stat(folder, &info) == 0 else { throw FileWriteError(path: path, reason: "the folder \(folder) does not exist") }
     guard info.st_mode & S_IFMT == S_IFDIR else { throw FileWriteError(path: path, reason: "\(folder) is not a folder") }
     guard access(folder, W_OK) == 0 else { throw FileWriteError(path: path, reason: "the folder \(folder) is not writable") }
+}
+
+/// A path as the file system finally resolves it — symlinks followed (a dangling one's target
+/// included), `.` and `..` gone, absolute — for telling whether two paths name the same file.
+public func canonicalPath(_ path: String) -> String {
+    URL(fileURLWithPath: followingSymlinks(path)).standardizedFileURL.resolvingSymlinksInPath().path
 }
 
 /// The file a path finally names: symlinks followed (up to 32 levels), a dangling link's target
