@@ -108,41 +108,32 @@ public struct Checkpoint<T: Scalar>: Sendable {
         }
         optimizer.steps = steps
         let sizes = model.network.layers.flatMap { [$0.weights.storage.count, $0.biases.count] }
-        func tensors(_ key: String, required: Bool) throws(ModelFileError) -> [[T]] {
-            guard let items = o[key]?.array else { throw .invalid(place: "checkpoint.optimizer.\(key)", message: "missing") }
+        /// One tensor per parameter (W¹, b¹, W², …), each of its parameter's size.
+        func tensors(_ value: JSON?, place: String, required: Bool) throws(ModelFileError) -> [[T]] {
+            guard let items = value?.array else { throw .invalid(place: place, message: "missing") }
             if items.isEmpty && !required { return [] }
             guard items.count == sizes.count else {
-                throw .invalid(place: "checkpoint.optimizer.\(key)", message: "has \(items.count) tensors, the network has \(sizes.count)")
+                throw .invalid(place: place, message: "has \(items.count) tensors, the network has \(sizes.count)")
             }
             var out: [[T]] = []
             for (i, item) in items.enumerated() {
-                let values = try ModelFile<T>.numbers(item, place: "checkpoint.optimizer.\(key)[\(i)]")
+                let values = try ModelFile<T>.numbers(item, place: "\(place)[\(i)]")
                 guard values.count == sizes[i] else {
-                    throw .invalid(place: "checkpoint.optimizer.\(key)[\(i)]", message: "has \(plural(values.count, "number")), the tensor has \(sizes[i])")
+                    throw .invalid(place: "\(place)[\(i)]", message: "has \(plural(values.count, "number")), the tensor has \(sizes[i])")
                 }
                 out.append(values)
             }
             return out
         }
-        optimizer.firstMoments = try tensors("first_moments", required: kind != .sgd && steps > 0)
-        optimizer.secondMoments = try tensors("second_moments", required: kind == .adam && steps > 0)
+        optimizer.firstMoments = try tensors(o["first_moments"], place: "checkpoint.optimizer.first_moments", required: kind != .sgd && steps > 0)
+        optimizer.secondMoments = try tensors(o["second_moments"], place: "checkpoint.optimizer.second_moments", required: kind == .adam && steps > 0)
         var early: EarlyStopping? = nil
         if let e = c["early_stopping"] {
             guard let epoch = e["best_epoch"]?.number.flatMap({ Int($0) }), epoch >= 0, epoch <= done else {
                 throw .invalid(place: "checkpoint.early_stopping.best_epoch", message: "expected a whole number of epochs, at most epochs_done")
             }
             let loss = e["best_loss"]?.number.flatMap { Double($0) } ?? .infinity       // null: no best yet
-            guard let flat = e["parameters"]?.array, flat.count == sizes.count else {
-                throw .invalid(place: "checkpoint.early_stopping.parameters", message: "expected \(sizes.count) tensors")
-            }
-            var tensors: [[T]] = []
-            for (i, item) in flat.enumerated() {
-                let values = try ModelFile<T>.numbers(item, place: "checkpoint.early_stopping.parameters[\(i)]")
-                guard values.count == sizes[i] else {
-                    throw .invalid(place: "checkpoint.early_stopping.parameters[\(i)]", message: "has \(plural(values.count, "number")), the tensor has \(sizes[i])")
-                }
-                tensors.append(values)
-            }
+            let tensors = try tensors(e["parameters"], place: "checkpoint.early_stopping.parameters", required: true)
             early = EarlyStopping(bestEpoch: epoch, bestLoss: loss, parameters: stride(from: 0, to: tensors.count, by: 2).map { (tensors[$0], tensors[$0 + 1]) },
                                   stopped: e["stopped"] == .bool(true))
         }
