@@ -56,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw InputError("port \(port) on \(host) needs privileges; give a port above 1023 with --port")
             }
             if text.contains("errno: 99") || text.contains("Cannot assign requested address") || text.contains("UnknownHost") {
-                throw InputError("--host \(host) is not an address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for all)")
+                throw InputError("cannot serve on \(host):\(port): --host \(host) is not an address of this machine (e.g. 127.0.0.1, or 0.0.0.0 for all)")
             }
             throw InputError("cannot serve on \(host):\(port): \(text)")
         }
