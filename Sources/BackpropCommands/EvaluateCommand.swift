@@ -38,6 +38,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        for note in try dataOptions.plan(seed: seed).ineffective { FileHandle.standardError.write(Data("backprop: warning: \(note)\n".utf8)) }
         let file = try readModel(model, as: Float.self)
         var data = try load(for: file)
         file.preprocessing?.apply(to: &data.x)

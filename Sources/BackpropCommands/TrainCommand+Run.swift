@@ -68,7 +68,7 @@ extension TrainCommand {
         let report = TrainReport(json: output.json, epochs: run.configuration.epochs, classification: run.train.isClassification,
                                  hasValidation: run.validation != nil)
         report.start(headline(run))
-        var warnings = run.plan?.ineffective ?? []
+        var warnings = (run.plan?.ineffective ?? []) + outputFiles.ineffective(resuming: resumePath != nil)
         if run.train.count < 10 {
             warnings.append("the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))")
         }
@@ -173,7 +173,7 @@ extension TrainCommand {
         }
         var out: [(name: String, svg: SVG)] = [("loss.svg", LineChart(title: "loss", yLabel: "loss per sample",
             series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 },
-            logScale: outputFiles.lossScale == .log).svg())]
+            logScale: (outputFiles.lossScale ?? .log) == .log).svg())]
         if train.isClassification {
             out.append(("accuracy.svg", LineChart(title: "accuracy", yLabel: "accuracy",
                 series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg()))

@@ -71,7 +71,8 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let (plan, checkpoint) = try resolvedPlan()
         var run = try makeRun(plan, resumingFrom: checkpoint)
-        let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath) } ?? checkpoint?.writing
+        let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath ?? TrainOutputOptions.defaultCheckpointPath) }
+            ?? checkpoint?.writing.map { (every: $0.every, path: outputFiles.checkpointPath ?? $0.path) }
         try checkDestinations(plan, checkpoints: checkpoints)    // before the work, not after it
         let report = announce(run)
         Interrupt.shared.install()                               // from here the first Ctrl-C finishes the batch

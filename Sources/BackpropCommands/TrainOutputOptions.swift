@@ -10,7 +10,7 @@ struct TrainOutputOptions: ParsableArguments {
     var plots: String?
 
     @Option(help: "Scale of the loss curve's y axis.")
-    var lossScale: LossScale = .log
+    var lossScale: LossScale?
 
     enum LossScale: String, ExpressibleByArgument, CaseIterable { case log, linear }
 
@@ -24,13 +24,24 @@ struct TrainOutputOptions: ParsableArguments {
     var checkpointEvery: Int?
 
     @Option(name: .customLong("checkpoint"), help: "Where --checkpoint-every writes (JSON); {epoch} in the name becomes the epoch number.")
-    var checkpointPath: String = "checkpoint.json"
+    var checkpointPath: String?
+
+    /// Where checkpoints go when --checkpoint is not given.
+    static let defaultCheckpointPath = "checkpoint.json"
 
     func validate() throws {
         if let plotsEvery, plotsEvery < 1 || plots == nil { throw ValidationError("--plots-every needs --plots and a number of epochs of at least 1") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery))") }
-        if checkpointPath.hasSuffix(".safetensors") {
+        if let checkpointPath, checkpointPath.hasSuffix(".safetensors") {
             throw ValidationError("--checkpoint \(checkpointPath): checkpoints are JSON (they hold the settings and the optimizer's state); name it .json")
         }
+    }
+
+    /// Options given that would do nothing, as warnings.
+    func ineffective(resuming: Bool) -> [String] {
+        var out: [String] = []
+        if checkpointPath != nil && checkpointEvery == nil && !resuming { out.append("--checkpoint has no effect without --checkpoint-every") }
+        if lossScale != nil && plots == nil && reportPath == nil { out.append("--loss-scale has no effect without --plots or --report") }
+        return out
     }
 }

@@ -94,7 +94,7 @@ final class TrainReport {
         }
         if result.stoppedEarly {
             let last = result.epochs.last?.epoch ?? result.bestEpoch
-            print("stopped early: no better validation loss for \(plural(last - result.bestEpoch, "epoch")); kept the weights of epoch \(result.bestEpoch)")
+            print("stopped early: no better \(hasValidation ? "validation" : "training") loss for \(plural(last - result.bestEpoch, "epoch")); kept the weights of epoch \(result.bestEpoch)")
         }
         var summary = "trained \(plural(result.epochs.count, "epoch")) in \(String(format: "%.2f", result.trainSeconds)) s"
         if let test {

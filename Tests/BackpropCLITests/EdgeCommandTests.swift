@@ -120,6 +120,25 @@ struct EdgeCommandTests {
         #expect(predicted.status == 0 && (predicted.stdout.contains("yes") || predicted.stdout.contains("no")))
     }
 
+    @Test("options that would do nothing are warned about, in train and evaluate; early stopping without validation says training loss")
+    func ineffectiveOptions() throws {
+        let train = try backprop(["train", "--data", "xor", "--samples", "40", "--epochs", "1", "--min-lr", "0.01",
+                                  "--checkpoint", "c.json", "--loss-scale", "linear"])
+        #expect(train.status == 0)
+        for warning in ["--min-lr has no effect without --schedule cosine", "--checkpoint has no effect without --checkpoint-every",
+                        "--loss-scale has no effect without --plots or --report"] {
+            #expect(train.stderr.contains("backprop: warning: \(warning)"), "\(train.stderr)")
+        }
+        let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n".write(to: folder.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+        let evaluate = try backprop(["evaluate", "--model", model, "--data", "x.csv", "--samples", "100"], in: folder)
+        #expect(evaluate.stderr.contains("--samples has no effect on x.csv"), "\(evaluate.stderr)")
+        let stopped = try backprop(["train", "--data", "circles", "--samples", "200", "--lr", "5", "--patience", "1", "--epochs", "50"])
+        #expect(stopped.stdout.contains("stopped early: no better training loss"), "\(stopped.stdout)")
+    }
+
     @Test("a validation split that leaves almost nothing is said; a port in use is named, not NIO's errno")
     func saidNotSilent() throws {
         let run = try backprop(["train", "--data", "xor", "--samples", "200", "--validation-split", "0.99", "--epochs", "1"])
