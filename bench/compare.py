@@ -4,7 +4,7 @@
     python3 bench/compare.py [--repeats 3] [--python PYTHON] [--full] [--skip-build] [--json-out FILE]
 
 Builds the release binaries, then times each job with Backprop and with the references in
-../shared/reference/ (NumPy, PyTorch) when they can be imported by --python, and prints a table of
+bench/reference/ (NumPy, PyTorch; the project's own copies) when they can be imported by --python, and prints a table of
 medians and ratios (Backprop / reference; below 1 means Backprop is faster), then one JSON line.
 
 Jobs: XOR 2-2-1 full batch (10 000 and 1 000 000 epochs; µs per epoch); Fashion-MNIST
@@ -28,7 +28,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REFERENCE = os.path.join(os.path.dirname(ROOT), "shared", "reference")
+REFERENCE = os.path.join(ROOT, "bench", "reference")   # the project's own copies
 BIN = os.path.join(ROOT, ".build", "release")
 
 

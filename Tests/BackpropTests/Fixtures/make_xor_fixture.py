@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the XOR fixtures the Swift tests compare against, with the tutorial's NumPy formulation.
 
-The network, initialisation and update are those of ../shared/reference/xor_numpy.py (float64,
+The network, initialisation and update are those of bench/reference/xor_numpy.py (float64,
 np.random.seed(42), uniform [0, 1) weights and biases, summed gradients, lr 0.5):
 
   xor_numpy_seed42_model.json   the initial weights as a Backprop model file (weights (out, in),
