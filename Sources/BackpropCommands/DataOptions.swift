@@ -23,7 +23,7 @@ extension PlanError {
 
 /// `--samples` and `--noise` of a generated 2-D set, shared by every command that takes one.
 struct ToySetOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Points in a generated 2-D set (xor, circles, spiral, gaussians; default: \(TrainingPlan.defaults.samples)).")
+    @Option(parsing: .unconditional, help: "Points in a generated 2-D set (xor, circles, spiral, gaussians, plane, multi-gaussian; default: \(TrainingPlan.defaults.samples)).")
     var samples: Int?
 
     @Option(parsing: .unconditional, help: "Noise of a generated 2-D set, 0…1 (default: \(TrainingPlan.defaults.noise)).")
@@ -37,7 +37,7 @@ struct ToySetOptions: ParsableArguments {
 
 /// `--data` and how to read it, shared by train and evaluate.
 struct DataOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("fashion-mnist, xor, circles, spiral, gaussians, a CSV file, or a folder of MNIST-format IDX files.", valueName: "source"))
+    @Option(help: ArgumentHelp("fashion-mnist, xor, circles, spiral, gaussians, plane, multi-gaussian (regression), a CSV file, or a folder of MNIST-format IDX files.", valueName: "source"))
     var data: String?
 
     @Option(help: ArgumentHelp("A separate test set: a CSV file, or a folder of IDX files (default: the source's own test split, if it has one).", valueName: "source"))

@@ -41,7 +41,7 @@ struct EvaluateCommand: ParsableCommand {
         for note in try dataOptions.plan(seed: seed).ineffective { FileHandle.standardError.write(Data("backprop: warning: \(note)\n".utf8)) }
         let file = try readModel(model, as: Float.self)
         var data = try load(for: file)
-        file.preprocessing?.apply(to: &data.x)
+        data.x = file.prepared(data.x)
         let result = Evaluation(network: file.network, data: data)
         guard result.loss.isFinite else {
             throw InputError("\(model) gives non-finite outputs on \(dataOptions.data ?? "the data"): its weights or the data are out of range")
@@ -63,8 +63,8 @@ struct EvaluateCommand: ParsableCommand {
             data = split == .test ? loaded.test ?? loaded.train : loaded.train
         }
         if file.network.outputSize == 1 { data = data.asOneOutput() }       // two classes, one sigmoid output
-        guard data.features == file.network.inputSize && data.outputs == file.network.outputSize else {
-            throw InputError("\(model) is \(shapeName(file.network.sizes)); the data has \(data.features) features and \(data.outputs) outputs")
+        guard data.features == file.inputSize && data.outputs == file.network.outputSize else {
+            throw InputError("\(model) is \(shapeName(file.network.sizes))\(file.features.map { " over the features \($0.map(\.rawValue).joined(separator: ",")) of 2 raw inputs" } ?? ""); the data has \(data.features) features and \(data.outputs) outputs")
         }
         return data
     }

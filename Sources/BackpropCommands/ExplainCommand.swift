@@ -6,11 +6,16 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Show one training step hand by hand: every z, a, δ, dW and update, with numbers.",
         discussion: """
-            Runs one gradient-descent step in double precision and prints each number of the \
+            Runs one training step in double precision and prints each number of the \
             chain rule in the tutorial's terms: forward (z = W a_prev + b, a = σ(z)), the loss, \
             then for each layer from the output down dLoss/da, da/dz = σ'(z), δ = dLoss/da ⊙ σ'(z), \
             dz/dW = a_prev, dLoss/dW = δ a_prevᵀ, dLoss/db = δ, the updated weights and biases, and \
             the loss after the step.
+
+            The update is plain gradient descent unless --optimizer says otherwise; --state reads \
+            an optimizer's state (momentum's v, Adam's m, v and step count) from a checkpoint, so \
+            the step is the one training would take next. With --parameter, the optimizer's rule \
+            is shown with its numbers.
 
             Without --model it explains the first step of `backprop xor` (the 2-2-1 network drawn \
             from --seed, on the four XOR rows). Repeat --input/--target for a batch of several \
@@ -23,6 +28,8 @@ struct ExplainCommand: ParsableCommand {
               backprop explain --json > step.json
               backprop explain --svg step.svg          the diagram, annotated with the numbers
               backprop explain --parameter 2,0,1       the chain rule of the weight W²[0][1] alone
+              backprop explain --optimizer momentum --l1 0.01 --parameter 2,0,1
+              backprop explain --model ck.json --state ck.json --input 1,2 --target 0,1
             """
     )
 
@@ -35,8 +42,23 @@ struct ExplainCommand: ParsableCommand {
     @Option(parsing: .unconditionalSingleValue, help: "That sample's targets, comma-separated (one --target per --input).")
     var target: [String] = []
 
-    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η.")
-    var learningRate: Double = 0.5
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η (default: the --state checkpoint's, else 0.5).")
+    var learningRate: Double?
+
+    @Option(help: "Update rule: sgd, momentum, nesterov or adam (default: the --state checkpoint's, else sgd).")
+    var optimizer: Optimizer<Double>.Kind?
+
+    @Option(parsing: .unconditional, help: "μ for momentum and nesterov (default: the --state checkpoint's, else 0.9).")
+    var momentum: Double?
+
+    @Option(parsing: .unconditional, help: "λ: L2 weight decay (sgd, momentum, nesterov) or decoupled weight decay (adam), on weights (default: the --state checkpoint's, else 0).")
+    var weightDecay: Double?
+
+    @Option(parsing: .unconditional, help: "λ₁: L1 regularisation on weights (default: the --state checkpoint's, else 0).")
+    var l1: Double?
+
+    @Option(help: ArgumentHelp("A checkpoint whose optimizer state (kind, η, step count, moments) the step continues from; its network must match the model's.", valueName: "checkpoint.json"))
+    var state: String?
 
     @Option(parsing: .unconditional, help: "Seed of the XOR network (without --model).")
     var seed: UInt64 = 42
@@ -53,7 +75,10 @@ struct ExplainCommand: ParsableCommand {
         guard input.count == target.count else {
             throw ValidationError("give one --target per --input (got \(input.count) --input and \(target.count) --target)")
         }
-        guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
+        if let momentum, !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1) (got \(momentum))") }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be 0 or more (got \(weightDecay))") }
+        if let l1, !(l1 >= 0 && l1.isFinite) { throw ValidationError("--l1 must be 0 or more (got \(l1))") }
         _ = try samples()
         _ = try parameterIndex()
     }
@@ -87,13 +112,38 @@ struct ExplainCommand: ParsableCommand {
         let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
             ?? Network.tutorial(seed: seed)
         let (x, y) = try batch(for: network)
-        let trace = StepTrace.record(network: network, input: x, target: y, learningRate: learningRate)
+        let trace = StepTrace.record(network: network, input: x, target: y, optimizer: try makeOptimizer(for: network))
         if let svgPath {
             do { try writeFileAtomically(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath) } catch {
                 throw InputError("\(error)")
             }
         }
         try present(trace, network: network)
+    }
+
+    /// The optimizer of the step: --state's (kind, settings, moments, steps), the options over it.
+    private func makeOptimizer(for network: Network<Double>) throws -> Optimizer<Double> {
+        var o = Optimizer<Double>.gradientDescent(learningRate: 0.5)
+        if let state {
+            let checkpoint: Checkpoint<Double>
+            do { checkpoint = try Checkpoint<Double>(contentsOf: state) } catch {
+                if case .unreadable = error { throw InputError("--state \(error)") }
+                throw InputError("--state \(state): \(error)")
+            }
+            guard checkpoint.model.network.sizes == network.sizes else {
+                throw InputError("--state \(state) holds the optimizer of a \(shapeName(checkpoint.model.network.sizes)) network; \(source) is \(shapeName(network.sizes))")
+            }
+            o = checkpoint.optimizer
+        }
+        if let optimizer, optimizer != o.kind {
+            if state != nil { throw ValidationError("--state \(state!) holds \(o.kind.rawValue)'s state; leave out --optimizer \(optimizer.rawValue), or --state") }
+            o.kind = optimizer
+        }
+        if let learningRate { o.learningRate = learningRate }
+        if let momentum { o.momentum = momentum }
+        if let weightDecay { o.weightDecay = weightDecay }
+        if let l1 { o.l1 = l1 }
+        return o
     }
 
     /// The batch to explain: --input/--target, or the four XOR rows; checked against the network.

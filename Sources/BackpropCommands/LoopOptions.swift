@@ -13,6 +13,9 @@ struct LoopOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of the weights, the shuffling, the splits and generated data (default: \(TrainingPlan.defaults.seed)).")
     var seed: UInt64?
 
+    @Option(name: .customLong("data-seed"), parsing: .unconditional, help: "Seed of generated data and of the test and validation splits, so that a new --seed changes only the weights and the shuffling (default: --seed).")
+    var dataSeed: UInt64?
+
     @Option(parsing: .unconditional, help: "Fraction of the training data held out to validate each epoch, e.g. 0.1 (default: 0).")
     var validationSplit: Double?
 
@@ -32,6 +35,7 @@ struct LoopOptions: ParsableArguments {
         if let batch { plan.batch = batch }
         if let epochs { plan.epochs = epochs }
         if let seed { plan.seed = seed }
+        if let dataSeed { plan.dataSeed = dataSeed }
         if let validationSplit { plan.validationSplit = validationSplit }
         if let testSplit { plan.testSplit = testSplit }
         if let patience { plan.patience = patience }

@@ -22,6 +22,9 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: "Weight initialisation (default: he for relu layers, xavier otherwise).")
     var initializer: Initializer?
 
+    @Option(help: ArgumentHelp("Input features computed from 2-D data's x1, x2 before scaling, comma-separated: \(InputFeature.allCases.map(\.rawValue).joined(separator: ", ")); saved in the model, so predict, evaluate and plot take raw x1, x2 (default: the data's columns).", valueName: "list"))
+    var features: String?
+
     /// The options given, over `plan`. Only the text is checked here; the plan checks the rest.
     func apply(to plan: inout TrainingPlan) throws {
         if let layers {
@@ -43,6 +46,9 @@ struct NetworkOptions: ParsableArguments {
         if let loss { plan.loss = loss }
         if let reduction { plan.reduction = reduction }
         if let initializer { plan.initializer = initializer }
+        if let features {
+            do { plan.features = try InputFeature.list(features) } catch { throw error.usage }
+        }
     }
 }
 

@@ -16,6 +16,9 @@ struct OptimizerOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "λ: L2 weight decay (sgd, momentum, nesterov) or decoupled weight decay (adam, i.e. AdamW), on weights only (default: 0).")
     var weightDecay: Double?
 
+    @Option(parsing: .unconditional, help: "λ₁: L1 regularisation on the weights, adding λ₁·sign(W) to dLoss/dW (every optimizer; default: 0).")
+    var l1: Double?
+
     @Option(help: "Learning-rate schedule: constant, step (×--step-factor every --step-every epochs) or cosine (down to --min-lr) (default: constant).")
     var schedule: TrainingPlan.ScheduleKind?
 
@@ -33,6 +36,7 @@ struct OptimizerOptions: ParsableArguments {
         if let learningRate { plan.learningRate = learningRate }
         if let momentum { plan.momentum = momentum }
         if let weightDecay { plan.weightDecay = weightDecay }
+        if let l1 { plan.l1 = l1 }
         if let schedule { plan.schedule = schedule }
         if let stepEvery { plan.stepEvery = stepEvery }
         if let stepFactor { plan.stepFactor = stepFactor }

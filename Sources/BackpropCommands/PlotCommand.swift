@@ -20,7 +20,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "The model file (.json or .safetensors).")
     var model: String
 
-    @Option(help: ArgumentHelp("2-D data to draw the boundary over: xor, circles, spiral, gaussians or a CSV file.", valueName: "source"))
+    @Option(help: ArgumentHelp("2-D data to draw the boundary over: xor, circles, spiral, gaussians, plane, multi-gaussian or a CSV file.", valueName: "source"))
     var data: String?
 
     @OptionGroup var toy: ToySetOptions
@@ -54,9 +54,12 @@ struct PlotCommand: ParsableCommand {
         do {
             points = try dataPlan.dataSource().load(as: Float.self, testSplit: false).train
         } catch { throw InputError("\(error)") }
-        guard file.network.inputSize == 2, points.features == 2, points.isClassification else {
-            throw InputError("a decision boundary needs a classifier with 2 inputs and 2-D class data; \(model) takes \(file.network.inputSize) inputs, \(data) has \(points.features) features")
+        guard file.inputSize == 2, points.features == 2, points.isClassification == (file.classes != nil || file.network.outputSize > 1 || file.network.layers.last?.activation == .sigmoid) else {
+            throw InputError("a decision boundary needs a model with 2 inputs and 2-D data of its kind (classes or numbers); \(model) takes \(file.inputSize) inputs\(file.classes == nil ? " and predicts numbers" : ""), \(data) has \(points.features) features\(points.isClassification ? " and classes" : " and numeric targets")")
         }
-        try write(DecisionBoundary.svg(model: file, points: points.x, labels: points.labels, title: "\(model) on \(data)"), "boundary.svg")
+        var style = DecisionBoundary.Style()
+        (style.title, style.classNames) = ("\(model) on \(data)", file.classes)
+        try write(DecisionBoundary.svg(model: file, points: points.x, targets: .init(points.y, isClassification: points.isClassification),
+                                       style: style), "boundary.svg")
     }
 }

@@ -42,8 +42,8 @@ struct PredictCommand: ParsableCommand {
         let file = try readModel(model, as: Float.self)
         let inputs = try rows()
         guard !inputs.isEmpty else { throw InputError("\(csv ?? "--input"): no rows of numbers to predict") }
-        if let bad = inputs.firstIndex(where: { $0.count != file.network.inputSize }) {
-            throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(plural(inputs[bad].count, "number")), but \(model) takes \(plural(file.network.inputSize, "input"))")
+        if let bad = inputs.firstIndex(where: { $0.count != file.inputSize }) {
+            throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(plural(inputs[bad].count, "number")), but \(model) takes \(plural(file.inputSize, "input"))\(file.features == nil ? "" : " (x1, x2: it computes its features from them)")")
         }
         let outputs = file.predict(Matrix(inputs.map { $0.map { Float($0) } }))
         if let r = (0..<outputs.rows).first(where: { r in outputs.row(r).contains { !$0.isFinite } }) {

@@ -8,7 +8,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Start the playground: train networks on 2-D data in the browser and see every step hand by hand.",
         discussion: """
             Starts a local web server and prints its URL. Open it in a browser: pick a data set \
-            (xor, circles, spiral, gaussians, or a 2-column CSV), shape the network, press play \
+            (xor, circles, spiral, gaussians, the regression sets plane and multi-gaussian, or a 2-column CSV), shape the network, press play \
             and watch the decision boundary, each neuron's output and the loss curves. Pause, \
             click a weight or a neuron, and the panel shows its chain rule for the next step with \
             numbers — the numbers `backprop explain` gives for the exported model and batch.

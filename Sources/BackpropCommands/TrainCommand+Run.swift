@@ -6,7 +6,8 @@ import Foundation
 /// headline, checkpoints and snapshots after each epoch, and the closing output.
 extension TrainCommand {
     /// The plan of the options, or with --resume the checkpoint's with the options given over it
-    /// (only --epochs and --threads may differ).
+    /// (only --epochs, --threads, --lr, --weight-decay, --l1 and --batch may differ: the last four
+    /// change the run from the checkpoint's epoch on, as the playground's live changes do).
     func resolvedPlan() throws -> (TrainingPlan, Checkpoint<Float>?) {
         guard let resumePath else { return (try plan(over: TrainingPlan(data: dataOptions.data ?? "")), nil) }
         let checkpoint: Checkpoint<Float>
@@ -109,20 +110,19 @@ extension TrainCommand {
             checkpoint.writing = (every, template)
             do { try checkpoint.write(to: path) } catch { return "no checkpoint after epoch \(done): \(error)" }
         }
-        if let every = outputFiles.plotsEvery, let plots = outputFiles.plots, done % every == 0,
-           run.train.features == 2 && run.train.isClassification {
-            let svg = DecisionBoundary.svg(model: run.model, points: rawInputs(run), labels: run.train.labels,
-                                           title: "decision boundary after epoch \(done)")
+        if let every = outputFiles.plotsEvery, let plots = outputFiles.plots, done % every == 0, run.rawTrainInputs.cols == 2 {
+            let svg = boundary(run, model: run.model, title: "decision boundary after epoch \(done)")
             do { _ = try writePictures([("boundary-epoch-\(done).svg", svg)], to: plots, option: "--plots") } catch { return "\(error)" }
         }
         return nil
     }
 
-    /// The training inputs as they were before scaling, for pictures.
-    func rawInputs(_ run: TrainingRun<Float>) -> Matrix<Float> {
-        var raw = run.train.x
-        run.preprocessing?.unapply(to: &raw)
-        return raw
+    /// The decision boundary (or a regression's output) of `model` over the run's raw 2-D training points.
+    func boundary(_ run: TrainingRun<Float>, model: ModelFile<Float>, title: String = "decision boundary") -> SVG {
+        var style = DecisionBoundary.Style()
+        (style.title, style.classNames) = (title, model.classes)
+        return DecisionBoundary.svg(model: model, points: run.rawTrainInputs,
+                                    targets: .init(run.train.y, isClassification: run.train.isClassification), style: style)
     }
 
     /// The end: the test set, health, the saved model, pictures and report, the closing lines,
@@ -177,10 +177,8 @@ extension TrainCommand {
         if train.isClassification {
             out.append(("accuracy.svg", LineChart(title: "accuracy", yLabel: "accuracy",
                 series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg()))
-            if train.features == 2 {
-                out.append(("boundary.svg", DecisionBoundary.svg(model: model, points: rawInputs(run), labels: train.labels)))
-            }
         }
+        if run.rawTrainInputs.cols == 2 && train.outputs <= 2 { out.append(("boundary.svg", boundary(run, model: model))) }
         if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network))) }
         let side = Int(Double(train.features).squareRoot())
         if side * side == train.features && side >= 4 && train.isClassification {      // square images
@@ -215,8 +213,8 @@ extension TrainCommand {
 
 extension TrainingPlan {
     /// The plan as a resumed run sees it: every default that the checkpoint's network settled
-    /// (sizes, activations, output, loss, η) filled in, and what a resume may change (epochs,
-    /// threads) or no longer uses (the initialisation) left out — for comparing two plans.
+    /// (sizes, activations, output, loss) filled in, and what a resume may change (epochs,
+    /// threads, η, λ, λ₁, batch) or no longer uses (the initialisation) left out — for comparing two plans.
     func resolved(for network: Network<Float>) -> TrainingPlan {
         var p = self
         p.layers = layers ?? network.sizes
@@ -227,6 +225,7 @@ extension TrainingPlan {
         p.learningRate = effectiveLearningRate
         (p.data, p.test) = (Self.comparable(data), test.map(Self.comparable))
         (p.initializer, p.epochs, p.threads) = (nil, 1, 1)
+        (p.learningRate, p.weightDecay, p.l1, p.batch) = (nil, 0, 0, 1)       // a resume may change these
         return p
     }
 

@@ -27,7 +27,9 @@ struct TrainCommand: ParsableCommand {
             --resume ck.json continues the run that wrote the checkpoint, with its settings (the \
             checkpoint holds them): no other option is needed. --epochs N extends it to N epochs \
             in all; a cosine schedule is then computed over the new total, step and constant \
-            schedules go on as they were.
+            schedules go on as they were. --lr, --weight-decay, --l1 and --batch may be given \
+            too: they change the run from the checkpoint's epoch on (the network, the optimizer's \
+            state and the shuffles go on), as a change in the playground does.
 
             Examples:
               backprop train --data fashion-mnist --layers 784,128,10 --lr 0.1 --epochs 5 --save fmnist.json

@@ -170,10 +170,10 @@ struct TrainCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("wrote pics/network.svg") && run.stdout.contains("wrote pics/boundary.svg"))
         let boundary = try String(contentsOf: folder.appendingPathComponent("pics/boundary.svg"), encoding: .utf8)
-        #expect(boundary.components(separatedBy: "<circle").count - 1 == 500)
+        #expect(boundary.components(separatedBy: "<circle").count - 1 == 500 + 1)       // and the legend's "train"
         try "a,b,c,label\n1,2,3,x\n4,5,6,y\n".write(to: folder.appendingPathComponent("three.csv"), atomically: true, encoding: .utf8)
         expectInputError(try backprop(["plot", "--model", "g.json", "--data", "three.csv", "--out", "pics"], in: folder),
-                         "a decision boundary needs a classifier with 2 inputs and 2-D class data")
+                         "a decision boundary needs a model with 2 inputs and 2-D data of its kind")
     }
 
     @Test("bad input: data that does not fit --layers, a malformed CSV, an unknown source → one line, exit 1")

@@ -47,11 +47,13 @@ struct PlotTests {
         let points = Matrix<Double>([[-1, -1], [1, 1]])
         let text = DecisionBoundary.svg(model: ModelFile(network: net), points: points, labels: [0, 1], resolution: 10).rendered
         let rects = text.components(separatedBy: "\n").filter { $0.hasPrefix("<rect") }
-        #expect(rects.count == 1 + 100)
+        #expect(rects.count == 1 + 100 + 2)                   // background, cells, the legend's two classes
         #expect(rects[1].contains("fill=\"#f8ae59\""))        // top-left cell: x < 0
         #expect(rects[100].contains("fill=\"#4699ce\""))      // bottom-right cell: x > 0
-        #expect(text.components(separatedBy: "<circle").count - 1 == 2)
+        #expect(text.components(separatedBy: "<circle").count - 1 == 2 + 1)    // and the legend's "train"
         #expect(text.contains("fill=\"#0877bd\" stroke=\"#ffffff\""))
+        for label in [">x1<", ">x2<", ">class 0<", ">class 1<", ">train<", "shade: P(class 1)"] { #expect(text.contains(label), "\(label)") }
+        #expect(!text.contains(">test<"))
     }
 }
 

@@ -47,10 +47,11 @@ struct RasterPlotTests {
                                           testLabels: test.labels, resolution: 30, raster: true).rendered
         let rects = DecisionBoundary.svg(model: model, points: data.x, labels: data.labels, resolution: 30).rendered
         #expect(raster.components(separatedBy: "<image").count == 2)
-        #expect(raster.components(separatedBy: "<rect").count == 2)              // the background only
-        #expect(rects.components(separatedBy: "<rect").count == 2 + 900)
-        #expect(raster.components(separatedBy: "stroke=\"#222222\"").count == 11)
-        #expect(raster.components(separatedBy: "stroke=\"#ffffff\"").count == 41)
+        #expect(raster.components(separatedBy: "<rect").count == 2 + 2)          // the background and the legend's classes
+        #expect(rects.components(separatedBy: "<rect").count == 2 + 900 + 2)
+        #expect(raster.components(separatedBy: "stroke=\"#222222\"").count == 1 + 10 + 1)    // and the legend's "test"
+        #expect(raster.components(separatedBy: "stroke=\"#ffffff\"").count == 1 + 40 + 1)
+        #expect(raster.contains("image-rendering:auto"))                          // interpolated: no blocks
         #expect(raster.utf8.count < rects.utf8.count / 3)
     }
 

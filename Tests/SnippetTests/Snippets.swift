@@ -68,6 +68,13 @@ images.shape     // [60000, 28, 28]
 return nil
 }
 
+/// Sources/Backprop/Data/InputFeature.swift
+@discardableResult func snippet_InputFeature() throws -> Any? {
+let raw = Matrix<Float>([[2, 3]])
+let x = InputFeature.map([.x1, .x2, .x1x2], raw)     // [[2, 3, 6]]
+return nil
+}
+
 /// Sources/Backprop/Data/Preprocessing.swift
 @discardableResult func snippet_Preprocessing() throws -> Any? {
 var (train, test) = ToySets.split(.spiral, as: Float.self)
@@ -408,6 +415,14 @@ return nil
 /// Sources/Backprop/Training/TrainingPlan.swift
 @discardableResult func snippet_TrainingPlan_1() throws -> Any? {
 PlanError(.batch, "must be at least 1 (got 0)").description   // "--batch must be at least 1 (got 0)"
+return nil
+}
+
+/// Sources/Backprop/Training/TrainingRun+Changes.swift
+@discardableResult func snippet_TrainingRun_Changes() throws -> Any? {
+var run = try TrainingRun<Float>(plan: TrainingPlan(data: "spiral"))
+run.trainEpochs(3)
+try run.change(.init(learningRate: 0.3))     // from epoch 4 on
 return nil
 }
 

@@ -12,7 +12,7 @@ public enum ToySets {
         (Matrix([[0, 0], [0, 1], [1, 0], [1, 1]]), Matrix([[0], [1], [1], [0]]))
     }
 
-    /// A 2-D, two-class point set.
+    /// A 2-D point set: four two-class sets and two regression sets, as in TensorFlow Playground.
     ///
     /// | name        | points (coordinates within about ±6)                                       |
     /// |-------------|----------------------------------------------------------------------------|
@@ -20,13 +20,25 @@ public enum ToySets {
     /// | `circles`   | class 0 inside radius 2.5, class 1 on the ring 3.5…5                       |
     /// | `spiral`    | two interleaved spirals of 1.75 turns, radius 0…5                          |
     /// | `gaussians` | two round clusters centred at (2, 2) and (−2, −2), standard deviation 1    |
+    /// | `plane`     | regression: uniform in ±5; target `(x1 + x2) / 10`, in −1…1                 |
+    /// | `multi-gaussian` | regression: uniform in ±5; target `Σ ±exp(−‖p − c‖² / 2)` over six centres `c` at x = −3.5, 0, 3.5 and y = ±2.5, signs alternating: −1…1 |
     ///
     /// `noise` (0…1) blurs the classes: `xor`, `circles` and `spiral` move each point by a uniform
     /// `±noise·2.5` in x and y; `gaussians` widens the clusters to `1 + 2·noise`. Points alternate
-    /// between the classes, so any prefix is balanced.
+    /// between the classes, so any prefix is balanced. The regression sets compute the target
+    /// from the exact point, then move the point by `±noise·2.5` (as TensorFlow Playground does).
     public enum Shape: String, CaseIterable, Sendable {
-        case xor, circles, spiral, gaussians
+        case xor, circles, spiral, gaussians, plane
+        case multiGaussian = "multi-gaussian"
+
+        /// Whether the set's target is a number (`plane`, `multi-gaussian`) rather than a class.
+        public var isRegression: Bool { self == .plane || self == .multiGaussian }
     }
+
+    /// The centres and signs of `multi-gaussian`.
+    static let gaussianCentres: [(x: Double, y: Double, sign: Double)] = [
+        (-3.5, 2.5, 1), (0, 2.5, -1), (3.5, 2.5, 1), (-3.5, -2.5, -1), (0, -2.5, 1), (3.5, -2.5, -1),
+    ]
 
     /// The defaults of a generated set (`backprop train --samples`, `--noise`, `--seed`).
     public static let defaultCount = 500, defaultNoise = 0.1, defaultSeed: UInt64 = 1
@@ -35,7 +47,8 @@ public enum ToySets {
     /// `seed &+ 1_000_003` (far from every seed a run derives from its own, ``TrainingSeeds``).
     public static func testSeed(for seed: UInt64) -> UInt64 { seed &+ 1_000_003 }
 
-    /// `count` points of `shape`, classes "0" and "1", from `seed`.
+    /// `count` points of `shape` from `seed`: classes "0" and "1", or for a regression shape one
+    /// target column.
     ///
     /// ```swift
     /// let spiral = ToySets.make(.spiral, count: 400, noise: 0.1, seed: 1, as: Float.self)
@@ -47,6 +60,18 @@ public enum ToySets {
         var x = Matrix<T>(rows: count, cols: 2)
         var labels: [Int] = []
         func jitter() -> Double { rng.uniform(-1, 1) * noise * 2.5 }
+        if shape.isRegression {
+            var y = Matrix<T>(rows: count, cols: 1)
+            for i in 0..<count {
+                let p = (rng.uniform(-5, 5), rng.uniform(-5, 5))
+                let target = shape == .plane ? (p.0 + p.1) / 10 : gaussianCentres.reduce(0.0) { sum, c in
+                    let d2 = (p.0 - c.x) * (p.0 - c.x) + (p.1 - c.y) * (p.1 - c.y)
+                    return sum + c.sign * Double.exp(-d2 / 2)
+                }
+                (x[i, 0], x[i, 1], y[i, 0]) = (T(p.0 + jitter()), T(p.1 + jitter()), T(target))
+            }
+            return Dataset(x: x, y: y, featureNames: ["x1", "x2"])
+        }
         for i in 0..<count {
             let label = i % 2
             var p: (Double, Double)
@@ -68,6 +93,8 @@ public enum ToySets {
             case .gaussians:
                 let centre = label == 0 ? 2.0 : -2.0, sd = 1 + 2 * noise
                 p = (centre + sd * rng.normal(), centre + sd * rng.normal())
+            case .plane, .multiGaussian:
+                p = (0, 0)      // not reached: drawn above
             }
             x[i, 0] = T(p.0)
             x[i, 1] = T(p.1)

@@ -24,7 +24,7 @@ public struct TrainingData<T: Scalar>: Sendable {
 extension TrainingPlan {
     /// The source `data` names, with the plan's CSV options and generated-set settings.
     public func dataSource() throws(DataError) -> DataSource {
-        try DataSource.named(data, csv: csvOptions, toyCount: samples, noise: noise, seed: TrainingSeeds(seed).weights)
+        try DataSource.named(data, csv: csvOptions, toyCount: samples, noise: noise, seed: seeds.data)
     }
 
     /// Loads `data` (and `test`): the training samples, and the test set — `test`'s file, else

@@ -45,7 +45,7 @@ public struct Checkpoint<T: Scalar>: Sendable {
             ("kind", .string(o.kind.rawValue)), ("steps", .number(o.steps)),
             ("learning_rate", .number(o.learningRate)), ("momentum", .number(o.momentum)),
             ("beta1", .number(o.beta1)), ("beta2", .number(o.beta2)), ("epsilon", .number(o.epsilon)),
-            ("weight_decay", .number(o.weightDecay)),
+            ("weight_decay", .number(o.weightDecay)), ("l1", .number(o.l1)),
             ("first_moments", tensors(o.firstMoments)), ("second_moments", tensors(o.secondMoments)),
         ])
         guard case .object(var members) = model.json() else { return model.json() }
@@ -75,6 +75,11 @@ public struct Checkpoint<T: Scalar>: Sendable {
             throw .unreadable(path: path, reason: reason)
         }
         guard let text = String(bytes: bytes, encoding: .utf8) else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
+        try self.init(text: text)
+    }
+
+    /// Reads a checkpoint from its JSON text.
+    public init(text: String) throws(ModelFileError) {
         let root: JSON
         do { root = try JSON.parse(text) } catch { throw .syntax(error) }
         try self.init(model: try ModelFile<T>(json: root), json: root)
@@ -102,7 +107,8 @@ public struct Checkpoint<T: Scalar>: Sendable {
         }
         var optimizer = Optimizer<T>(kind, learningRate: try number("learning_rate"), momentum: try number("momentum"),
                                      beta1: try number("beta1"), beta2: try number("beta2"),
-                                     epsilon: try number("epsilon"), weightDecay: try number("weight_decay"))
+                                     epsilon: try number("epsilon"), weightDecay: try number("weight_decay"),
+                                     l1: o["l1"] == nil ? 0 : try number("l1"))
         guard let steps = o["steps"]?.number.flatMap({ Int($0) }), steps >= 0 else {
             throw .invalid(place: "checkpoint.optimizer.steps", message: "expected a whole number")
         }

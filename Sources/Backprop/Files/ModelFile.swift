@@ -41,6 +41,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// Version 2 adds optional fields, and is written only when one of them (or an activation or
 /// loss that version 1 did not have) is used; version 1 files are still read:
 /// - `"classes": ["cat", "dog"]` — output `i` is class `classes[i]`;
+/// - `"features": ["x1", "x2", "x1sq"]` — the raw inputs `x1, x2` become these features first
+///   (see ``InputFeature``); the preprocessing and the network then see the features;
 /// - `"preprocessing": {"kind": "standardize", "offset": […], "scale": […]}` — inputs are mapped
 ///   `x' = (x − offset) / scale` before the network (see ``Preprocessing``);
 /// - `"training": {…}` — the settings and seed of the run that made the model.
@@ -52,17 +54,20 @@ public struct ModelFile<T: Scalar>: Sendable {
     public var network: Network<T>
     /// Class names of the outputs (classification).
     public var classes: [String]?
-    /// The map applied to raw inputs before the network.
+    /// The features computed from the raw inputs, before the preprocessing (nil: the raw inputs).
+    public var features: [InputFeature]?
+    /// The map applied to raw inputs (or to their features) before the network.
     public var preprocessing: Preprocessing?
     /// How the model was trained (settings, seed), kept in order.
     public var training: [(key: String, value: JSON)]
     /// Extra fields, kept in order.
     public var metadata: [(key: String, value: JSON)]
 
-    public init(network: Network<T>, classes: [String]? = nil, preprocessing: Preprocessing? = nil,
+    public init(network: Network<T>, classes: [String]? = nil, features: [InputFeature]? = nil, preprocessing: Preprocessing? = nil,
                 training: [(key: String, value: JSON)] = [], metadata: [(key: String, value: JSON)] = []) {
         self.network = network
         self.classes = classes
+        self.features = features
         self.preprocessing = preprocessing
         self.training = training
         self.metadata = metadata
@@ -71,7 +76,7 @@ public struct ModelFile<T: Scalar>: Sendable {
     /// 1 when the model uses nothing version 2 added, else 2.
     public var writtenVersion: Int {
         let newActivations: Set<Activation> = [.leakyRelu, .softmax]
-        let needs2 = classes != nil || preprocessing != nil || !training.isEmpty || network.loss == .softmaxCrossEntropy
+        let needs2 = classes != nil || features != nil || preprocessing != nil || !training.isEmpty || network.loss == .softmaxCrossEntropy
             || network.layers.contains { newActivations.contains($0.activation) }
         return needs2 ? 2 : 1
     }
@@ -97,6 +102,7 @@ public struct ModelFile<T: Scalar>: Sendable {
             })),
         ]
         if let classes { members.append(("classes", .array(classes.map { .string($0) }))) }
+        if let features { members.append(("features", .array(features.map { .string($0.rawValue) }))) }
         if let p = preprocessing {
             members.append(("preprocessing", .object([
                 ("kind", .string(p.kind.rawValue)),
@@ -126,13 +132,23 @@ public struct ModelFile<T: Scalar>: Sendable {
         }
     }
 
-    /// Raw inputs → outputs: the preprocessing, then the network.
+    /// The number of raw inputs a prediction takes: 2 with ``features``, else the network's.
+    public var inputSize: Int { features == nil ? network.inputSize : InputFeature.rawInputs }
+
+    /// Raw inputs → what the network takes: the features, then the preprocessing.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public func prepared(_ raw: Matrix<T>) -> Matrix<T> {
+        var x = features.map { InputFeature.map($0, raw) } ?? raw
+        preprocessing?.apply(to: &x)
+        return x
+    }
+
+    /// Raw inputs → outputs: the features, the preprocessing, then the network.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public func predict(_ raw: Matrix<T>) -> Matrix<T> {
-        var x = raw
-        preprocessing?.apply(to: &x)
-        return network.predict(x)
+        network.predict(prepared(raw))
     }
 
     /// The class name of each row of `outputs` (what ``predict(_:)`` gave): the largest output's
@@ -240,6 +256,23 @@ public struct ModelFile<T: Scalar>: Sendable {
                 throw .invalid(place: "classes", message: "\(names.count) class names for \(plural(last.outputSize, "output"))")
             }
             self.classes = names
+        }
+        self.features = nil
+        if let value = root["features"] {
+            guard let names = value.array?.compactMap(\.string), names.count == value.array?.count, !names.isEmpty else {
+                throw .invalid(place: "features", message: "expected a non-empty array of feature names (\(InputFeature.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            var features: [InputFeature] = []
+            for (i, name) in names.enumerated() {
+                guard let f = InputFeature(rawValue: name) else {
+                    throw .invalid(place: "features[\(i)]", message: "unknown feature \"\(name)\"; expected one of \(InputFeature.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                features.append(f)
+            }
+            guard features.count == layers[0].inputSize else {
+                throw .invalid(place: "features", message: "\(plural(features.count, "feature")) for a network of \(plural(layers[0].inputSize, "input"))")
+            }
+            self.features = features
         }
         self.preprocessing = nil
         if let value = root["preprocessing"] {

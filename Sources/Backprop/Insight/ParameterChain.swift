@@ -8,8 +8,10 @@ import Foundation
 /// dLoss/db^l[j]    = Σ_samples δ^l_j                    (dz/db = 1)
 /// δ^l_j = dLoss/da^l_j · σ'(z^l_j)                      (output: a − y when the loss is fused)
 /// dLoss/da^l_j = Σ_i W^(l+1)[i][j] · δ^(l+1)_i           (hidden: Wᵀδ from the layer above)
-/// W ← W − η · dLoss/dW
+/// W ← W − η · dLoss/dW                                  (sgd; ``ParameterUpdate`` for every optimizer)
 /// ```
+/// A softmax output has no per-neuron chain (each `a_i` depends on every `z_j`): its `δ = a − y`
+/// (fused with cross-entropy) is shown directly, and `lossGradient` is nil.
 /// Every number is copied from the ``StepTrace`` (which `backprop explain` prints), so the two
 /// agree exactly.
 ///
@@ -22,8 +24,8 @@ import Foundation
 public struct ParameterChain: Sendable {
     /// One sample's share of the gradient.
     public struct Sample: Sendable {
-        /// `dLoss/da^l_j` for this sample.
-        public var lossGradient: Double
+        /// `dLoss/da^l_j` for this sample; nil for a softmax output, whose δ is not `dLoss/da_j · σ'(z_j)`.
+        public var lossGradient: Double?
         /// `σ'(z^l_j)`; nil when `δ` is fused (`a − y`) or the activation is softmax.
         public var activationDerivative: Double?
         /// `z^l_j`, `a^l_j`.
@@ -52,9 +54,11 @@ public struct ParameterChain: Sendable {
     public var gradient: Double
     /// `η`.
     public var learningRate: Double
-    /// `value − η · gradient`, as the step computed it.
+    /// The parameter after the optimizer's step (`value − η · gradient` for sgd).
     public var updated: Double
     public var reduction: Reduction
+    /// The optimizer's rule for this parameter, with its numbers.
+    public var update: ParameterUpdate
 
     /// The parameter's name in the tutorial's notation: `W²[0][1]` or `b²[0]`.
     public var name: String {
@@ -77,7 +81,7 @@ extension StepTrace {
                 upstream = (0..<above.weights.rows).map { i in (above.weights[i, j], above.delta[s, i]) }
             }
             return ParameterChain.Sample(
-                lossGradient: t.outputGradient[s, j],
+                lossGradient: t.deltaIsFused && t.activation == .softmax ? nil : t.outputGradient[s, j],
                 activationDerivative: t.deltaIsFused ? nil : t.activationDerivative?[s, j],
                 z: t.z[s, j], a: t.a[s, j], delta: t.delta[s, j],
                 input: k.map { t.input[s, $0] } ?? 1,
@@ -87,7 +91,8 @@ extension StepTrace {
             layer: layer, neuron: j, from: k, isOutputLayer: isOutput, activation: t.activation, deltaRule: t.deltaRule,
             value: k.map { t.weights[j, $0] } ?? t.biases[j], samples: samples,
             gradient: k.map { t.weightGradient[j, $0] } ?? t.biasGradient[j], learningRate: learningRate,
-            updated: k.map { t.updatedWeights[j, $0] } ?? t.updatedBiases[j], reduction: reduction)
+            updated: k.map { t.updatedWeights[j, $0] } ?? t.updatedBiases[j], reduction: reduction,
+            update: update(layer: layer, neuron: j, from: k))
     }
 }
 
@@ -106,7 +111,7 @@ extension ParameterChain {
                 .object([
                     ("z", .number(s.z)), ("a", .number(s.a)),
                     ("target", s.target.map { .number($0) } ?? .null),
-                    ("dloss_da", .number(s.lossGradient)),
+                    ("dloss_da", s.lossGradient.map { .number($0) } ?? .null),
                     ("da_dz", s.activationDerivative.map { .number($0) } ?? .null),
                     ("upstream", .array(s.upstream.map { .array([.number($0.weight), .number($0.delta)]) })),
                     ("delta", .number(s.delta)),
@@ -117,6 +122,7 @@ extension ParameterChain {
             ("gradient", .number(gradient)),
             ("learning_rate", .number(learningRate)),
             ("updated", .number(updated)),
+            ("update", update.json),
         ])
     }
 
@@ -129,16 +135,16 @@ extension ParameterChain {
         for (s, x) in samples.enumerated() {
             var line = "  sample \(s + 1): "
             if !x.upstream.isEmpty {
-                line += "dLoss/da = Σ W·δ = " + x.upstream.map { "\(f($0.weight))·\(f($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient)); "
+                line += "dLoss/da = Σ W·δ = " + x.upstream.map { "\(f($0.weight))·\(f($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient ?? 0)); "
             } else if let y = x.target {
-                line += "a = \(f(x.a)), y = \(f(y)), dLoss/da = \(f(x.lossGradient)); "
+                line += "a = \(f(x.a)), y = \(f(y))" + (x.lossGradient.map { ", dLoss/da = \(f($0))" } ?? "") + "; "
             }
             if let d = x.activationDerivative { line += "σ'(z) = \(f(d)); " }
             line += "δ = \(f(x.delta)); δ · \(from == nil ? "1" : f(x.input)) = \(f(x.delta * x.input))"
             lines.append(line)
         }
         lines.append("dLoss/d\(name) = \(f(gradient))")
-        lines.append("\(name) ← \(f(value)) − \(f(learningRate)) · \(f(gradient)) = \(f(updated))")
+        lines += update.lines(name, f)
         return lines.joined(separator: "\n")
     }
 }

@@ -1,8 +1,9 @@
 /// One training step recorded number by number, in the tutorial's terms, computed in Double.
 ///
-/// `record` runs the network's own `forward`, `computeLoss`, `backward` and gradient-descent update
-/// once and copies out what they left in each layer: it is a recording of the training step,
-/// not a second implementation of it.
+/// `record` runs the network's own `forward`, `computeLoss`, `backward` and the optimizer's own
+/// update (plain gradient descent unless another optimizer, with its state, is given) once and
+/// copies out what they left in each layer and in the optimizer: it is a recording of the
+/// training step, not a second implementation of it.
 ///
 /// For layer `l` (1-based, as in the tutorial's `W^1`, `W^2`):
 /// ```
@@ -11,7 +12,7 @@
 /// dLoss/da^l = (W^(l+1))ᵀ δ^(l+1) (a hidden layer)
 /// δ^l = dLoss/da^l ⊙ σ'(z^l)
 /// dLoss/dW^l = δ^l (a^(l−1))ᵀ    dLoss/db^l = δ^l
-/// W^l ← W^l − η dLoss/dW^l       b^l ← b^l − η dLoss/db^l
+/// W^l ← W^l − η dLoss/dW^l       b^l ← b^l − η dLoss/db^l   (sgd; see ``Optimizer`` for the others)
 /// ```
 ///
 /// ```swift
@@ -46,9 +47,9 @@ public struct StepTrace: Sendable {
         public var weightGradient: Matrix<Double>
         /// `dLoss/db^l = Σ_samples δ`, (O).
         public var biasGradient: [Double]
-        /// `W^l − η dW`, (O, I).
+        /// `W^l` after the optimizer's update (`W^l − η dW` for sgd), (O, I).
         public var updatedWeights: Matrix<Double>
-        /// `b^l − η db`, (O).
+        /// `b^l` after the optimizer's update (`b^l − η db` for sgd), (O).
         public var updatedBiases: [Double]
     }
 
@@ -68,17 +69,26 @@ public struct StepTrace: Sendable {
     public var layers: [LayerTrace]
     /// The network after the step.
     public var updated: Network<Double>
+    /// The optimizer (its settings and state) before and after the step.
+    public var optimizerBefore: Optimizer<Double>, optimizerAfter: Optimizer<Double>
 
     /// Runs one gradient-descent step of `network` on `(input, target)` and records it.
     public static func record(network: Network<Double>, input: Matrix<Double>, target: Matrix<Double>,
                               learningRate: Double) -> StepTrace {
+        record(network: network, input: input, target: target, optimizer: .gradientDescent(learningRate: learningRate))
+    }
+
+    /// Runs one step of `network` on `(input, target)` with `optimizer` (its kind, `η`, `λ`,
+    /// `λ₁` and state: moments and step count, as a checkpoint holds them) and records it.
+    public static func record(network: Network<Double>, input: Matrix<Double>, target: Matrix<Double>,
+                              optimizer: Optimizer<Double>) -> StepTrace {
         var net = network
         net.forward(input)
         let lossBefore = net.computeLoss(target: target)
         net.backward(input: input)
         let before = net
-        var sgd = Optimizer<Double>.gradientDescent(learningRate: learningRate)
-        sgd.step(&net)
+        var stepped = optimizer
+        stepped.step(&net)
         var layers: [LayerTrace] = []
         for (l, layer) in before.layers.enumerated() {
             let isOutput = l == before.layers.count - 1
@@ -107,8 +117,8 @@ public struct StepTrace: Sendable {
         }
         let lossAfter = net.lossValue(input, target)
         return StepTrace(input: input, target: target, loss: network.loss, reduction: network.reduction,
-                         learningRate: learningRate, lossBefore: lossBefore, lossAfter: lossAfter,
-                         layers: layers, updated: net)
+                         learningRate: optimizer.learningRate, lossBefore: lossBefore, lossAfter: lossAfter,
+                         layers: layers, updated: net, optimizerBefore: optimizer, optimizerAfter: stepped)
     }
 
     /// Why `δ` stops at `dLoss/dz` and leaves out `a^(l−1)`, in words.
@@ -123,6 +133,9 @@ public struct StepTrace: Sendable {
 extension StepTrace.LayerTrace {
     /// How `δ` was computed, in words.
     public var deltaRule: String {
+        if deltaIsFused && activation == .softmax {
+            return "δ = a − y, directly: with softmax every a_i depends on every z_j, so δ_j = Σ_i dLoss/da_i · da_i/dz_j (not one dLoss/da_j · σ'(z_j)); with cross-entropy that sum is a_j − y_j"
+        }
         if deltaIsFused { return "δ = a − y: the cross-entropy loss fused with its \(activation.rawValue) output (dLoss/da ⊙ da/dz simplifies to a − y)" }
         if activation == .softmax { return "δ = a ⊙ (dLoss/da − Σ_j dLoss/da_j a_j): the softmax Jacobian times dLoss/da" }
         return "δ = dLoss/da ⊙ σ'(z)"
@@ -139,6 +152,7 @@ extension StepTrace {
             ("loss_function", .string(loss.rawValue)),
             ("reduction", .string(reduction.rawValue)),
             ("learning_rate", .number(learningRate)),
+            ("optimizer", optimizerAfter.settingsJSON),
             ("input", m(input)),
             ("target", m(target)),
             ("loss", .number(lossBefore)),

@@ -11,7 +11,8 @@
 /// Weight decay `λ` acts on weights only (not biases). For `sgd`, `momentum` and `nesterov` it is
 /// L2 regularisation: `g ← g + λ p` before the update. For `adam` it is decoupled, as in AdamW:
 /// `p ← p − η λ p` before the Adam step. The formulas are those of PyTorch's `SGD` (with
-/// `dampening = 0`) and `AdamW`.
+/// `dampening = 0`) and `AdamW`. L1 regularisation `λ₁` (weights only, every optimizer) adds
+/// `λ₁ sign(p)` to the gradient: `g ← g + λ₁ sign(p)`, with `sign(0) = 0`.
 ///
 /// The state (`v`, or `m` and `v`) is one buffer per weight matrix and bias vector, made at the
 /// first step and reused after, so a step allocates nothing.
@@ -36,6 +37,8 @@ public struct Optimizer<T: Scalar>: Sendable {
     public var beta1: T, beta2: T, epsilon: T
     /// `λ`: L2 (SGD family) or decoupled (Adam) weight decay on the weights.
     public var weightDecay: T
+    /// `λ₁`: L1 regularisation on the weights.
+    public var l1: T
     /// Number of steps taken (`t` in Adam's bias correction).
     public internal(set) var steps = 0
     /// Per tensor, in the order W¹, b¹, W², b², …: the velocity `v` (momentum, Nesterov) or
@@ -45,7 +48,7 @@ public struct Optimizer<T: Scalar>: Sendable {
     public internal(set) var secondMoments: [[T]] = []
 
     public init(_ kind: Kind, learningRate: T, momentum: T = 0.9, beta1: T = 0.9, beta2: T = 0.999,
-                epsilon: T = 1e-8, weightDecay: T = 0) {
+                epsilon: T = 1e-8, weightDecay: T = 0, l1: T = 0) {
         self.kind = kind
         self.learningRate = learningRate
         self.momentum = momentum
@@ -53,11 +56,12 @@ public struct Optimizer<T: Scalar>: Sendable {
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
+        self.l1 = l1
     }
 
-    /// Whether this is plain gradient descent (`sgd` without weight decay), which a training
-    /// step fuses into backward.
-    public var isPlainGradientDescent: Bool { kind == .sgd && weightDecay == 0 }
+    /// Whether this is plain gradient descent (`sgd` without weight decay or L1), which a
+    /// training step fuses into backward.
+    public var isPlainGradientDescent: Bool { kind == .sgd && weightDecay == 0 && l1 == 0 }
 
     /// The tutorial's plain gradient descent, `W ← W − η dW`, `b ← b − η db`.
     public static func gradientDescent(learningRate: T) -> Optimizer { Optimizer(.sgd, learningRate: learningRate) }
@@ -72,20 +76,20 @@ public struct Optimizer<T: Scalar>: Sendable {
         for l in network.layers.indices {
             for tensor in 0..<2 {
                 let index = 2 * l + tensor
-                let decay = tensor == 0 ? weightDecay : 0
+                let (decay, l1) = tensor == 0 ? (weightDecay, self.l1) : (0, 0)
                 network.layers[l].withParameter(tensor) { p, g in     // p: parameters, g: gradient
                     switch kind {
                     case .sgd:
-                        Updates.sgd(p, g, eta: eta, decay: decay)
+                        Updates.sgd(p, g, eta: eta, decay: decay, l1: l1)
                     case .momentum, .nesterov:
                         firstMoments[index].withUnsafeMutableBufferPointer { v in
-                            Updates.momentum(p, g, v, eta: eta, mu: mu, decay: decay, nesterov: kind == .nesterov)
+                            Updates.momentum(p, g, v, eta: eta, mu: mu, decay: decay, l1: l1, nesterov: kind == .nesterov)
                         }
                     case .adam:
                         firstMoments[index].withUnsafeMutableBufferPointer { m in
                             secondMoments[index].withUnsafeMutableBufferPointer { v in
                                 Updates.adam(p, g, m, v, eta: eta, beta1: beta1, beta2: beta2,
-                                             epsilon: epsilon, decay: decay, t: t)
+                                             epsilon: epsilon, decay: decay, l1: l1, t: t)
                             }
                         }
                     }
@@ -105,7 +109,7 @@ public struct Optimizer<T: Scalar>: Sendable {
             }
             for i in from.indices { to[i].withUnsafeMutableBufferPointer { d in _ = d.update(fromContentsOf: from[i]) } }
         }
-        (saved.kind, saved.learningRate, saved.momentum, saved.weightDecay) = (kind, learningRate, momentum, weightDecay)
+        (saved.kind, saved.learningRate, saved.momentum, saved.weightDecay, saved.l1) = (kind, learningRate, momentum, weightDecay, l1)
         (saved.beta1, saved.beta2, saved.epsilon, saved.steps) = (beta1, beta2, epsilon, steps)
         copy(firstMoments, &saved.firstMoments)
         copy(secondMoments, &saved.secondMoments)

@@ -61,48 +61,155 @@ public enum DecisionBoundary {
         }
     }
 
-    /// The picture: `model` (raw 2-D inputs; its preprocessing is applied) over `points` (raw
-    /// coordinates, rows of 2) with their `labels`, and optionally `testPoints` with
-    /// `testLabels`, on a `resolution × resolution` grid. `raster` draws the heatmap as one
-    /// embedded PNG instead of a rectangle per cell (smaller, for pages that redraw it often).
-    @_specialize(exported: true, where T == Float)
-    @_specialize(exported: true, where T == Double)
+    /// What the points are: classes (0 or 1) or numbers (regression, drawn on −1…1).
+    public enum Targets: Sendable {
+        case labels([Int])
+        case values([Double])
+
+        /// The targets of a data set's `y`: its classes, or its first column.
+        public init<T: Scalar>(_ y: Matrix<T>, isClassification: Bool) {
+            self = isClassification ? .labels((0..<y.rows).map { y.argmax(row: $0) })
+                                    : .values((0..<y.rows).map { Double(y[$0, 0]) })
+        }
+    }
+
+    /// How the picture is drawn besides its data.
+    public struct Style: Sendable {
+        public var resolution = 80, size = 480.0
+        public var title = "decision boundary"
+        /// Draw the heatmap as one embedded PNG, interpolated by the viewer (smaller and smooth),
+        /// instead of a rectangle per cell.
+        public var raster = false
+        /// Hard colours: the predicted class (or the sign of a regression's output) only.
+        public var discretize = false
+        /// The names of classes 0 and 1 for the legend.
+        public var classNames: [String]? = nil
+        /// Training points to ring in black (e.g. the next step's batch).
+        public var highlighted: [Int] = []
+        public init() {}
+    }
+
+    /// The picture for a classifier: `model` (raw 2-D inputs; its features and preprocessing are
+    /// applied) over `points` (raw coordinates, rows of 2) with their `labels`, and optionally
+    /// `testPoints` with `testLabels`, on a `resolution × resolution` grid. `raster` draws the
+    /// heatmap as one embedded PNG instead of a rectangle per cell.
     public static func svg<T: Scalar>(model: ModelFile<T>, points: Matrix<T>, labels: [Int],
                                       testPoints: Matrix<T>? = nil, testLabels: [Int] = [],
                                       resolution: Int = 80, size: Double = 480, title: String = "decision boundary",
                                       raster: Bool = false) -> SVG {
-        precondition(points.cols == 2 && model.network.inputSize == 2, "a decision boundary needs 2 inputs")
+        var style = Style()
+        (style.resolution, style.size, style.title, style.raster, style.classNames) = (resolution, size, title, raster, model.classes)
+        return svg(model: model, points: points, targets: .labels(labels), testPoints: testPoints,
+                   testTargets: testPoints == nil ? nil : .labels(testLabels), style: style)
+    }
+
+    /// The picture of a classifier (class 1's probability, orange 0 … white 0.5 … blue 1) or of
+    /// a regression (its output, orange −1 … white 0 … blue 1), with the points, a colour
+    /// legend and the axes `x1` (across) and `x2` (up).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public static func svg<T: Scalar>(model: ModelFile<T>, points: Matrix<T>, targets: Targets,
+                                      testPoints: Matrix<T>? = nil, testTargets: Targets? = nil, style: Style) -> SVG {
+        precondition(points.cols == 2 && model.inputSize == 2, "a decision boundary needs 2 inputs")
+        let resolution = max(style.resolution, 2), size = style.size
+        let isRegression = if case .values = targets { true } else { false }
         let grid = Grid(covering: [points] + (testPoints.map { [$0] } ?? []), resolution: resolution)
         let out = model.predict(grid.points)
-        let top = 28.0, cell = size / Double(resolution)
-        var svg = SVG(width: size, height: size + top)
-        svg.rect(x: 0, y: 0, width: size, height: size + top, fill: "#ffffff")
-        svg.text(title, x: size / 2, y: 19, size: 14, anchor: "middle")
-        if raster {
+        func shade(_ r: Int) -> Double {
+            var p = isRegression ? (Double(out[r, 0]) + 1) / 2 : probability(out, r)
+            if style.discretize { p = p > 0.5 ? 1 : 0 }
+            return p
+        }
+        let (left, top, bottom) = (18.0, 28.0, 58.0), cell = size / Double(resolution)
+        var svg = SVG(width: size + left, height: size + top + bottom)
+        svg.rect(x: 0, y: 0, width: size + left, height: size + top + bottom, fill: "#ffffff")
+        svg.text(style.title, x: left + size / 2, y: 19, size: 14, anchor: "middle")
+        if style.raster {
             var pixels: [UInt8] = []
             pixels.reserveCapacity(3 * resolution * resolution)
             for r in 0..<(resolution * resolution) {
-                let (red, green, blue) = rgb(probability: probability(out, r))
+                let (red, green, blue) = rgb(probability: shade(r))
                 pixels += [red, green, blue]
             }
-            svg.image(x: 0, y: top, width: size, height: size, png: PNG.rgb(width: resolution, height: resolution, pixels: pixels))
+            svg.image(x: left, y: top, width: size, height: size, png: PNG.rgb(width: resolution, height: resolution, pixels: pixels),
+                      smooth: !style.discretize)
         } else {
             for i in 0..<resolution {
                 for j in 0..<resolution {
-                    svg.rect(x: Double(j) * cell, y: top + Double(i) * cell, width: cell + 0.3, height: cell + 0.3,
-                             fill: color(probability: probability(out, i * resolution + j)))
+                    svg.rect(x: left + Double(j) * cell, y: top + Double(i) * cell, width: cell + 0.3, height: cell + 0.3,
+                             fill: color(probability: shade(i * resolution + j)))
                 }
             }
         }
-        func draw(_ set: Matrix<T>, _ labels: [Int], rim: String) {
-            for r in 0..<set.rows {
-                let px = (Double(set[r, 0]) - grid.x0) / (grid.x1 - grid.x0) * size
-                let py = top + (grid.y1 - Double(set[r, 1])) / (grid.y1 - grid.y0) * size
-                svg.circle(cx: px, cy: py, r: 3.5, fill: classColors[min(max(labels[r], 0), 1)], stroke: rim)
+        func position(_ set: Matrix<T>, _ r: Int) -> (Double, Double) {
+            (left + (Double(set[r, 0]) - grid.x0) / (grid.x1 - grid.x0) * size,
+             top + (grid.y1 - Double(set[r, 1])) / (grid.y1 - grid.y0) * size)
+        }
+        func fill(_ targets: Targets, _ r: Int) -> String {
+            switch targets {
+            case .labels(let labels): classColors[min(max(labels[r], 0), 1)]
+            case .values(let values): pointColor(value: values[r])
             }
         }
-        draw(points, labels, rim: "#ffffff")
-        if let testPoints { draw(testPoints, testLabels, rim: "#222222") }
+        func draw(_ set: Matrix<T>, _ targets: Targets, rim: String) {
+            for r in 0..<set.rows {
+                let (px, py) = position(set, r)
+                svg.circle(cx: px, cy: py, r: 3.5, fill: fill(targets, r), stroke: rim)
+            }
+        }
+        draw(points, targets, rim: "#ffffff")
+        if let testPoints, let testTargets { draw(testPoints, testTargets, rim: "#222222") }
+        for r in style.highlighted where r >= 0 && r < points.rows {
+            let (px, py) = position(points, r)
+            svg.circle(cx: px, cy: py, r: 6.5, fill: "none", stroke: "#111111")
+        }
+        // Axes: x1 across, x2 up, with the range at the ends.
+        let n = { (v: Double) in String(format: "%.3g", v) }
+        svg.text("x1", x: left + size / 2, y: top + size + 14, size: 12, anchor: "middle")
+        svg.text(n(grid.x0), x: left, y: top + size + 14, size: 10)
+        svg.text(n(grid.x1), x: left + size, y: top + size + 14, size: 10, anchor: "end")
+        svg.text("x2", x: 4, y: top + size / 2, size: 12)
+        svg.text(n(grid.y1), x: 1, y: top + 10, size: 9)
+        svg.text(n(grid.y0), x: 1, y: top + size, size: 9)
+        legend(&svg, x: left, y: top + size + 24, width: size, regression: isRegression,
+               names: style.classNames ?? ["0", "1"], testShown: testPoints != nil, discrete: style.discretize)
         return svg
+    }
+
+    /// A point's colour for a regression target `v` (−1 orange … 1 blue, at full strength).
+    static func pointColor(value v: Double) -> String {
+        let q = min(max(v.isFinite ? (v + 1) / 2 : 0.5, 0), 1)
+        let (from, t): ((Double, Double, Double), Double) = q < 0.5 ? ((245, 147, 34), 1 - 2 * q) : ((8, 119, 189), 2 * q - 1)
+        func mix(_ c: Double) -> Int { Int((255 + (c - 255) * t).rounded()) }
+        return String(format: "#%02x%02x%02x", mix(from.0), mix(from.1), mix(from.2))
+    }
+
+    /// The colour key under the plot: the classes (or the −1…1 scale) and the rims.
+    static func legend(_ svg: inout SVG, x: Double, y: Double, width: Double, regression: Bool, names: [String],
+                       testShown: Bool, discrete: Bool) {
+        var at = x
+        if regression {
+            let steps = 10
+            for i in 0..<steps {
+                svg.rect(x: at + Double(i) * 8, y: y, width: 8.3, height: 10, fill: color(probability: (Double(i) + 0.5) / Double(steps)))
+            }
+            svg.text("−1", x: at, y: y + 22, size: 10)
+            svg.text("1", x: at + 80, y: y + 22, size: 10, anchor: "end")
+            svg.text(discrete ? "output's sign" : "output", x: at + 86, y: y + 9, size: 11)
+            at += 150
+        } else {
+            for (c, name) in names.prefix(2).enumerated() {
+                svg.rect(x: at, y: y, width: 10, height: 10, fill: classColors[c])
+                svg.text("class \(name)", x: at + 14, y: y + 9, size: 11)
+                at += 26 + 7 * Double(min(name.count, 14) + 6)
+            }
+            svg.text(discrete ? "shade: the predicted class" : "shade: P(class \(names.count > 1 ? names[1] : "1"))", x: x, y: y + 24, size: 10)
+        }
+        svg.circle(cx: at + 5, cy: y + 5, r: 3.5, fill: "#999999", stroke: "#ffffff")
+        svg.text("train", x: at + 12, y: y + 9, size: 11)
+        if testShown {
+            svg.circle(cx: at + 52, cy: y + 5, r: 3.5, fill: "#999999", stroke: "#222222")
+            svg.text("test", x: at + 59, y: y + 9, size: 11)
+        }
     }
 }

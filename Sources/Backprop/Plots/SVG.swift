@@ -62,10 +62,12 @@ public struct SVG: Sendable {
     }
 
     /// A raster image (a PNG file's bytes, embedded as a data URL), drawn with sharp pixels.
-    public mutating func image(x: Double, y: Double, width: Double, height: Double, png: [UInt8]) {
+    /// A PNG stretched over the rectangle: its pixels as squares, or with `smooth` interpolated
+    /// by the viewer (a heatmap without steps).
+    public mutating func image(x: Double, y: Double, width: Double, height: Double, png: [UInt8], smooth: Bool = false) {
         let n = SVG.number
         body.append("<image x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" preserveAspectRatio=\"none\" "
-                    + "style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>")
+                    + "style=\"image-rendering:\(smooth ? "auto" : "pixelated")\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>")
     }
 
     static func idAttribute(_ id: String?) -> String { id.map { " id=\"\(escape($0))\"" } ?? "" }

@@ -15,9 +15,9 @@ public struct MiniBatches: Sendable {
     public let samples: Int
     public let batchSize: Int
     public let shuffle: Bool
-    private var rng: SeededGenerator
+    var rng: SeededGenerator
     /// The sample indices of the current epoch, in visiting order.
-    public private(set) var order: [Int]
+    public internal(set) var order: [Int]
 
     public init(count: Int, batchSize: Int, shuffle: Bool, seed: UInt64) {
         precondition(batchSize >= 1 && count >= 0)

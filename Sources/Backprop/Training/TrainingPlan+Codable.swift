@@ -10,10 +10,10 @@ import Foundation
 /// written before a setting existed still read.
 extension TrainingPlan {
     enum CodingKeys: String, CodingKey {
-        case data, test, samples, noise, labelColumn = "label_column", header, task, delimiter, missing
-        case testSplit = "test_split", validationSplit = "validation_split", scale
+        case data, test, samples, noise, dataSeed = "data_seed", labelColumn = "label_column", header, task, delimiter, missing
+        case testSplit = "test_split", validationSplit = "validation_split", features, scale
         case layers, activations, output, loss, reduction, initializer
-        case optimizer, learningRate = "learning_rate", momentum, weightDecay = "weight_decay"
+        case optimizer, learningRate = "learning_rate", momentum, weightDecay = "weight_decay", l1
         case schedule, stepEvery = "step_every", stepFactor = "step_factor", minLR = "min_lr"
         case batch, epochs, seed, patience, threads
     }
@@ -27,14 +27,14 @@ extension TrainingPlan {
         func read<V: Decodable>(_ key: CodingKeys, _ value: inout V?) throws {
             value = try c.decodeIfPresent(V.self, forKey: key)
         }
-        try read(.test, &p.test); try read(.samples, &p.samples); try read(.noise, &p.noise)
+        try read(.test, &p.test); try read(.samples, &p.samples); try read(.noise, &p.noise); try read(.dataSeed, &p.dataSeed)
         try read(.labelColumn, &p.labelColumn); try read(.header, &p.header); try read(.task, &p.task)
         try read(.delimiter, &p.delimiter); try read(.missing, &p.missing)
-        try read(.testSplit, &p.testSplit); try read(.validationSplit, &p.validationSplit); try read(.scale, &p.scale)
+        try read(.testSplit, &p.testSplit); try read(.validationSplit, &p.validationSplit); try read(.features, &p.features); try read(.scale, &p.scale)
         try read(.layers, &p.layers); try read(.activations, &p.activations); try read(.output, &p.output)
         try read(.loss, &p.loss); try read(.reduction, &p.reduction); try read(.initializer, &p.initializer)
         try read(.optimizer, &p.optimizer); try read(.learningRate, &p.learningRate); try read(.momentum, &p.momentum)
-        try read(.weightDecay, &p.weightDecay); try read(.schedule, &p.schedule); try read(.stepEvery, &p.stepEvery)
+        try read(.weightDecay, &p.weightDecay); try read(.l1, &p.l1); try read(.schedule, &p.schedule); try read(.stepEvery, &p.stepEvery)
         try read(.stepFactor, &p.stepFactor); try read(.minLR, &p.minLR)
         try read(.batch, &p.batch); try read(.epochs, &p.epochs); try read(.seed, &p.seed)
         try read(.patience, &p.patience); try read(.threads, &p.threads)
@@ -75,6 +75,7 @@ extension TrainingPlan {
         case .loss?: "one of \(Loss.allCases.map(\.rawValue).joined(separator: ", "))"
         case .optimizer?: "one of \(Optimizer<Float>.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
         case .schedule?: "one of \(ScheduleKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .features?: "one of \(InputFeature.allCases.map(\.rawValue).joined(separator: ", "))"
         case .scale?: "one of \(Scale.allCases.map(\.rawValue).joined(separator: ", "))"
         default: "a value of the right kind"
         }

@@ -1,10 +1,10 @@
 extension TrainingPlan {
     /// A setting of a plan, named by its `backprop train` option (the raw value, without `--`).
     public enum Setting: String, CaseIterable, Sendable {
-        case data, test, samples, noise, labelColumn = "label-column", header, task, delimiter, missing
-        case testSplit = "test-split", validationSplit = "validation-split", scale
+        case data, test, samples, noise, dataSeed = "data-seed", labelColumn = "label-column", header, task, delimiter, missing
+        case testSplit = "test-split", validationSplit = "validation-split", features, scale
         case layers, activation, output, loss, reduction, initializer = "init"
-        case optimizer, learningRate = "lr", momentum, weightDecay = "weight-decay"
+        case optimizer, learningRate = "lr", momentum, weightDecay = "weight-decay", l1
         case schedule, stepEvery = "step-every", stepFactor = "step-factor", minLR = "min-lr"
         case batch, epochs, seed, patience, threads
     }
@@ -30,6 +30,13 @@ extension TrainingPlan {
         }
         guard momentum >= 0 && momentum < 1 else { throw PlanError(.momentum, "must be in [0, 1) (got \(momentum))") }
         guard weightDecay >= 0 && weightDecay.isFinite else { throw PlanError(.weightDecay, "must be 0 or more (got \(weightDecay))") }
+        guard l1 >= 0 && l1.isFinite else { throw PlanError(.l1, "must be 0 or more (got \(l1))") }
+        if let features {
+            guard !features.isEmpty else { throw PlanError(.features, "is empty: give one or more of \(InputFeature.allCases.map(\.rawValue).joined(separator: ","))") }
+            if let twice = features.first(where: { f in features.filter { $0 == f }.count > 1 }) {
+                throw PlanError(.features, "names \(twice.rawValue) twice")
+            }
+        }
         try check(.stepEvery, stepEvery, 1...Limits.epochs)
         guard stepFactor > 0 && stepFactor.isFinite else {
             throw PlanError(.stepFactor, "must be a positive number, e.g. 0.1 (got \(stepFactor))")
@@ -98,6 +105,7 @@ extension TrainingPlan {
                                    (delimiter != nil, .delimiter), (missing != d.missing, .missing)] {
             note(changed && !file, setting, "on \(data): it is for CSV files")
         }
+        note(dataSeed != nil && !generated && testSplit == nil && validationSplit == 0, .dataSeed, "on \(data): it draws a generated set and the test and validation splits")
         note(scale != d.scale && data == "fashion-mnist", .scale, "on fashion-mnist: images are always scaled by 1/255")
         return out
     }

@@ -10,9 +10,9 @@ import Foundation
 ///
 /// | group         | settings (the `backprop train` option of each is its ``Setting``)               |
 /// |---------------|----------------------------------------------------------------------------------|
-/// | data          | `data`, `test`, `samples`, `noise`, `labelColumn`, `header`, `task`, `delimiter`, `missing`, `testSplit`, `validationSplit`, `scale` |
+/// | data          | `data`, `test`, `samples`, `noise`, `dataSeed`, `labelColumn`, `header`, `task`, `delimiter`, `missing`, `testSplit`, `validationSplit`, `features`, `scale` |
 /// | network       | `layers`, `activations`, `output`, `loss`, `reduction`, `initializer`            |
-/// | optimizer     | `optimizer`, `learningRate`, `momentum`, `weightDecay`, `schedule`, `stepEvery`, `stepFactor`, `minLR` |
+/// | optimizer     | `optimizer`, `learningRate`, `momentum`, `weightDecay`, `l1`, `schedule`, `stepEvery`, `stepFactor`, `minLR` |
 /// | loop          | `batch`, `epochs`, `seed`, `patience`, `threads`                                 |
 ///
 /// Defaults that depend on the data (the layer sizes, the output activation, the loss) are
@@ -45,6 +45,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// Points and noise of a generated set.
     public var samples = ToySets.defaultCount
     public var noise = ToySets.defaultNoise
+    /// The seed of the data: a generated set's points and the test and validation splits; nil:
+    /// `seed`. With its own seed, new weights (`seed`) keep the same data and splits.
+    public var dataSeed: UInt64? = nil
     /// CSV: the label column (1-based number or header name; nil: the last), header, task.
     public var labelColumn: String? = nil
     public var header: CSVOptions.Header = .auto
@@ -56,6 +59,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var testSplit: Double? = nil
     /// The fraction of the training data held out to validate each epoch.
     public var validationSplit = 0.0
+    /// Input features computed from 2-D data's raw `x1`, `x2` before scaling (``InputFeature``);
+    /// nil: the data's columns as they are.
+    public var features: [InputFeature]? = nil
     /// Input scaling fitted on the training part (images always use bytes / 255).
     public var scale: Scale = .standardize
 
@@ -80,6 +86,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var momentum = 0.9
     /// λ: L2 (sgd, momentum, nesterov) or decoupled (adam) weight decay, on weights only.
     public var weightDecay = 0.0
+    /// λ₁: L1 regularisation on the weights, `g ← g + λ₁ sign(W)` (every optimizer).
+    public var l1 = 0.0
     public var schedule: ScheduleKind = .constant
     /// `step`: the rate is multiplied by `stepFactor` every `stepEvery` epochs.
     public var stepEvery = 10
@@ -91,7 +99,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var batch = 64
     /// Passes over the training data (the total, counting epochs a checkpoint already did).
     public var epochs = 10
-    /// The one seed of the run; ``TrainingSeeds`` derives the weights', shuffles' and splits' seeds.
+    /// The seed of the run; ``TrainingSeeds`` derives the weights', shuffles' and (without
+    /// `dataSeed`) the data's and splits' seeds.
     public var seed = ToySets.defaultSeed
     /// Early stopping after this many epochs without a lower validation loss; nil: never.
     public var patience: Int? = nil
@@ -198,23 +207,26 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public func network<T: Scalar>(features: Int, outputs: Int, classification: Bool, as: T.Type = T.self) throws(PlanError) -> Network<T> {
         let (sizes, activations, loss) = try resolvedNetwork(features: features, outputs: outputs, classification: classification)
         return Network(activations: activations, sizes: sizes, loss: loss, reduction: reduction,
-                       initializer: initializer, seed: TrainingSeeds(seed).weights)
+                       initializer: initializer, seed: seeds.weights)
     }
 
     /// The optimizer the plan starts from.
     public func makeOptimizer<T: Scalar>(as: T.Type = T.self) -> Optimizer<T> {
         Optimizer<T>(Optimizer<T>.Kind(rawValue: optimizer.rawValue) ?? .sgd, learningRate: T(effectiveLearningRate),
-                     momentum: T(momentum), weightDecay: T(weightDecay))
+                     momentum: T(momentum), weightDecay: T(weightDecay), l1: T(l1))
     }
 
     /// The loop's settings: epochs, batch, the shuffles' seed, η and its schedule, patience.
     public var configuration: TrainingConfiguration {
-        var c = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: TrainingSeeds(seed).shuffle)
+        var c = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: seeds.shuffle)
         c.learningRate = effectiveLearningRate
         c.schedule = learningRateSchedule
         c.patience = patience
         return c
     }
+
+    /// The seeds of the run's weights, shuffles, data and splits.
+    public var seeds: TrainingSeeds { TrainingSeeds(seed, data: dataSeed) }
 
     /// The CSV options of `labelColumn`, `header` and `task`.
     public var csvOptions: CSVOptions {

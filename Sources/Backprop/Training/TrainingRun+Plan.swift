@@ -12,7 +12,7 @@ extension TrainingRun {
     /// be loaded throws ``DataError``.
     public init(plan: TrainingPlan, data: TrainingData<T>? = nil, resumingFrom checkpoint: Checkpoint<T>? = nil) throws {
         try plan.validate()
-        let seeds = TrainingSeeds(plan.seed)
+        let seeds = plan.seeds
         let loaded = try data ?? plan.loadData(as: T.self)
         var (train, test) = (loaded.train, loaded.test)
         if plan.layers?.last == 1 && train.isClassification && train.outputs == 2 {       // one sigmoid output for two classes
@@ -34,6 +34,16 @@ extension TrainingRun {
             validation = part
         }
         guard train.count > 0 else { throw PlanError(.data, "\(loaded.name) has no samples") }
+        var rawInputs: (train: Matrix<T>, test: Matrix<T>?)? = nil
+        if let features = plan.features {
+            guard train.features == InputFeature.rawInputs else {
+                throw PlanError(.features, "computes features from 2-D data (x1, x2); \(loaded.name) has \(plural(train.features, "feature"))")
+            }
+            rawInputs = (train.x, test?.x)
+            train.x = InputFeature.map(features, train.x)
+            if validation != nil { validation!.x = InputFeature.map(features, validation!.x) }
+            if test != nil { test!.x = InputFeature.map(features, test!.x) }
+        }
         let preprocessing: Preprocessing? = switch plan.scale {
         case _ where loaded.fixedScale != nil: loaded.fixedScale
         case .standardize: Preprocessing.fit(.standardize, to: train.x)
@@ -60,10 +70,12 @@ extension TrainingRun {
                 throw PlanError(.epochs, "\(plan.epochs) does not go past the checkpoint: it has done \(plural(checkpoint.epochsDone, "epoch")) already; give --epochs with the new total (more than \(checkpoint.epochsDone))")
             }
             (network, optimizer, configuration.startEpoch) = (saved, checkpoint.optimizer, checkpoint.epochsDone)
+            (optimizer.weightDecay, optimizer.l1) = (T(plan.weightDecay), T(plan.l1))     // a resume may change them
         }
         BLAS.setThreads(plan.threads)
         self.init(network: network, optimizer: optimizer, train: train, validation: validation, test: test,
-                  preprocessing: preprocessing, configuration: configuration, plan: plan, dataName: loaded.name)
+                  preprocessing: preprocessing, configuration: configuration, plan: plan, dataName: loaded.name,
+                  features: plan.features, rawInputs: rawInputs)
         if let state = checkpoint?.earlyStopping { restore(state) }
     }
 
@@ -72,7 +84,7 @@ extension TrainingRun {
     public var model: ModelFile<T> {
         var training = plan?.json.members ?? []
         training.append(("epochs_done", .number(epochsDone)))
-        return ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: training)
+        return ModelFile(network: network, classes: train.classNames, features: features, preprocessing: preprocessing, training: training)
     }
 
     /// A checkpoint of the run after its last completed epoch: the model (with the plan) and the

@@ -20,21 +20,26 @@
 /// let result = run.run()      // the rest of the run
 /// ```
 public struct TrainingRun<T: Scalar>: Sendable {
-    /// The plan the run carries out (nil for a run made from its parts, as `fit` makes one).
-    public let plan: TrainingPlan?
-    public private(set) var network: Network<T>
-    public private(set) var optimizer: Optimizer<T>
+    /// The plan the run carries out (nil for a run made from its parts, as `fit` makes one);
+    /// ``change(_:)`` updates it.
+    public internal(set) var plan: TrainingPlan?
+    public internal(set) var network: Network<T>
+    public internal(set) var optimizer: Optimizer<T>
     /// The samples as the network sees them (after preprocessing).
     public let train: Dataset<T>, validation: Dataset<T>?, test: Dataset<T>?
     /// The scaling fitted on the training part and applied to every set; saved with the model.
     public let preprocessing: Preprocessing?
-    public let configuration: TrainingConfiguration
+    /// The input features computed from raw 2-D inputs before the scaling; saved with the model.
+    public let features: [InputFeature]?
+    /// With `features`: the raw training and test inputs (x1, x2), for pictures.
+    private let rawInputs: (train: Matrix<T>, test: Matrix<T>?)?
+    public internal(set) var configuration: TrainingConfiguration
     /// The data's description (``TrainingData/name``).
     public let dataName: String
 
-    private var batches: MiniBatches
-    private var x: Matrix<T>                // (B, in)   the batch's inputs, reused
-    private var y: Matrix<T>                // (B, out)  the batch's targets, reused
+    var batches: MiniBatches
+    var x: Matrix<T>                        // (B, in)   the batch's inputs, reused
+    var y: Matrix<T>                        // (B, out)  the batch's targets, reused
     /// Completed epochs (counting those a checkpoint had done), and the next batch (0-based).
     public private(set) var epochsDone: Int
     public private(set) var nextBatch = 0
@@ -49,9 +54,11 @@ public struct TrainingRun<T: Scalar>: Sendable {
     /// Wall time of the training steps.
     public private(set) var trainSeconds = 0.0
     /// The learning rate of the current epoch.
-    public private(set) var learningRate: Double
+    public internal(set) var learningRate: Double
 
-    private let baseRate: Double
+    var baseRate: Double
+    /// A change asked for mid-epoch, applied when the next epoch starts.
+    public internal(set) var pendingChange: Change? = nil
     private var epoch = (loss: 0.0, correct: 0, seconds: 0.0)
     private var best = (loss: Double.infinity, epoch: 0)
     private var bestParameters: [(weights: [T], biases: [T])]
@@ -68,14 +75,17 @@ public struct TrainingRun<T: Scalar>: Sendable {
     /// checks all of these and throws instead.
     public init(network: Network<T>, optimizer: Optimizer<T>, train: Dataset<T>, validation: Dataset<T>? = nil,
                 test: Dataset<T>? = nil, preprocessing: Preprocessing? = nil, configuration: TrainingConfiguration,
-                plan: TrainingPlan? = nil, dataName: String = "data") {
+                plan: TrainingPlan? = nil, dataName: String = "data",
+                features: [InputFeature]? = nil, rawInputs: (train: Matrix<T>, test: Matrix<T>?)? = nil) {
         precondition(train.features == network.inputSize && train.outputs == network.outputSize,
                      "data is \(train.features) → \(train.outputs), network \(network.inputSize) → \(network.outputSize)")
         precondition(configuration.batchSize >= 1 && configuration.epochs >= 0)
         (self.network, self.optimizer, self.plan, self.dataName) = (network, optimizer, plan, dataName)
         (self.train, self.validation, self.test, self.preprocessing) = (train, validation, test, preprocessing)
+        (self.features, self.rawInputs) = (features, rawInputs)
         self.configuration = configuration
         let batchSize = min(configuration.batchSize, max(train.count, 1))
+        self.pendingChange = nil
         batches = MiniBatches(count: train.count, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
                               seed: configuration.seed)
         x = Matrix(rows: batchSize, cols: train.features)
@@ -90,6 +100,22 @@ public struct TrainingRun<T: Scalar>: Sendable {
         lastGoodEpoch = epochsDone
         for _ in 0..<epochsDone { batches.startEpoch() }      // replay the shuffles of the epochs done
         startEpoch()
+    }
+
+    /// The training inputs as they were before the features and the scaling (for pictures).
+    public var rawTrainInputs: Matrix<T> {
+        if let rawInputs { return rawInputs.train }
+        var raw = train.x
+        preprocessing?.unapply(to: &raw)
+        return raw
+    }
+
+    /// The test inputs as they were before the features and the scaling (nil without a test set).
+    public var rawTestInputs: Matrix<T>? {
+        if let rawInputs { return rawInputs.test }
+        guard var raw = test?.x else { return nil }
+        preprocessing?.unapply(to: &raw)
+        return raw
     }
 
     /// Batches per epoch.
@@ -236,8 +262,9 @@ public struct TrainingRun<T: Scalar>: Sendable {
         }
     }
 
-    /// Shuffles the batches of epoch `epochsDone` and sets its learning rate.
+    /// Shuffles the batches of epoch `epochsDone` and sets its learning rate (after a pending change).
     private mutating func startEpoch() {
+        if let change = pendingChange { apply(change) }
         batches.startEpoch()
         learningRate = configuration.schedule.rate(base: baseRate, epoch: epochsDone, epochs: configuration.epochs)
         optimizer.learningRate = T(learningRate)
