@@ -175,8 +175,10 @@ extension TrainCommand {
             series: [series("train", 0, \.loss), series("validation", 1, \.validationLoss)].compactMap { $0 },
             logScale: (outputFiles.lossScale ?? .log) == .log).svg())]
         if train.isClassification {
-            out.append(("accuracy.svg", LineChart(title: "accuracy", yLabel: "accuracy",
-                series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 }).svg()))
+            var accuracy = LineChart(title: "accuracy", yLabel: "accuracy",
+                                     series: [series("train", 0, \.accuracy), series("validation", 1, \.validationAccuracy)].compactMap { $0 })
+            accuracy.maxY = 1
+            out.append(("accuracy.svg", accuracy.svg()))
         }
         if run.rawTrainInputs.cols == 2 && train.outputs <= 2 { out.append(("boundary.svg", boundary(run, model: model))) }
         if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network))) }

@@ -13,31 +13,51 @@ struct PlaygroundCommandTests {
         #"{"data": "spiral", "samples": 120, "batch": 7}"#,
         #"{"data": "circles", "samples": 100, "hidden": [5, 3], "activations": ["relu", "sigmoid"], "optimizer": "momentum", "learningRate": 0.1, "weightDecay": 0.001, "testSplit": 0.3, "scale": "minmax"}"#,
         #"{"data": "xor", "samples": 80, "hidden": [], "output": "sigmoid", "optimizer": "sgd", "learningRate": 0.3, "seed": 5, "scale": "none"}"#,
-    ])
-    func commandReproducesRun(configure: String) throws {
+        #"{"data": "circles", "samples": 90, "features": ["x1sq", "x2sq", "x1x2", "sin_x1"], "l1": 0.003, "hidden": [4], "dataSeed": 7, "seed": 3}"#,
+        #"{"data": "plane", "samples": 100, "hidden": [3], "optimizer": "adam", "learningRate": 0.03, "l1": 0.001, "weightDecay": 0.01}"#,
+        #"{"data": "multi-gaussian", "samples": 100, "features": ["x1", "x2", "sin_x1", "sin_x2"], "hidden": [6]}"#,
+    ], [false, true])
+    func commandReproducesRun(configure: String, live: Bool) throws {
         var settings = PlaygroundSettings()
         try settings.apply(try JSON.parse(configure))
         var run = try PlaygroundRun(settings: settings)
+        run.trainEpoch()
+        if live {        // η between epochs (at once); batch and L1 mid-epoch (from the next epoch)
+            var changed = run.settings
+            changed.learningRate /= 2
+            try run.change(to: changed)
+            for _ in 0..<2 { run.step() }
+            changed.batch = 5
+            changed.l1 = 0.01
+            try run.change(to: changed)
+            #expect(run.pending != nil)
+        }
         for _ in 0..<3 { run.trainEpoch() }
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let command = settings.commandLine(epochs: run.epochsDone)
-        let arguments = command.split(separator: " ").dropFirst().map(String.init)     // without "backprop"
-        let result = try backprop(arguments, in: folder)
-        #expect(result.status == 0, "\(command): \(result.stderr)")
+        let commands = run.commandLine.components(separatedBy: " && ")
+        #expect(commands.count == (live ? 3 : 1), "\(run.commandLine)")
+        for command in commands {
+            let arguments = command.split(separator: " ").dropFirst().map(String.init)     // without "backprop"
+            let result = try backprop(arguments, in: folder)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
         let saved = try ModelFile<Float>(contentsOf: folder.appendingPathComponent("model.json").path)
-        #expect(saved.preprocessing == run.preprocessing)
+        #expect(saved.preprocessing == run.preprocessing && saved.features == run.model.features)
         for (a, b) in zip(saved.network.layers, run.network.layers) {
             #expect(a.weights.storage == b.weights.storage && a.biases == b.biases && a.activation == b.activation)
         }
         #expect(saved.network.loss == run.network.loss)
     }
 
-    @Test("the panel's chain of a weight and a bias equals backprop explain --parameter on the exported model and batch")
-    func panelEqualsExplain() async throws {
+    @Test("the panel is explain --state on the exported checkpoint, for every optimizer and regulariser; its bold value is the weight after step",
+          arguments: [#"{"optimizer": "sgd", "learningRate": 0.1}"#, #"{"optimizer": "momentum", "learningRate": 0.1}"#,
+                      #"{"optimizer": "nesterov", "learningRate": 0.1, "l1": 0.01}"#, #"{"optimizer": "adam", "learningRate": 0.03}"#,
+                      #"{"optimizer": "sgd", "learningRate": 0.1, "l1": 0.01}"#, #"{"optimizer": "sgd", "learningRate": 0.1, "weightDecay": 0.01}"#,
+                      #"{"optimizer": "adam", "learningRate": 0.03, "weightDecay": 0.1, "l1": 0.003}"#])
+    func panelEqualsExplain(configure: String) async throws {
         var settings = PlaygroundSettings()
-        settings.optimizer = .sgd
-        settings.learningRate = 0.1
+        try settings.apply(try JSON.parse(configure))
         let session = try PlaygroundSession(settings: settings) { _ in }
         for _ in 0..<25 { _ = await session.receive(#"{"type": "step"}"#) }       // into the second epoch
         let folder = try temporaryFolder()
@@ -45,18 +65,26 @@ struct PlaygroundCommandTests {
         for parameter in ["w-2-3-5", "w-1-0-1", "n-3-1"] {
             let reply = try JSON.parse(try #require(await session.receive(#"{"type": "select", "parameter": "\#(parameter)"}"#).first).text)
             let panel = try #require(reply["chain"])
-            try #require(await session.export("model.json")).body.write(to: folder.appendingPathComponent("model.json"), atomically: true, encoding: .utf8)
+            try #require(await session.export("checkpoint.json")).body.write(to: folder.appendingPathComponent("checkpoint.json"), atomically: true, encoding: .utf8)
             let explain = try #require(await session.export("explain.txt")).body
             let cli = try runExplain(command: explain, parameter: parameter, in: folder)
             for key in ["value", "gradient", "updated", "learning_rate"] {
                 #expect(number(panel[key]) == number(cli[key]), "\(parameter) \(key): panel \(number(panel[key])), explain \(number(cli[key]))")
             }
+            #expect(panel["update"] == cli["update"], "\(parameter): the optimizer's rule and numbers")
             let (p, c) = (try #require(panel["samples"]?.array), try #require(cli["samples"]?.array))
             #expect(p.count == c.count && p.count == settings.batch)
             for (x, y) in zip(p, c) {
                 for key in ["delta", "dloss_da", "da_dz", "dz_dparameter", "a", "z"] { #expect(x[key] == y[key], "\(parameter) \(key)") }
             }
             #expect(panel["parameter"] == cli["parameter"])
+            // The bold value is what training gives: after one step, the parameter is exactly it.
+            let after = try #require(panel["after_step"]?.string)
+            let stepped = try JSON.parse(try #require(await session.receive(#"{"type": "step"}"#).first).text)
+            let value = try #require(stepped["chain"]?["value"]?.number)
+            #expect(Float(value) == Float(after), "\(parameter): after step \(value), panel said \(after)")
+            // And explain's double-precision update agrees with it to Float's precision.
+            #expect(abs(number(cli["updated"]) - Double(Float(after)!)) <= 1e-5 * max(1, abs(number(cli["updated"]))))
         }
     }
 

@@ -189,9 +189,9 @@ struct CheckpointTests {
         #expect(epochs.map { $0["epoch"] } == [.number("7"), .number("8"), .number("9")])
         let rate = LearningRateSchedule.cosine(minimum: 0).rate(base: 0.01, epoch: 6, epochs: 9)
         #expect(epochs[0]["learning_rate"]?.number.flatMap(Double.init) == rate)
-        // Only --epochs and --threads may differ; a broken checkpoint names its file.
-        expectInputError(try backprop(["train", "--resume", "ck-3.json", "--lr", "0.1"], in: folder),
-                         "--resume ck-3.json: it was trained with learning rate 0.01, this command gives 0.1")
+        // Only --epochs, --threads, --lr, --weight-decay, --l1 and --batch may differ; a broken checkpoint names its file.
+        expectInputError(try backprop(["train", "--resume", "ck-3.json", "--schedule", "step"], in: folder),
+                         "--resume ck-3.json: it was trained with schedule \"cosine\", this command gives \"step\"")
         try "{}".write(to: folder.appendingPathComponent("empty.json"), atomically: true, encoding: .utf8)
         expectInputError(try backprop(["train", "--resume", "empty.json"], in: folder), "empty.json: ")
         expectInputError(try backprop(["train", "--resume", "none.json"], in: folder), "none.json")
@@ -221,8 +221,8 @@ struct CheckpointTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(try backprop(Self.run + ["--checkpoint-every", "6", "--checkpoint", "ck.json"], in: folder).status == 0)
         var other = Self.run
-        other[other.firstIndex(of: "32")!] = "64"
-        expectInputError(try backprop(other + ["--resume", "ck.json"], in: folder), "it was trained with batch 32, this command gives 64")
+        other[other.firstIndex(of: "2,12,2")!] = "2,10,2"
+        expectInputError(try backprop(other + ["--resume", "ck.json"], in: folder), "it was trained with layers [2,12,2], this command gives [2,10,2]")
         expectInputError(try backprop(Self.run + ["--resume", "ck.json"], in: folder), "it has done 6 epochs already")
         #expect(try backprop(Self.run + ["--resume", "ck.json", "--patience", "3"], in: folder).status == 64)
     }

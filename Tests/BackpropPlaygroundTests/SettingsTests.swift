@@ -46,7 +46,7 @@ struct SettingsTests {
     @Test("the command line names every setting")
     func commandLine() throws {
         let s = try configure(#"{"data": "xor", "samples": 200, "noise": 0.25, "testSplit": 0.3, "hidden": [5], "activations": ["relu"], "optimizer": "sgd", "learningRate": 0.03, "batch": 16, "weightDecay": 0.001, "scale": "none", "seed": 9}"#)
-        #expect(s.commandLine(epochs: 12) == "backprop train --data xor --samples 200 --noise 0.25 --test-split 0.3 --layers 2,5,2 --activation relu --output softmax --loss softmax-cross-entropy --optimizer sgd --lr 0.03 --batch 16 --weight-decay 0.001 --scale none --seed 9 --epochs 12 --save model.json")
+        #expect(s.commandLine(epochs: 12) == "backprop train --data xor --samples 200 --noise 0.25 --data-seed 1 --test-split 0.3 --layers 2,5,2 --activation relu --output softmax --loss softmax-cross-entropy --optimizer sgd --lr 0.03 --batch 16 --weight-decay 0.001 --scale none --seed 9 --epochs 12 --save model.json")
         let none = try configure(#"{"hidden": []}"#)
         #expect(!none.commandLine(epochs: 1).contains("--activation"))
         #expect(none.sizes == [2, 2])

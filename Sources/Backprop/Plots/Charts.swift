@@ -29,6 +29,10 @@ public struct LineChart: Sendable {
     public var series: [Series]
     /// Plot y on a log₁₀ scale (values ≤ 0 are left out).
     public var logScale = false
+    /// Whether x is a count (epochs): its ticks are whole numbers.
+    public var integerX = true
+    /// The largest y the axis shows (1 for an accuracy), if any.
+    public var maxY: Double? = nil
     public var width = 640.0, height = 400.0
     /// The plot area inside the margins.
     public var plot: (left: Double, top: Double, right: Double, bottom: Double) { (64, 36, width - 120, height - 48) }
@@ -53,7 +57,42 @@ public struct LineChart: Sendable {
         if x.upperBound == x.lowerBound { x = (x.lowerBound - 1)...(x.upperBound + 1) }
         if y.upperBound == y.lowerBound { y = (y.lowerBound - 1)...(y.upperBound + 1) }
         let pad = (y.upperBound - y.lowerBound) * 0.05
-        return (x, (y.lowerBound - pad)...(y.upperBound + pad))
+        var low = y.lowerBound - pad, high = y.upperBound + pad
+        if !logScale && y.lowerBound >= 0 { low = max(low, 0) }              // no negative losses or accuracies
+        if let maxY, !logScale, y.upperBound <= maxY { high = min(high, maxY) }
+        return (x, low...high)
+    }
+
+    /// Ticks at 1-2-5 steps (1, 2, 5, 10, 20, …) inside `lo…hi`, about `count` of them; whole
+    /// numbers only with `integer`.
+    public static func niceTicks(_ lo: Double, _ hi: Double, count: Int = 5, integer: Bool = false) -> [Double] {
+        guard lo.isFinite, hi.isFinite, hi > lo else { return [lo] }
+        let raw = (hi - lo) / Double(max(count, 1))
+        let magnitude = pow(10, floor(log10(raw)))
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.999 } ?? 10 * magnitude
+        if integer { step = max(step.rounded(), 1) }
+        var ticks: [Double] = []
+        var v = (lo / step).rounded(.up) * step
+        while v <= hi + step * 1e-9 && ticks.count < 50 {
+            ticks.append(abs(v) < step * 1e-9 ? 0 : v)
+            v += step
+        }
+        return ticks
+    }
+
+    /// The y ticks, as data values: 1-2-5 steps, or on a log scale 1, 2, 5 × powers of 10.
+    var yTicks: [Double] {
+        let (_, ry) = ranges
+        guard logScale else { return Self.niceTicks(ry.lowerBound, ry.upperBound) }
+        var ticks: [Double] = []
+        for decade in Int(floor(ry.lowerBound))...Int(ceil(ry.upperBound)) {
+            for m in [1.0, 2, 5] {
+                let e = log10(m) + Double(decade)
+                if e >= ry.lowerBound && e <= ry.upperBound { ticks.append(pow(10, e)) }
+            }
+        }
+        if ticks.count > 8 { ticks = ticks.filter { abs(log10($0) - log10($0).rounded()) < 1e-9 } }
+        return ticks.count >= 2 ? ticks : Self.niceTicks(pow(10, ry.lowerBound), pow(10, ry.upperBound)).filter { $0 > 0 }
     }
 
     /// Where the data point `(x, y)` is drawn.
@@ -72,14 +111,16 @@ public struct LineChart: Sendable {
         let (rx, ry) = ranges
         svg.rect(x: 0, y: 0, width: width, height: height, fill: "#ffffff")
         svg.text(title, x: width / 2, y: 20, size: 15, anchor: "middle")
-        for i in 0...4 {                                   // grid lines and tick labels
-            let fy = Double(i) / 4, fx = Double(i) / 4
-            let y = p.bottom - fy * (p.bottom - p.top)
-            let value = ry.lowerBound + fy * (ry.upperBound - ry.lowerBound)
+        for value in yTicks {                              // grid lines and tick labels
+            let v = logScale ? log10(value) : value
+            let y = p.bottom - (v - ry.lowerBound) / (ry.upperBound - ry.lowerBound) * (p.bottom - p.top)
             svg.line(x1: p.left, y1: y, x2: p.right, y2: y, stroke: "#e5e5e5")
-            svg.text(Self.tick(logScale ? pow(10, value) : value), x: p.left - 6, y: y + 4, size: 11, anchor: "end")
-            let x = p.left + fx * (p.right - p.left)
-            svg.text(Self.tick(rx.lowerBound + fx * (rx.upperBound - rx.lowerBound)), x: x, y: p.bottom + 16, size: 11, anchor: "middle")
+            svg.text(Self.tick(value), x: p.left - 6, y: y + 4, size: 11, anchor: "end")
+        }
+        for value in Self.niceTicks(rx.lowerBound, rx.upperBound, integer: integerX) {
+            let x = p.left + (value - rx.lowerBound) / (rx.upperBound - rx.lowerBound) * (p.right - p.left)
+            svg.line(x1: x, y1: p.bottom, x2: x, y2: p.bottom + 4, stroke: "#333333")
+            svg.text(Self.tick(value), x: x, y: p.bottom + 16, size: 11, anchor: "middle")
         }
         svg.line(x1: p.left, y1: p.bottom, x2: p.right, y2: p.bottom, stroke: "#333333")
         svg.line(x1: p.left, y1: p.top, x2: p.left, y2: p.bottom, stroke: "#333333")

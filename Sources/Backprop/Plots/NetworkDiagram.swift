@@ -20,17 +20,43 @@ public enum NetworkDiagram {
     /// Annotations are drawn only for networks of at most this many neurons (else they overlap).
     public static let annotatedNeuronLimit = 16
 
+    /// What a picture shows besides the network (the playground's extras).
+    public struct Style: Sendable {
+        public var title: String? = nil
+        /// Each neuron drawn as its output over the input plane.
+        public var maps: NeuronMaps? = nil
+        /// Ids `w-l-j-k` and `n-l-j` on wide invisible hit areas, with the value as a tooltip.
+        public var clickable = false
+        /// Names beside the inputs (`x1`, `x1²`, …) and the outputs (class names).
+        public var inputLabels: [String]? = nil, outputLabels: [String]? = nil
+        /// The id of a parameter to outline (`w-l-j-k` or `n-l-j`).
+        public var selected: String? = nil
+        /// Per layer, (O, I) magnitudes to size the edges by instead of `|W|` (e.g. `|dW|`: the gradient's flow).
+        public var edgeMagnitudes: [Matrix<Double>]? = nil
+        /// Per layer (0: the inputs), per neuron: a note that marks it (a red ring, the note as its tooltip).
+        public var marks: [[String?]] = []
+        public init() {}
+    }
+
     public static func svg<T: Scalar>(network: Network<T>, trace: StepTrace? = nil, title: String? = nil,
                                       maps: NeuronMaps? = nil, clickable: Bool = false) -> SVG {
+        var style = Style()
+        (style.title, style.maps, style.clickable) = (title, maps, clickable)
+        return svg(network: network, trace: trace, style: style)
+    }
+
+    public static func svg<T: Scalar>(network: Network<T>, trace: StepTrace? = nil, style: Style) -> SVG {
+        let (title, maps, clickable) = (style.title, style.maps, style.clickable)
         let sizes = network.sizes
         let annotate = trace != nil && sizes.reduce(0, +) <= annotatedNeuronLimit
         // Weights and their dW are listed under each gap between layers (on the edges they would cross).
         let tableLines = annotate ? network.layers.map(\.weights.storage.count).max()! : 0
         let columnGap = annotate ? 340.0 : 160.0, rowGap = annotate ? 170.0 : max(14, min(60, 600 / Double(sizes.max()!)))
-        let left = annotate ? 90.0 : 60.0, top = annotate ? 110.0 : 70.0
+        let labelled = style.inputLabels != nil || style.outputLabels != nil
+        let left = annotate ? 90.0 : labelled ? 76.0 : 60.0, top = annotate ? 110.0 : 70.0
         let width = 2 * left + 40 + columnGap * Double(sizes.count - 1)
         let tallest = Double(sizes.max()! - 1) * rowGap
-        let height = tallest + top + (annotate ? 130 + 15 * Double(tableLines) : 50)
+        let height = tallest + top + (annotate ? 130 + 15 * Double(tableLines) : trace != nil ? 100 : 50)
         let radius = annotate ? 26.0 : maps != nil ? min(20, rowGap / 2.3) : min(16, rowGap / 2.5)
         func position(_ l: Int, _ j: Int) -> (x: Double, y: Double) {
             let column = Double(sizes[l] - 1) * rowGap
@@ -42,17 +68,24 @@ public enum NetworkDiagram {
         svg.text(title ?? (trace == nil ? "network \(sizes.map(String.init).joined(separator: "-"))"
                            : "one step, hand by hand" + (samples > 1 ? " (z, a, δ of sample 1 of \(samples); dW summed)" : "")),
                  x: width / 2, y: 22, size: 15, anchor: "middle")
-        let largest = network.layers.flatMap { $0.weights.storage.map { abs(Double($0)) } }.max() ?? 1
+        let magnitudes = style.edgeMagnitudes.flatMap { m in m.count == network.layers.count ? m : nil }
+        let largest = magnitudes.map { $0.flatMap { $0.storage.map(abs) }.max() ?? 1 }
+            ?? network.layers.flatMap { $0.weights.storage.map { abs(Double($0)) } }.max() ?? 1
+        var selectedEdge: (x1: Double, y1: Double, x2: Double, y2: Double)? = nil
         for (i, layer) in network.layers.enumerated() {                  // edges first, under the neurons
             for j in 0..<layer.outputSize {
                 for k in 0..<layer.inputSize {
                     let w = Double(layer.weights[j, k])
+                    let size = magnitudes.map { abs($0[i][j, k]) } ?? abs(w)
                     let a = position(i, k), b = position(i + 1, j)
                     svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? positive : negative,
-                             width: 0.5 + 5 * abs(w) / max(largest, 1e-12))
+                             width: 0.5 + 5 * size / max(largest, 1e-12))
+                    let id = "w-\(i + 1)-\(j)-\(k)"
                     if clickable {
-                        svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "transparent", width: 7, id: "w-\(i + 1)-\(j)-\(k)")
+                        let note = "W\(sup(i + 1))[\(j)][\(k)] = \(short(w))" + (magnitudes.map { "  |dW| = \(short(abs($0[i][j, k])))" } ?? "")
+                        svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "transparent", width: 7, id: id, title: note)
                     }
+                    if style.selected == id { selectedEdge = (a.x, a.y, b.x, b.y) }
                     if annotate, let t = trace?.layers[i] {
                         let x = (position(i, 0).x + position(i + 1, 0).x) / 2
                         let y = top + tallest + 110 + 15 * Double(j * layer.inputSize + k)
@@ -62,15 +95,35 @@ public enum NetworkDiagram {
                 }
             }
         }
+        if let e = selectedEdge {       // the selected weight: a dark band under its own colour
+            svg.line(x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, stroke: "#111111", width: 3.5)
+        }
         for l in 0..<sizes.count {
             for j in 0..<sizes[l] {
                 let p = position(l, j)
+                let id = "n-\(l)-\(j)"
+                let note: String? = l == 0 ? nil : "b\(sup(l))[\(j)] = \(short(Double(network.layers[l - 1].biases[j])))"
+                    + (l < style.marks.count && j < style.marks[l].count ? style.marks[l][j].map { " — \($0)" } ?? "" : "")
                 if let maps {
                     svg.image(x: p.x - radius, y: p.y - radius, width: 2 * radius, height: 2 * radius, png: maps.png(layer: l, neuron: j))
                     svg.rect(x: p.x - radius, y: p.y - radius, width: 2 * radius, height: 2 * radius, fill: "transparent",
-                             stroke: "#555555", id: clickable ? "n-\(l)-\(j)" : nil)
+                             stroke: "#555555", id: clickable ? id : nil, title: clickable ? note : nil)
                 } else {
-                    svg.circle(cx: p.x, cy: p.y, r: radius, fill: "#f5f5f5", stroke: "#555555", id: clickable ? "n-\(l)-\(j)" : nil)
+                    svg.circle(cx: p.x, cy: p.y, r: radius, fill: "#f5f5f5", stroke: "#555555", id: clickable ? id : nil)
+                }
+                if l < style.marks.count, j < style.marks[l].count, style.marks[l][j] != nil {
+                    svg.rect(x: p.x - radius - 3, y: p.y - radius - 3, width: 2 * radius + 6, height: 2 * radius + 6,
+                             fill: "none", stroke: "#d62728", strokeWidth: 2)
+                }
+                if style.selected == id {
+                    svg.rect(x: p.x - radius - 2, y: p.y - radius - 2, width: 2 * radius + 4, height: 2 * radius + 4,
+                             fill: "none", stroke: "#111111", strokeWidth: 3)
+                }
+                if l == 0, let names = style.inputLabels, j < names.count {
+                    svg.text(names[j], x: p.x - radius - 6, y: p.y + 4, size: 12, anchor: "end")
+                }
+                if l == sizes.count - 1, let names = style.outputLabels, j < names.count {
+                    svg.text(names[j], x: p.x + radius + 6, y: p.y + 4, size: 12)
                 }
                 guard annotate, let t = trace else { continue }
                 if l == 0 {
@@ -88,8 +141,14 @@ public enum NetworkDiagram {
             }
         }
         if let t = trace {
-            svg.text("loss \(short(t.lossBefore)) → \(short(t.lossAfter)) after W ← W − \(short(t.learningRate))·dW",
+            let rule = t.optimizerBefore.kind == .sgd && t.optimizerBefore.weightDecay == 0 && t.optimizerBefore.l1 == 0
+                ? "W ← W − \(short(t.learningRate))·dW" : "\(t.optimizerBefore.kind.rawValue)'s update"
+            svg.text("loss \(short(t.lossBefore)) → \(short(t.lossAfter)) after \(rule)",
                      x: width / 2, y: top + tallest + 75, size: 12, anchor: "middle")
+            if !annotate {
+                svg.text("\(sizes.reduce(0, +)) neurons: too many to write each number here (at most \(annotatedNeuronLimit)); backprop explain prints them all",
+                         x: width / 2, y: top + tallest + 93, size: 11, anchor: "middle", fill: "#666666")
+            }
         }
         return svg
     }

@@ -1,10 +1,13 @@
 // The playground page: it sends what the controls say and draws what the server sends.
 // All training, every number of the chain rule and every picture comes from the server
-// (the Backprop library); this file only places them on the page.
+// (the Backprop library); this file only places them on the page, and keeps the settings in
+// the address (#data=spiral&hidden=8,8&…) so that a link or a reload brings the page back.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-let socket = null, session = null, settings = null, selected = null, lastState = null;
+const FEATURES = [["x1", "x1"], ["x2", "x2"], ["x1sq", "x1²"], ["x2sq", "x2²"], ["x1x2", "x1·x2"], ["sin_x1", "sin x1"], ["sin_x2", "sin x2"]];
+const initialAddress = location.hash;          // read before the first settings rewrite it
+let socket = null, session = null, settings = null, lastSettingsText = "", speed = 30;
 
 function send(message) {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
@@ -24,20 +27,66 @@ function connect() {
     const message = JSON.parse(event.data);
     if (message.type === "hello") {
       session = message.session;
-      settings = message.settings;
-      for (const [id, file] of [["export-model", "model.json"], ["export-boundary", "boundary.svg"], ["export-network", "network.svg"],
-                                ["export-loss", "loss.svg"], ["export-step", "step.svg"]]) {
+      for (const [id, file] of [["export-model", "model.json"], ["export-checkpoint", "checkpoint.json"], ["export-boundary", "boundary.svg"],
+                                ["export-network", "network.svg"], ["export-loss", "loss.svg"], ["export-step", "step.svg"]]) {
         $(id).href = `/export/${session}/${file}`;
       }
-      $("speed").value = String(message.speed);
-      showSettings();
+      receiveSettings(message.settings);
+      speed = message.speed;
+      restoreFromAddress();
     } else if (message.type === "state") {
       showState(message);
     } else if (message.type === "error") {
       showError(message.message);
-      if (message.settings) { settings = message.settings; showSettings(); }   // what still holds
+      if (message.settings) receiveSettings(message.settings);   // what still holds
     }
   };
+}
+
+// ---- the address: every setting, so a link reproduces the page ---------------------------------
+
+const LISTS = ["hidden", "activations", "features"], FLAGS = ["showTest", "discretize", "edgesByGradient"];
+const KEYS = ["data", "samples", "noise", "testSplit", "dataSeed", "features", "hidden", "activations", "output", "loss",
+              "optimizer", "learningRate", "batch", "weightDecay", "l1", "scale", "seed", "showTest", "discretize", "edgesByGradient"];
+
+function addressOf(s) {
+  const parts = KEYS.filter((k) => !(k === "data" && s.data === "csv")).map((k) => {
+    const v = s[k];
+    return `${k}=${encodeURIComponent(Array.isArray(v) ? v.join(",") : String(v))}`;
+  });
+  return "#" + parts.concat([`speed=${speed}`]).join("&");
+}
+
+function parseAddress(hash) {
+  const change = {};
+  let wantedSpeed = null;
+  for (const part of hash.replace(/^#/, "").split("&")) {
+    const [key, raw] = part.split("=");
+    if (raw === undefined) continue;
+    const value = decodeURIComponent(raw);
+    if (key === "speed") { wantedSpeed = Number(value); continue; }
+    if (!KEYS.includes(key)) continue;
+    if (LISTS.includes(key)) change[key] = value === "" ? [] : value.split(",").map((x) => (key === "hidden" ? Number(x) : x));
+    else if (FLAGS.includes(key)) change[key] = value === "true";
+    else if (["data", "output", "loss", "optimizer", "scale"].includes(key)) change[key] = value;
+    else change[key] = Number(value);
+  }
+  return { change, wantedSpeed };
+}
+
+function restoreFromAddress() {
+  if (!initialAddress || initialAddress === "#") { writeAddress(); $("speed").value = String(speed); return; }
+  const { change, wantedSpeed } = parseAddress(initialAddress);
+  if (Object.keys(change).length) send(Object.assign({ type: "configure" }, change));
+  if (wantedSpeed !== null && Number.isFinite(wantedSpeed)) { speed = wantedSpeed; send({ type: "speed", epochsPerSecond: wantedSpeed }); }
+  $("speed").value = String(speed);
+}
+
+function writeAddress() {
+  if (!settings) return;
+  const address = addressOf(settings);
+  if (location.hash !== address) history.replaceState(null, "", address);
+  $("share").href = address;
 }
 
 // ---- settings -------------------------------------------------------------------------------
@@ -49,9 +98,18 @@ function configure(change) {
   showSettings();
 }
 
+function receiveSettings(s) {
+  const text = JSON.stringify(s);
+  if (text === lastSettingsText) return;
+  lastSettingsText = text;
+  settings = s;
+  showSettings();
+}
+
 function showSettings() {
   if (!settings) return;
   for (const b of document.querySelectorAll(".datasets button")) b.classList.toggle("chosen", b.dataset.set === settings.data);
+  $("problem").textContent = settings.problem === "regression" ? "regression: the network predicts a number (one output)" : "classification: two classes";
   $("samples").value = settings.samples;
   $("noise").value = settings.noise; $("noise-value").textContent = settings.noise;
   $("testSplit").value = settings.testSplit; $("testSplit-value").textContent = Math.round(settings.testSplit * 100) + "%";
@@ -60,9 +118,14 @@ function showSettings() {
   $("optimizer").value = settings.optimizer;
   selectValue("learningRate", settings.learningRate);
   selectValue("weightDecay", settings.weightDecay);
+  selectValue("l1", settings.l1);
   $("loss").value = settings.loss;
   $("seed").value = settings.seed;
+  $("dataSeed").value = settings.dataSeed;
   $("output").value = settings.output;
+  for (const id of FLAGS) $(id).checked = settings[id];
+  $("features").innerHTML = FEATURES.map(([name, label]) =>
+    `<label><input type="checkbox" data-feature="${name}"${settings.features.includes(name) ? " checked" : ""}> ${label}</label>`).join("");
   $("layer-count").textContent = settings.hidden.length;
   const layers = $("layers");
   layers.innerHTML = "";
@@ -75,6 +138,7 @@ function showSettings() {
       </select>`;
     layers.appendChild(box);
   });
+  writeAddress();
 }
 
 function selectValue(id, value) {
@@ -88,11 +152,12 @@ function selectValue(id, value) {
 }
 
 function wireControls() {
-  $("play").onclick = () => send({ type: "play" });
+  $("play").onclick = () => { showError(""); send({ type: "play" }); };
   $("pause").onclick = () => send({ type: "pause" });
-  $("step").onclick = () => send({ type: "step" });
-  $("reset").onclick = () => send({ type: "reset" });
-  $("speed").onchange = (e) => send({ type: "speed", epochsPerSecond: Number(e.target.value) });
+  $("step").onclick = () => { showError(""); send({ type: "step" }); };
+  $("reset").onclick = () => { showError(""); send({ type: "reset" }); };
+  $("new-data").onclick = () => { showError(""); send({ type: "newData" }); };
+  $("speed").onchange = (e) => { speed = Number(e.target.value); send({ type: "speed", epochsPerSecond: speed }); writeAddress(); };
   for (const b of document.querySelectorAll(".datasets button")) b.onclick = () => configure({ data: b.dataset.set });
   $("samples").onchange = (e) => configure({ samples: Number(e.target.value) });
   $("noise").oninput = (e) => { $("noise-value").textContent = e.target.value; };
@@ -103,9 +168,17 @@ function wireControls() {
   $("optimizer").onchange = (e) => configure({ optimizer: e.target.value });
   $("learningRate").onchange = (e) => configure({ learningRate: Number(e.target.value) });
   $("weightDecay").onchange = (e) => configure({ weightDecay: Number(e.target.value) });
+  $("l1").onchange = (e) => configure({ l1: Number(e.target.value) });
   $("loss").onchange = (e) => configure({ loss: e.target.value });
   $("seed").onchange = (e) => configure({ seed: Number(e.target.value) });
+  $("dataSeed").onchange = (e) => configure({ dataSeed: Number(e.target.value) });
   $("output").onchange = (e) => configure({ output: e.target.value });
+  for (const id of FLAGS) $(id).onchange = (e) => configure({ [id]: e.target.checked });
+  $("features").onchange = () => {
+    const chosen = [...document.querySelectorAll("#features input:checked")].map((i) => i.dataset.feature);
+    if (chosen.length === 0) { showError("features: keep at least one input"); showSettings(); return; }
+    configure({ features: chosen });
+  };
   $("add-layer").onclick = () => {
     if (settings.hidden.length >= 6) return;
     configure({ hidden: settings.hidden.concat([4]), activations: settings.activations.concat([settings.activations.at(-1) || "tanh"]) });
@@ -134,11 +207,48 @@ function wireControls() {
     delete settings.csv;
   };
   $("network").onclick = (e) => {
-    const id = e.target.id;
-    if (!/^[wn]-/.test(id)) return;
-    selected = id;
+    const id = parameterAt(e);
+    if (!id) return;
     send({ type: "select", parameter: id });
+    $("panel").classList.remove("flash"); void $("panel").offsetWidth; $("panel").classList.add("flash");
+    $("panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
   };
+  $("network").onmousemove = (e) => {
+    const id = parameterAt(e), tip = $("tooltip");
+    const title = id && document.getElementById(id)?.querySelector("title");
+    if (!title) { tip.hidden = true; return; }
+    tip.textContent = title.textContent;
+    tip.style.left = `${e.clientX + 12}px`; tip.style.top = `${e.clientY + 12}px`;
+    tip.hidden = false;
+  };
+  $("network").onmouseleave = () => { $("tooltip").hidden = true; };
+  $("chain").onclick = (e) => {
+    if (e.target.id !== "edit-set") return;
+    const value = Number($("edit-value").value);
+    if (!Number.isFinite(value)) { showError("edit: type a number"); return; }
+    showError("");
+    send({ type: "edit", parameter: $("chain").dataset.parameter, value });
+  };
+}
+
+// The parameter under the pointer: a neuron's square, else the nearest edge within 8 pixels
+// (the geometry decides, so that crossing edges each get their own middle).
+function parameterAt(e) {
+  if (/^n-/.test(e.target.id || "")) return e.target.id;
+  const svg = $("network").querySelector("svg");
+  if (!svg) return null;
+  const m = svg.getScreenCTM();
+  if (!m) return null;
+  const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+  const scale = Math.hypot(m.a, m.b) || 1;
+  let best = null, bestDistance = 8 / scale;
+  for (const line of svg.querySelectorAll("line[id^='w-']")) {
+    const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => Number(line.getAttribute(a)));
+    const dx = x2 - x1, dy = y2 - y1, t = Math.max(0, Math.min(1, ((p.x - x1) * dx + (p.y - y1) * dy) / (dx * dx + dy * dy || 1)));
+    const d = Math.hypot(p.x - (x1 + t * dx), p.y - (y1 + t * dy));
+    if (d < bestDistance) { best = line.id; bestDistance = d; }
+  }
+  return best;
 }
 
 // ---- state ----------------------------------------------------------------------------------
@@ -154,24 +264,24 @@ function setNumber(id, value, digits) {
 }
 
 function showState(s) {
-  lastState = s;
   $("epoch").textContent = s.epoch;
   $("batch").textContent = `${s.batch + 1}/${s.batches}`;
   setNumber("train-loss", s.trainLoss);
   setNumber("test-loss", s.testLoss);
-  $("test-accuracy").textContent = (100 * s.testAccuracy).toFixed(1) + "%";
-  $("play").disabled = s.playing;
+  $("accuracy-box").hidden = s.testAccuracy === null;
+  $("test-accuracy").textContent = s.testAccuracy === null ? "–" : (100 * s.testAccuracy).toFixed(1) + "%";
+  $("test-accuracy").dataset.value = s.testAccuracy === null ? "" : String(s.testAccuracy);
+  $("play").disabled = s.playing || s.diverged !== null;
   $("pause").disabled = !s.playing;
-  $("status").textContent = s.playing ? "training…" : "paused";
+  $("status").textContent = s.playing ? "training…" : s.diverged ? "diverged" : "paused";
   if (s.diverged) showError("Training diverged: " + s.diverged);
+  $("pending").hidden = !s.pending;
+  $("pending").textContent = s.pending ? "Waiting for the epoch's end: " + s.pending : "";
+  receiveSettings(s.settings);
   $("boundary").innerHTML = s.boundary;
   $("network").innerHTML = s.network;
   $("loss-chart").innerHTML = s.loss;
   $("command").textContent = s.command;
-  if (selected) {
-    const el = document.getElementById(selected);
-    if (el) el.classList.add("selected");
-  }
   showChain(s.chain, s);
 }
 
@@ -179,34 +289,33 @@ function showState(s) {
 function showChain(c, s) {
   const box = $("chain");
   if (!c) {
-    $("panel-title").textContent = "— pause and click a weight or a neuron";
+    $("panel-title").textContent = "— click a weight or a neuron";
     box.innerHTML = "";
     delete box.dataset.parameter;
     return;
   }
   const isWeight = c.from !== null;
-  box.dataset.parameter = isWeight ? `w-${c.layer}-${c.neuron}-${c.from}` : `n-${c.layer}-${c.neuron}`;
+  const id = isWeight ? `w-${c.layer}-${c.neuron}-${c.from}` : `n-${c.layer}-${c.neuron}`;
+  const editing = box.dataset.parameter === id && document.activeElement === $("edit-value") ? $("edit-value").value : null;
+  box.dataset.parameter = id;
   box.dataset.step = String(s.step);
   const sup = (n) => String(n).split("").map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]).join("");
   const prev = isWeight ? `a${sup(c.layer - 1)}[${c.from}]` : "1";
   const deltaName = `δ${sup(c.layer)}[${c.neuron}]`;
   $("panel-title").textContent = `— ${c.parameter}, in the next step (epoch ${c.epoch}, batch ${c.batch}${s.playing ? "; pause to read it" : ""})`;
+  const softmax = c.output_layer && c.samples[0].dloss_da === null;
   const head = c.output_layer
-    ? `<th>sample</th><th>a</th><th>y</th><th>dLoss/da</th>${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
+    ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${softmax ? " = a − y" : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
     : `<th>sample</th><th>dLoss/da = Σ W·δ (from the layer above)</th><th>σ'(z)</th><th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
   const rows = c.samples.map((x, i) => {
     const cells = c.output_layer
-      ? [number(x.a, 6), number(x.target, 3), number(x.dloss_da, 6)].concat(x.da_dz === null ? [] : [number(x.da_dz, 6)])
+      ? [number(x.a, 6), number(x.target, 3)].concat(softmax ? [] : [number(x.dloss_da, 6)]).concat(x.da_dz === null ? [] : [number(x.da_dz, 6)])
       : [x.upstream.map(([w, d]) => `${number(w, 4)}·${number(d, 4)}`).join(" + ") + ` = ${number(x.dloss_da, 6)}`, number(x.da_dz, 6)];
     return `<tr><td>${c.batch_indices[i]}</td>${cells.map((v) => `<td>${v}</td>`).join("")}
       <td class="delta" data-value="${x.delta}">${number(x.delta, 6)}</td><td data-value="${x.dz_dparameter}">${number(x.dz_dparameter, 6)}</td>
       <td data-value="${x.product}">${number(x.product, 6)}</td></tr>`;
   }).join("");
-  const decay = c.weight_decay
-    ? `<p class="note">With L2 regularisation λ = ${c.weight_decay}, ${c.optimizer === "adam" ? "AdamW first shrinks W by η·λ·W" : "the optimizer adds λ·W"} = ${number(c.weight_decay_term, 6)} ${c.optimizer === "adam" ? "(times η)" : "to dLoss/dW"}.</p>` : "";
-  const optimizer = c.optimizer === "sgd" ? ""
-    : `<p class="note">This run uses ${c.optimizer}: it moves ${c.parameter} by its own rule from the same dLoss/d${isWeight ? "W" : "b"};
-       the update above is the tutorial's plain gradient descent, as <code>backprop explain</code> shows it.</p>`;
+  const u = c.update;
   box.innerHTML = `
     <p class="formula">${c.parameter} = <span id="chain-value" data-value="${c.value}">${number(c.value, 8)}</span>
       ${isWeight ? `— the weight into neuron ${c.neuron} of layer ${c.layer} from neuron ${c.from} of layer ${c.layer - 1}` : `— the bias of neuron ${c.neuron} of layer ${c.layer}`}</p>
@@ -215,12 +324,36 @@ function showChain(c, s) {
       ${c.reduction === "mean" ? `(mean loss: each δ carries 1/${c.samples.length})` : ""}</p>
     <table><tr>${head}</tr>${rows}</table>
     <p class="formula result">dLoss/d${c.parameter} = Σ products = <span id="chain-gradient" data-value="${c.gradient}">${number(c.gradient, 8)}</span></p>
-    <p class="formula result">${c.parameter} ← ${c.parameter} − η · dLoss/d${c.parameter} = ${number(c.value, 8)} − ${c.learning_rate} × ${number(c.gradient, 8)}
-      = <span id="chain-updated" data-value="${c.updated}">${number(c.updated, 8)}</span></p>
-    ${decay}${optimizer}
+    ${updateLines(u, c.parameter).map((line) => `<p class="formula">${line}</p>`).join("")}
+    <p class="formula result">${u.optimizer}${u.weight_decay ? `, λ = ${u.weight_decay}` : ""}${u.l1 ? `, λ₁ = ${u.l1}` : ""}: ${c.parameter} ←
+      <span id="chain-updated" data-value="${c.updated}">${number(c.updated, 8)}</span> (in double precision, as <code>backprop explain</code>)</p>
+    <p class="formula after">after <b>step</b>, training (Float32) gives ${c.parameter} = <b id="chain-after" data-value="${c.after_step}">${c.after_step}</b></p>
+    <p class="edit">Set ${c.parameter} by hand: <input id="edit-value" type="number" step="any" value="${editing ?? number(c.value, 6)}"> <button id="edit-set">set</button>
+      <span class="hint">(pauses; the export then says why the command line cannot replay it)</span></p>
     <details class="hint"><summary>The same numbers on the command line</summary>
-      Save <a href="/export/${session}/model.json" download="model.json">model.json</a>, then run
+      Save <a href="/export/${session}/checkpoint.json" download="checkpoint.json">checkpoint.json</a> (the network and the optimizer's state), then run
       <code id="explain-command">${s.explainCommand} --parameter ${c.layer},${c.neuron}${isWeight ? "," + c.from : ""}</code></details>`;
+}
+
+// The optimizer's rule for the parameter, with its numbers (ParameterUpdate in the library).
+function updateLines(u, p) {
+  const f = (x) => number(x, 6), out = [];
+  const terms = [`dLoss/d${p}`].concat(u.weight_decay && u.optimizer !== "adam" ? [`λ·${p}`] : []).concat(u.l1 ? [`λ₁·sign(${p})`] : []);
+  const g = terms.length > 1 ? "g'" : `dLoss/d${p}`;
+  if (terms.length > 1) out.push(`g' = ${terms.join(" + ")} = <span id="chain-regularized" data-value="${u.regularized_gradient}">${f(u.regularized_gradient)}</span>`);
+  if (u.optimizer === "sgd") out.push(`${p} ← ${p} − η·${g} = ${f(u.value)} − ${u.learning_rate} × ${f(u.regularized_gradient)}`);
+  if (u.optimizer === "momentum" || u.optimizer === "nesterov") {
+    out.push(`v ← μ·v + ${g} = ${u.momentum} × ${f(u.first_moment_before)} + ${f(u.regularized_gradient)} = <span id="chain-v" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
+    out.push(u.optimizer === "momentum" ? `${p} ← ${p} − η·v = ${f(u.value)} − ${u.learning_rate} × ${f(u.first_moment)}`
+      : `${p} ← ${p} − η·(${g} + μ·v) = ${f(u.value)} − ${u.learning_rate} × (${f(u.regularized_gradient)} + ${u.momentum} × ${f(u.first_moment)})`);
+  }
+  if (u.optimizer === "adam") {
+    out.push(`m ← β₁·m + (1 − β₁)·${g} = ${u.beta1} × ${f(u.first_moment_before)} + ${number(1 - u.beta1, 3)} × ${f(u.regularized_gradient)} = <span id="chain-m" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
+    out.push(`v ← β₂·v + (1 − β₂)·${g}² = ${u.beta2} × ${f(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × ${f(u.regularized_gradient)}² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
+    out.push(`m̂ = m / (1 − β₁^${u.step}) = ${f(u.first_moment_corrected)}, &nbsp; v̂ = v / (1 − β₂^${u.step}) = ${f(u.second_moment_corrected)}`);
+    out.push(`${p} ← ${u.weight_decay ? `(1 − η·λ)·${p}` : p} − η·m̂ / (√v̂ + ε) = ${u.weight_decay ? `(1 − ${u.learning_rate} × ${u.weight_decay}) × ` : ""}${f(u.value)} − ${u.learning_rate} × ${f(u.first_moment_corrected)} / (√${f(u.second_moment_corrected)} + ${u.epsilon})`);
+  }
+  return out;
 }
 
 wireControls();

@@ -3,22 +3,81 @@ import Backprop
 /// The pictures the page shows, drawn by the library's SVG plots (the same drawings as
 /// `backprop train --plots`), with heatmaps as embedded PNGs so that redrawing them often is cheap.
 extension PlaygroundRun {
-    /// The decision boundary over the training points (white rims) and test points (dark rims).
-    public func boundarySVG(resolution: Int = 60) -> SVG {
-        DecisionBoundary.svg(model: ModelFile(network: network, preprocessing: preprocessing), points: rawTrain,
-                             labels: train.labels, testPoints: rawTest, testLabels: test.labels,
-                             resolution: resolution, size: 360, title: "epoch \(epochsDone)", raster: true)
+    /// The decision boundary (or a regression's output) over the training points (white rims)
+    /// and, with `showTest`, the test points (dark rims); `highlighted` training points ringed.
+    public func boundarySVG(resolution: Int = 64, highlighted: [Int] = []) -> SVG {
+        var style = DecisionBoundary.Style()
+        (style.resolution, style.size, style.raster, style.discretize) = (resolution, 360, true, settings.discretize)
+        (style.title, style.classNames, style.highlighted) = ("epoch \(epochsDone)", train.classNames, highlighted)
+        let isClassification = train.isClassification
+        return DecisionBoundary.svg(model: model(withTraining: false), points: rawTrain,
+                                    targets: .init(train.y, isClassification: isClassification),
+                                    testPoints: settings.showTest ? rawTest : nil,
+                                    testTargets: settings.showTest ? .init(test.y, isClassification: isClassification) : nil,
+                                    style: style)
     }
 
-    /// The network: each neuron drawn as its output over the input plane, edges by weight sign
-    /// and size, edges and neurons clickable (ids `w-l-j-k`, `n-l-j`).
-    public func networkSVG(resolution: Int = 20) -> SVG {
+    /// The model without its `training` section (cheap to make, for pictures).
+    func model(withTraining: Bool) -> ModelFile<Float> {
+        ModelFile(network: network, classes: train.classNames, features: training.features, preprocessing: preprocessing)
+    }
+
+    /// The network: each neuron drawn as its output over the input plane, edges by weight (or
+    /// with `edgesByGradient` by the next batch's |dW|), inputs and outputs named, dead and
+    /// saturated neurons marked, the selected parameter outlined; edges and neurons clickable
+    /// (ids `w-l-j-k`, `n-l-j`).
+    public func networkSVG(resolution: Int = 20, selected: String? = nil) -> SVG {
         let grid = DecisionBoundary.Grid<Float>(covering: [rawTrain, rawTest], resolution: resolution)
-        var inputs = grid.points
-        preprocessing?.apply(to: &inputs)
-        let maps = NeuronMaps(network: network, inputs: inputs, resolution: resolution)
-        let sizes = network.sizes.map(String.init).joined(separator: "-")
-        return NetworkDiagram.svg(network: network, title: "network \(sizes) — click a weight or a neuron", maps: maps, clickable: true)
+        let inputs = model(withTraining: false).prepared(grid.points)
+        var style = NetworkDiagram.Style()
+        style.maps = NeuronMaps(network: network, inputs: inputs, resolution: resolution)
+        style.title = "network \(network.sizes.map(String.init).joined(separator: "-")) — click a weight or a neuron"
+        style.clickable = true
+        style.selected = selected
+        style.inputLabels = (training.features ?? [.x1, .x2]).map(\.label)
+        style.outputLabels = train.classNames.map { $0.map { "class \($0)" } } ?? ["output"]
+        style.marks = neuronMarks()
+        if settings.edgesByGradient { style.edgeMagnitudes = nextGradients() }
+        return NetworkDiagram.svg(network: network, style: style)
+    }
+
+    /// Hidden neurons that no longer learn, over the training set: a ReLU that is 0 on every
+    /// point (dead: its gradient is 0), or a sigmoid or tanh within 1% of its bounds on 90% or
+    /// more of the points (saturated: σ' ≈ 0).
+    public func neuronMarks() -> [[String?]] {
+        var net = network
+        net.forward(train.x)
+        var marks: [[String?]] = [Array(repeating: nil, count: network.inputSize)]
+        for (l, layer) in net.layers.enumerated() {
+            let a = layer.a, n = Double(max(a.rows, 1))
+            marks.append((0..<layer.outputSize).map { j -> String? in
+                guard l < net.layers.count - 1 else { return nil }
+                let column = (0..<a.rows).map { Double(a[$0, j]) }
+                switch layer.activation {
+                case .relu where column.allSatisfy({ $0 == 0 }):
+                    return "dead: 0 on every training point, so its gradient is 0"
+                case .tanh, .sigmoid:
+                    let (lo, hi): (Double, Double) = layer.activation == .tanh ? (-0.99, 0.99) : (0.01, 0.99)
+                    let saturated = Double(column.filter { $0 <= lo || $0 >= hi }.count) / n
+                    return saturated >= 0.9 ? "saturated on \(Int((saturated * 100).rounded()))% of the training points: σ' ≈ 0, it barely learns" : nil
+                default: return nil
+                }
+            })
+        }
+        return marks
+    }
+
+    /// `|dW|` of the next step's batch for every layer: where the gradient flows.
+    public func nextGradients() -> [Matrix<Double>] {
+        let rows = Array(nextBatchIndices)
+        var x = Matrix<Float>(rows: rows.count, cols: train.x.cols), y = Matrix<Float>(rows: rows.count, cols: train.y.cols)
+        x.gatherRows(of: train.x, rows[...])
+        y.gatherRows(of: train.y, rows[...])
+        var net = network
+        net.forward(x)
+        _ = net.computeLoss(target: y)
+        net.backward(input: x)
+        return net.layers.map { Matrix<Double>(converting: $0.weightGradient) }
     }
 
     /// Training and test loss after every epoch (at most `maxPoints` points per curve).
@@ -32,6 +91,17 @@ extension PlaygroundRun {
         ])
         chart.width = 420
         chart.height = 240
+        chart.integerX = true
         return chart.svg()
+    }
+
+    /// The settings waiting for the end of the epoch, in words.
+    public func pendingDescription(_ p: PlaygroundSettings) -> String {
+        var parts: [String] = []
+        if p.learningRate != settings.learningRate { parts.append("η = \(PlaygroundSettings.short(p.learningRate))") }
+        if p.weightDecay != settings.weightDecay { parts.append("λ = \(PlaygroundSettings.short(p.weightDecay))") }
+        if p.l1 != settings.l1 { parts.append("λ₁ = \(PlaygroundSettings.short(p.l1))") }
+        if p.batch != settings.batch { parts.append("batch \(p.batch)") }
+        return parts.joined(separator: ", ") + " from epoch \(epochsDone + 2) (changes take effect between epochs, so that the command line can reproduce them)"
     }
 }

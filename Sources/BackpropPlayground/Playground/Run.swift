@@ -13,25 +13,34 @@ import Foundation
 /// let trace = run.nextStepTrace()  // the next step, hand by hand (what `backprop explain` gives)
 /// ```
 public struct PlaygroundRun: Sendable {
-    public let settings: PlaygroundSettings
+    /// The settings in force (after the live changes applied so far).
+    public private(set) var settings: PlaygroundSettings
     /// The run itself: data, network, optimizer, batches, snapshot and divergence.
     public private(set) var training: TrainingRun<Float>
-    /// Training and test samples raw, for drawing.
+    /// Training and test samples raw (x1, x2), for drawing.
     public let rawTrain: Matrix<Float>, rawTest: Matrix<Float>
     /// Loss per sample and accuracy on the whole training and test sets after each epoch (epoch
     /// 0: the start), from one evaluation pass of each set.
     public private(set) var history: [Measurement] = []
+    /// The settings of each stretch of the run: from epoch `epoch` on, `settings` (the first at
+    /// epoch 0; one more for each live change, see ``change(to:)``).
+    public private(set) var segments: [(epoch: Int, settings: PlaygroundSettings)]
+    /// Settings asked for mid-epoch, in force when the epoch ends.
+    public private(set) var pending: PlaygroundSettings? = nil
+    /// Parameters set by hand (``edit(layer:neuron:from:to:)``), in words, for the export.
+    public private(set) var edits: [String] = []
 
-    /// One epoch's measurements.
+    /// One epoch's measurements (accuracies nil for regression).
     public struct Measurement: Sendable {
         public var epoch: Int
         public var train: Double, test: Double
-        public var trainAccuracy: Double, testAccuracy: Double
+        public var trainAccuracy: Double?, testAccuracy: Double?
     }
 
     /// Makes the data (generated from the seed, or the uploaded CSV) and the run of the plan.
     public init(settings: PlaygroundSettings) throws(PlaygroundError) {
         self.settings = settings
+        self.segments = [(0, settings)]
         let plan = settings.plan
         var data: TrainingData<Float>? = nil
         if ToySets.Shape(rawValue: settings.data) == nil {
@@ -48,11 +57,8 @@ public struct PlaygroundRun: Sendable {
         do { training = try TrainingRun(plan: plan, data: data) } catch let error as PlanError {
             throw PlaygroundSettings.refusal(error)
         } catch { throw PlaygroundError("\(error)") }
-        guard let test = training.test else { throw PlaygroundError("testSplit: no test set") }
-        var (a, b) = (training.train.x, test.x)
-        training.preprocessing?.unapply(to: &a)
-        training.preprocessing?.unapply(to: &b)
-        (rawTrain, rawTest) = (a, b)
+        guard let test = training.rawTestInputs else { throw PlaygroundError("testSplit: no test set") }
+        (rawTrain, rawTest) = (training.rawTrainInputs, test)
         history = [measure()]
     }
 
@@ -87,8 +93,52 @@ public struct PlaygroundRun: Sendable {
     @discardableResult
     public mutating func step() -> Bool {
         guard let report = training.step(), report.divergence == nil else { return false }
-        if report.endedEpoch != nil { history.append(measure()) }
+        if report.endedEpoch != nil {
+            history.append(measure())
+            if let pending, training.pendingChange == nil { begin(pending) }
+        }
         return true
+    }
+
+    /// Changes the live settings (η, λ, λ₁, batch; see ``PlaygroundSettings/liveKeys``) without
+    /// starting over: now between epochs, else when the current epoch ends.
+    public mutating func change(to new: PlaygroundSettings) throws(PlaygroundError) {
+        let now = pending ?? settings
+        var change = TrainingRun<Float>.Change()
+        if new.learningRate != now.learningRate { change.learningRate = new.learningRate }
+        if new.weightDecay != now.weightDecay { change.weightDecay = new.weightDecay }
+        if new.l1 != now.l1 { change.l1 = new.l1 }
+        if new.batch != now.batch { change.batch = new.batch }
+        if change == TrainingRun<Float>.Change() {       // only the view changed
+            settings = Self.viewed(settings, as: new)
+            pending = pending.map { Self.viewed($0, as: new) }
+            return
+        }
+        do { try training.change(change) } catch { throw PlaygroundSettings.refusal(error) }
+        if training.pendingChange == nil { begin(new) } else { pending = new }
+    }
+
+    /// `base` with the view settings of `view`.
+    static func viewed(_ base: PlaygroundSettings, as view: PlaygroundSettings) -> PlaygroundSettings {
+        var s = base
+        (s.showTest, s.discretize, s.edgesByGradient) = (view.showTest, view.discretize, view.edgesByGradient)
+        return s
+    }
+
+    /// The settings `new` are in force from this epoch on.
+    private mutating func begin(_ new: PlaygroundSettings) {
+        (settings, pending) = (new, nil)
+        if segments.last?.epoch == epochsDone { segments[segments.count - 1].settings = new } else { segments.append((epochsDone, new)) }
+    }
+
+    /// Sets `W^layer[neuron][from]` (or the bias `b^layer[neuron]`) by hand.
+    public mutating func edit(layer: Int, neuron: Int, from: Int?, to value: Float) throws(PlaygroundError) {
+        guard training.setParameter(layer: layer, neuron: neuron, from: from, to: value) else {
+            throw PlaygroundError("edit: \(value) for \(from == nil ? "b" : "W")\(layer)[\(neuron)]\(from.map { "[\($0)]" } ?? "") is not a parameter and a finite number")
+        }
+        let name = from.map { "W\(NetworkDiagram.sup(layer))[\(neuron)][\($0)]" } ?? "b\(NetworkDiagram.sup(layer))[\(neuron)]"
+        edits.append("\(name) was set by hand to \(value) at epoch \(epochsDone + 1), step \(steps + 1)")
+        history[history.count - 1] = measure()
     }
 
     /// Steps to the end of the current epoch.
@@ -100,7 +150,7 @@ public struct PlaygroundRun: Sendable {
     /// Loss and accuracy of the current network on the training and test sets.
     func measure() -> Measurement {
         let (a, b) = (Evaluation(network: network, data: train), Evaluation(network: network, data: test))
-        return Measurement(epoch: epochsDone, train: a.loss, test: b.loss, trainAccuracy: a.accuracy ?? 0, testAccuracy: b.accuracy ?? 0)
+        return Measurement(epoch: epochsDone, train: a.loss, test: b.loss, trainAccuracy: a.accuracy, testAccuracy: b.accuracy)
     }
 
     /// The model file of the current weights, with the scaling and the settings that made it.
@@ -108,43 +158,87 @@ public struct PlaygroundRun: Sendable {
         var plan = settings.plan
         plan.epochs = max(epochsDone, 1)
         var training = plan.json.members ?? []
-        training += [("epochs_done", .number(epochsDone)), ("steps", .number(steps)),
-                     ("command", .string(settings.commandLine(epochs: epochsDone)))]
+        training += [("epochs_done", .number(epochsDone)), ("steps", .number(steps)), ("command", .string(commandLine))]
         if nextBatch > 0 { training.append(("batches_into_next_epoch", .number(nextBatch))) }
-        return ModelFile(network: network, classes: train.classNames, preprocessing: preprocessing, training: training)
+        return ModelFile(network: network, classes: train.classNames, features: self.training.features, preprocessing: preprocessing,
+                         training: training)
     }
 
     /// A number as `backprop explain` reads it from a file or an option: the decimal text that
     /// Backprop writes for the Float, read as a Double.
     static func asWritten(_ v: Float) -> Double { Double(v.description)! }
 
-    /// The next step's batch as `backprop explain` gets it from `--input`/`--target`, in Double.
+    /// The next step's batch as `backprop explain` gets it from `--input`/`--target`, in Double
+    /// (the inputs as the network sees them: features, then scaling).
     public func nextBatchAsWritten() -> (x: Matrix<Double>, y: Matrix<Double>) {
         let rows = Array(nextBatchIndices)
-        return (Matrix(rows.map { r in (0..<2).map { Self.asWritten(train.x[r, $0]) } }),
-                Matrix(rows.map { r in (0..<2).map { Self.asWritten(train.y[r, $0]) } }))
+        return (Matrix(rows.map { r in (0..<train.x.cols).map { Self.asWritten(train.x[r, $0]) } }),
+                Matrix(rows.map { r in (0..<train.y.cols).map { Self.asWritten(train.y[r, $0]) } }))
     }
 
-    /// The network as `backprop explain --model` reads the exported model file: in Double, from
-    /// the file's decimals.
-    public var networkAsWritten: Network<Double> {
-        (try? ModelFile<Double>(text: ModelFile(network: network).text).network) ?? Network(converting: network)
+    /// The run's network and optimizer state now, as a checkpoint file (`checkpoint.json`):
+    /// what `backprop explain --model checkpoint.json --state checkpoint.json` reads.
+    public var checkpoint: Checkpoint<Float> {
+        Checkpoint(model: model, epochsDone: epochsDone, optimizer: optimizer)
     }
 
-    /// The next step recorded hand by hand in Double — exactly what `backprop explain` prints for
-    /// the exported model and ``explainCommand``'s batch. (With adam, momentum or weight decay
-    /// the optimizer's own update differs from the plain `W − η·dW` shown.)
+    /// The network and the optimizer as `backprop explain` reads them from ``checkpoint``: in
+    /// Double, from the file's decimals.
+    public var stateAsWritten: (network: Network<Double>, optimizer: Optimizer<Double>) {
+        if let c = try? Checkpoint<Double>(text: checkpoint.json.serialized()) { return (c.model.network, c.optimizer) }
+        return (Network(converting: network), .gradientDescent(learningRate: Double(optimizer.learningRate)))   // not reached
+    }
+
+    /// The network as `backprop explain --model` reads the exported model file.
+    public var networkAsWritten: Network<Double> { stateAsWritten.network }
+
+    /// The next step recorded hand by hand in Double, with the run's optimizer and its state —
+    /// exactly what ``explainCommand(model:)`` prints.
     public func nextStepTrace() -> StepTrace {
         let (bx, by) = nextBatchAsWritten()
-        return StepTrace.record(network: networkAsWritten, input: bx, target: by, learningRate: settings.learningRate)
+        let (net, opt) = stateAsWritten
+        return StepTrace.record(network: net, input: bx, target: by, optimizer: opt)
     }
 
-    /// `backprop explain` for the next step, on the exported model saved as `model`.
-    public func explainCommand(model: String = "model.json") -> String {
-        let (bx, by) = (nextBatchIndices.map { r in (0..<2).map { train.x[r, $0].description }.joined(separator: ",") },
-                        nextBatchIndices.map { r in (0..<2).map { train.y[r, $0].description }.joined(separator: ",") })
-        var parts = ["backprop", "explain", "--model", model, "--lr", PlaygroundSettings.short(settings.learningRate)]
+    /// The parameter `W^layer[neuron][from]` (or `b^layer[neuron]`) after the next step, as
+    /// training computes it (Float32): the step taken on a copy of the run.
+    public func valueAfterNextStep(layer: Int, neuron: Int, from: Int?) -> Float? {
+        var copy = training
+        guard copy.step() != nil, (1...copy.network.layers.count).contains(layer) else { return nil }
+        let l = copy.network.layers[layer - 1]
+        guard neuron < l.outputSize else { return nil }
+        return from.map { l.weights[neuron, $0] } ?? l.biases[neuron]
+    }
+
+    /// `backprop explain` for the next step, on the exported checkpoint saved as `state`.
+    public func explainCommand(state: String = "checkpoint.json") -> String {
+        let (bx, by) = (nextBatchIndices.map { r in (0..<train.x.cols).map { train.x[r, $0].description }.joined(separator: ",") },
+                        nextBatchIndices.map { r in (0..<train.y.cols).map { train.y[r, $0].description }.joined(separator: ",") })
+        var parts = ["backprop", "explain", "--model", state, "--state", state]
         for (i, t) in zip(bx, by) { parts += ["--input", i, "--target", t] }
         return parts.joined(separator: " ")
+    }
+
+    /// The `backprop train` command (or commands) that reproduce this run, batch for batch, up
+    /// to its last completed epoch: one command, or with live changes one per stretch of
+    /// unchanged settings, each resuming the last one's checkpoint with the new options.
+    public var commandLine: String {
+        if let edit = edits.first {
+            return "# not reproducible by backprop train: \(edit). Export checkpoint.json and continue from it: backprop train --resume checkpoint.json --epochs \(epochsDone + 100)"
+        }
+        let done = segments.filter { $0.epoch < epochsDone || $0.epoch == 0 }
+        guard done.count > 1 else { return settings.commandLine(epochs: epochsDone) }
+        var commands = [done[0].settings.commandLine(epochs: done[1].epoch) + " --checkpoint run.json --checkpoint-every 1"]
+        for (i, segment) in done.enumerated().dropFirst() {
+            let (before, now) = (done[i - 1].settings, segment.settings)
+            var parts = ["backprop", "train", "--resume", "run.json"]
+            if now.learningRate != before.learningRate { parts += ["--lr", PlaygroundSettings.short(now.learningRate)] }
+            if now.weightDecay != before.weightDecay { parts += ["--weight-decay", PlaygroundSettings.short(now.weightDecay)] }
+            if now.l1 != before.l1 { parts += ["--l1", PlaygroundSettings.short(now.l1)] }
+            if now.batch != before.batch { parts += ["--batch", String(now.batch)] }
+            parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone), "--save", "model.json"]
+            commands.append(parts.joined(separator: " "))
+        }
+        return commands.joined(separator: " && ")
     }
 }

@@ -14,13 +14,15 @@ public struct Outgoing: Sendable {
 ///
 /// | type        | members                                   | does                                        |
 /// |-------------|-------------------------------------------|---------------------------------------------|
-/// | `configure` | any of ``PlaygroundSettings``'s           | new data and network (paused)               |
+/// | `configure` | any of ``PlaygroundSettings``'s           | new data and network (paused); η, λ, λ₁ and the batch alone change the run as it goes, the view settings only the pictures |
 /// | `play`      |                                           | trains in the background, streams `state`   |
 /// | `pause`     |                                           | stops training                              |
 /// | `step`      |                                           | pauses, then trains one batch               |
-/// | `reset`     | `seed` (optional)                         | new weights, epoch 0                        |
+/// | `reset`     | `seed` (optional; else a new one)         | new weights (same data), epoch 0            |
+/// | `newData`   | `dataSeed` (optional; else a new one)     | new data (same weight seed), epoch 0        |
 /// | `speed`     | `epochsPerSecond` (0: as fast as it goes) | pace of `play`                              |
 /// | `select`    | `parameter`: `"w-l-j-k"`, `"n-l-j"`, null | the parameter the hand-by-hand panel shows  |
+/// | `edit`      | `parameter`, `value`                      | pauses, sets that weight or bias            |
 ///
 /// Every message is answered: a `state` (epoch, losses, pictures, the selected parameter's
 /// chain rule for the next step), or an `error` with a message — a bad message never stops the
@@ -61,7 +63,7 @@ public actor PlaygroundSession {
     /// The first message for the page: the session's id and settings, then its state.
     public func hello() -> [Outgoing] {
         let hello = JSON.object([("type", .string("hello")), ("session", .string(id)), ("settings", run.settings.json),
-                                 ("speed", .number(speed))])
+                                 ("speed", .number(speed)), ("defaults", PlaygroundSettings().json)])
         return [Outgoing(text: hello.serialized(), isState: false), state()]
     }
 
@@ -96,23 +98,41 @@ public actor PlaygroundSession {
         guard let type = message["type"]?.string else { throw PlaygroundError("expected a JSON object with a \"type\" string") }
         switch type {
         case "configure":
-            var settings = run.settings
+            var settings = run.pending ?? run.settings
             try settings.apply(message)
-            let fresh = try PlaygroundRun(settings: settings)
-            pause()
-            run = fresh
-            if let s = selection, run.network.sizes.count <= s.layer || run.network.sizes[s.layer] <= s.neuron
-                || (s.from.map { run.network.sizes[s.layer - 1] <= $0 } ?? false) { selection = nil }
-        case "play": play()
+            let keys = Set((message.members ?? []).map(\.key)).subtracting(["type"])
+            if keys.isSubset(of: PlaygroundSettings.liveKeys.union(PlaygroundSettings.viewKeys)) && run.divergence == nil {
+                try run.change(to: settings)          // no restart: from the next epoch on (pictures at once)
+            } else {
+                let fresh = try PlaygroundRun(settings: settings)
+                pause()
+                run = fresh
+                if let s = selection, run.network.sizes.count <= s.layer || run.network.sizes[s.layer] <= s.neuron
+                    || (s.from.map { run.network.sizes[s.layer - 1] <= $0 } ?? false) { selection = nil }
+            }
+        case "play":
+            if let d = run.divergence { throw PlaygroundError("cannot play: training diverged (\(d))") }
+            play()
         case "pause": pause()
         case "step":
             pause()
             guard run.step() else { throw PlaygroundError("training diverged: \(run.divergence ?? "a non-finite number")") }
-        case "reset":
-            var settings = run.settings
-            if let seed = message["seed"] { try settings.apply(.object([("seed", seed)])) }
+        case "reset", "newData":
+            var settings = run.pending ?? run.settings
+            let key = type == "reset" ? "seed" : "dataSeed"
+            var fresh: UInt64 = 0
+            while fresh == 0 || fresh == (type == "reset" ? settings.seed : settings.dataSeed) { fresh = UInt64.random(in: 1...999_999) }
+            try settings.apply(.object([(key, message[key] ?? .number(Int(fresh)))]))
             pause()
             run = try PlaygroundRun(settings: settings)
+        case "edit":
+            guard let target = try parseParameter(message["parameter"] ?? .null) else { throw PlaygroundError("edit: give \"parameter\": \"w-l-j-k\" or \"n-l-j\"") }
+            guard let text = message["value"]?.number, let value = Float(text), value.isFinite, abs(value) <= 1e6 else {
+                throw PlaygroundError("edit: value must be a number between -1000000 and 1000000")
+            }
+            pause()
+            try run.edit(layer: target.layer, neuron: target.neuron, from: target.from, to: value)
+            selection = target
         case "speed":
             guard let v = message["epochsPerSecond"]?.number.flatMap(Double.init), v.isFinite, v >= 0, v <= 10_000 else {
                 throw PlaygroundError("speed: epochsPerSecond must be a number from 0 (as fast as possible) to 10000")
@@ -123,7 +143,7 @@ public actor PlaygroundSession {
             guard let value = message["parameter"] else { throw PlaygroundError("select: give \"parameter\": \"w-l-j-k\", \"n-l-j\" or null") }
             selection = try parseParameter(value)
         default:
-            throw PlaygroundError("unknown message type '\(type)'; expected configure, play, pause, step, reset, speed or select")
+            throw PlaygroundError("unknown message type '\(type)'; expected configure, play, pause, step, reset, newData, speed, select or edit")
         }
         return [state()]
     }
@@ -191,55 +211,64 @@ public actor PlaygroundSession {
         }
     }
 
-    /// The page's view of the session: counters, losses, pictures, and the selected parameter's
-    /// chain rule for the next step (the numbers `backprop explain` prints).
+    /// The page's view of the session: counters, losses, pictures, the settings in force, and
+    /// the selected parameter's chain rule for the next step (the numbers `backprop explain` prints).
     public func state() -> Outgoing {
-        let last = run.history.last!
+        let last = run.history[run.history.count - 1]
+        func number(_ x: Double?) -> JSON { x.map { .number($0) } ?? .null }
         var members: [(key: String, value: JSON)] = [
             ("type", .string("state")), ("playing", .bool(playing)),
             ("epoch", .number(run.epochsDone)), ("step", .number(run.steps)),
             ("batch", .number(run.nextBatch)), ("batches", .number(run.batchesPerEpoch)),
             ("trainLoss", .number(last.train)), ("testLoss", .number(last.test)),
-            ("trainAccuracy", .number(last.trainAccuracy)), ("testAccuracy", .number(last.testAccuracy)),
-            ("batchLoss", run.lastBatchLoss.map { .number($0) } ?? .null),
+            ("trainAccuracy", number(last.trainAccuracy)), ("testAccuracy", number(last.testAccuracy)),
+            ("batchLoss", number(run.lastBatchLoss)),
             ("diverged", run.divergence.map { .string($0) } ?? .null),
-            ("command", .string(run.settings.commandLine(epochs: run.epochsDone))),
+            ("settings", run.settings.json),
+            ("pending", run.pending.map { p in .string(run.pendingDescription(p)) } ?? .null),
+            ("command", .string(run.commandLine)),
             ("explainCommand", .string(run.explainCommand())),
-            ("boundary", .string(run.boundarySVG().rendered)),
-            ("network", .string(run.networkSVG().rendered)),
+            ("boundary", .string(run.boundarySVG(highlighted: selection == nil ? [] : Array(run.nextBatchIndices)).rendered)),
+            ("network", .string(run.networkSVG(selected: selectionID).rendered)),
             ("loss", .string(run.lossSVG().rendered)),
         ]
         members.append(("chain", selectedChain() ?? .null))
         return Outgoing(text: JSON.object(members).serialized(), isState: true)
     }
 
-    /// The selected parameter's chain rule in the next step, with what the optimizer adds.
+    /// The selection as the page names it: `w-l-j-k` or `n-l-j`.
+    var selectionID: String? {
+        selection.map { s in s.from.map { "w-\(s.layer)-\(s.neuron)-\($0)" } ?? "n-\(s.layer)-\(s.neuron)" }
+    }
+
+    /// The selected parameter's chain rule in the next step, with the optimizer's rule and the
+    /// value training will give it (Float32, from the step itself).
     func selectedChain() -> JSON? {
         guard let s = selection, let chain = run.nextStepTrace().chain(layer: s.layer, neuron: s.neuron, from: s.from),
               case .object(var members) = chain.json else { return nil }
-        let settings = run.settings
-        members.append(("optimizer", .string(settings.optimizer.rawValue)))
+        members.append(("optimizer", .string(run.settings.optimizer.rawValue)))
         members.append(("batch_indices", .array(run.nextBatchIndices.map { .number($0) })))
         members.append(("epoch", .number(run.epochsDone + 1)))
         members.append(("batch", .number(run.nextBatch + 1)))
-        if settings.weightDecay > 0 && s.from != nil {
-            members.append(("weight_decay", .number(settings.weightDecay)))
-            members.append(("weight_decay_term", .number(settings.weightDecay * chain.value)))
+        if let after = run.valueAfterNextStep(layer: s.layer, neuron: s.neuron, from: s.from) {
+            members.append(("after_step", .string(after.description)))
         }
         return .object(members)
     }
 
     /// A file for the page's export links: `model.json`, `boundary.svg`, `network.svg`,
     /// `loss.svg`, `step.svg` (the next step annotated, as `backprop explain --svg`),
+    /// `checkpoint.json` (the network and the optimizer's state now, for `explain --state`),
     /// `command.txt` (`backprop train …`), `explain.txt` (`backprop explain …` for the next step).
     public func export(_ name: String) -> (contentType: String, body: String)? {
         switch name {
         case "model.json": return ("application/json", run.model.text)
+        case "checkpoint.json": return ("application/json", run.checkpoint.json.serialized(pretty: true) + "\n")
         case "boundary.svg": return ("image/svg+xml", run.boundarySVG(resolution: 120).rendered)
         case "network.svg": return ("image/svg+xml", run.networkSVG(resolution: 40).rendered)
         case "loss.svg": return ("image/svg+xml", run.lossSVG().rendered)
         case "step.svg": return ("image/svg+xml", NetworkDiagram.svg(network: run.networkAsWritten, trace: run.nextStepTrace()).rendered)
-        case "command.txt": return ("text/plain; charset=utf-8", run.settings.commandLine(epochs: run.epochsDone) + "\n")
+        case "command.txt": return ("text/plain; charset=utf-8", run.commandLine + "\n")
         case "explain.txt": return ("text/plain; charset=utf-8", run.explainCommand() + "\n")
         default: return nil
         }

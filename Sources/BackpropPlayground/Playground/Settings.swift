@@ -13,15 +13,22 @@ public struct PlaygroundError: Error, Equatable, CustomStringConvertible {
 /// out (it keeps its value):
 /// ```json
 /// {"type": "configure", "data": "spiral", "noise": 0.1, "hidden": [8, 8], "activations": ["tanh", "tanh"],
-///  "optimizer": "adam", "learningRate": 0.03, "batch": 10}
+///  "optimizer": "sgd", "learningRate": 0.3, "batch": 10, "features": ["x1", "x2"]}
 /// ```
+/// The defaults are chosen to learn: every data set reaches 90% test accuracy (the regression
+/// sets: a test loss under 0.01) within seconds at the default speed (see the README).
 public struct PlaygroundSettings: Sendable, Equatable {
-    /// A generated set (`xor`, `circles`, `spiral`, `gaussians`) or `csv` (then `csv` holds the text).
+    /// A generated set (`xor`, `circles`, `spiral`, `gaussians`; `plane`, `multi-gaussian` for
+    /// regression) or `csv` (then `csv` holds the text).
     public var data = "spiral"
     /// An uploaded CSV: its name (for the command line) and text (2 feature columns, then the label).
     public var csvName = "points.csv", csv: String? = nil
     public var samples = 400
     public var noise = 0.1
+    /// The seed of the data and the test split (`--data-seed`); `seed` is the weights' and the batches'.
+    public var dataSeed: UInt64 = 1
+    /// The network's inputs, computed from x1 and x2 (`--features`).
+    public var features: [InputFeature] = [.x1, .x2]
     /// The fraction of the samples held out as the test set.
     public var testSplit = 0.5
     /// Neurons per hidden layer, and each hidden layer's activation.
@@ -30,13 +37,26 @@ public struct PlaygroundSettings: Sendable, Equatable {
     public var output: Activation = .softmax
     /// nil: the CLI's default for the output (softmax → softmax-cross-entropy, sigmoid → binary-cross-entropy).
     public var loss: Loss? = nil
-    public var optimizer: Optimizer<Float>.Kind = .adam
-    public var learningRate = 0.03
+    public var optimizer: Optimizer<Float>.Kind = .sgd
+    public var learningRate = 0.3
     public var batch = 10
     /// L2 regularisation (sgd, momentum, nesterov) or decoupled weight decay (adam): `λ`.
     public var weightDecay = 0.0
+    /// L1 regularisation: `λ₁`.
+    public var l1 = 0.0
     public var scale: Preprocessing.Kind? = .standardize
     public var seed: UInt64 = 1
+    /// How the page draws (not part of the run): test points on the plot, hard class colours,
+    /// edges by |dW| instead of by weight.
+    public var showTest = true, discretize = false, edgesByGradient = false
+
+    /// Settings that change a run as it goes (at the next epoch boundary) instead of starting over.
+    public static let liveKeys: Set<String> = ["learningRate", "weightDecay", "l1", "batch"]
+    /// Settings of the picture only.
+    public static let viewKeys: Set<String> = ["showTest", "discretize", "edgesByGradient"]
+
+    /// Whether the data is a regression set (numbers, not classes).
+    public var isRegression: Bool { ToySets.Shape(rawValue: data)?.isRegression ?? false }
 
     public init() {}
 
@@ -48,11 +68,12 @@ public struct PlaygroundSettings: Sendable, Equatable {
     /// when to stop).
     public var plan: TrainingPlan {
         var p = TrainingPlan(data: data == "csv" ? csvName : data)
-        (p.samples, p.noise, p.testSplit) = (samples, noise, testSplit)
+        (p.samples, p.noise, p.testSplit, p.dataSeed) = (samples, noise, testSplit, dataSeed)
+        p.features = features == [.x1, .x2] ? nil : features
         p.layers = sizes
         if !activations.isEmpty { p.activations = activations }
         (p.output, p.loss, p.reduction) = (output, loss, .mean)
-        (p.optimizer, p.learningRate, p.weightDecay, p.batch) = (optimizer, learningRate, weightDecay, batch)
+        (p.optimizer, p.learningRate, p.weightDecay, p.l1, p.batch) = (optimizer, learningRate, weightDecay, l1, batch)
         p.scale = switch scale {
         case .minmax?: .minmax
         case nil: .none
@@ -62,8 +83,8 @@ public struct PlaygroundSettings: Sendable, Equatable {
         return p
     }
 
-    /// The loss actually used: the plan's rule (the playground's data are always classes).
-    public var effectiveLoss: Loss { plan.resolvedLoss(output: output, classification: true) }
+    /// The loss actually used: the plan's rule.
+    public var effectiveLoss: Loss { plan.resolvedLoss(output: output, classification: !isRegression) }
 
     /// A plan's complaint, named by this page's setting.
     static func refusal(_ error: PlanError) -> PlaygroundError {
@@ -71,12 +92,13 @@ public struct PlaygroundSettings: Sendable, Equatable {
             .data: "data", .samples: "samples", .noise: "noise", .testSplit: "testSplit", .layers: "hidden",
             .activation: "activations", .output: "output", .loss: "loss", .optimizer: "optimizer",
             .learningRate: "learningRate", .batch: "batch", .weightDecay: "weightDecay", .scale: "scale", .seed: "seed",
+            .l1: "l1", .features: "features", .dataSeed: "dataSeed",
         ]
         return PlaygroundError("\(keys[error.setting] ?? error.setting.rawValue): \(error.reason)")
     }
 
-    /// Layer sizes: 2 inputs, the hidden layers, 2 outputs (one per class).
-    public var sizes: [Int] { [2] + hidden + [2] }
+    /// Layer sizes: one input per feature, the hidden layers, 2 outputs (one per class) or 1 (regression).
+    public var sizes: [Int] { [features.count] + hidden + [isRegression ? 1 : 2] }
 
     /// Applies the members of a `configure` message; unknown members are refused by name.
     public mutating func apply(_ message: JSON) throws(PlaygroundError) {
@@ -88,7 +110,12 @@ public struct PlaygroundSettings: Sendable, Equatable {
             case "data":
                 s.data = try Self.string(value, key)
                 guard ToySets.Shape(rawValue: s.data) != nil || s.data == "csv" else {
-                    throw PlaygroundError("data: '\(s.data)' is not one of xor, circles, spiral, gaussians, csv")
+                    throw PlaygroundError("data: '\(s.data)' is not one of \(ToySets.Shape.allCases.map(\.rawValue).joined(separator: ", ")), csv")
+                }
+                // A regression set needs a number output; a class set goes back to softmax.
+                if members.contains(where: { $0.key == "output" }) == false {
+                    if s.isRegression && [.softmax, .sigmoid].contains(s.output) { (s.output, s.loss) = (.identity, nil) }
+                    if !s.isRegression && self.isRegression && s.output == .identity { (s.output, s.loss) = (.softmax, nil) }
                 }
             case "csv":
                 let text = try Self.string(value, key)
@@ -114,6 +141,15 @@ public struct PlaygroundSettings: Sendable, Equatable {
             case "weightDecay": s.weightDecay = try Self.number(value, key, 0...1)
             case "scale": s.scale = value.string == "none" ? nil : try Self.named(value, key) as Preprocessing.Kind
             case "seed": s.seed = UInt64(try Self.integer(value, key, 0...Int(UInt32.max)))
+            case "dataSeed": s.dataSeed = UInt64(try Self.integer(value, key, 0...Int(UInt32.max)))
+            case "l1": s.l1 = try Self.number(value, key, 0...1)
+            case "features":
+                guard let items = value.array, !items.isEmpty else { throw PlaygroundError("features: expected a list of one or more of \(InputFeature.allCases.map(\.rawValue).joined(separator: ", "))") }
+                s.features = try items.map { item throws(PlaygroundError) in try Self.named(item, key) }
+                if Set(s.features).count != s.features.count { throw PlaygroundError("features: a feature is listed twice") }
+            case "showTest", "discretize", "edgesByGradient":
+                guard case .bool(let on) = value else { throw PlaygroundError("\(key): expected true or false, got \(value.kind)") }
+                if key == "showTest" { s.showTest = on } else if key == "discretize" { s.discretize = on } else { s.edgesByGradient = on }
             default: throw PlaygroundError("configure: unknown setting '\(key)'")
             }
         }
@@ -125,7 +161,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
         if s.scale == .fixed { throw PlaygroundError("scale: expected standardize, minmax or none") }
         do {
             try s.plan.validate()
-            _ = try s.plan.resolvedNetwork(features: 2, outputs: 2, classification: true)
+            _ = try s.plan.resolvedNetwork(features: s.features.count, outputs: s.isRegression ? 1 : 2, classification: !s.isRegression)
         } catch { throw Self.refusal(error) }
         if s.data == "csv" && s.csv == nil { throw PlaygroundError("data csv: upload a CSV file first") }
         self = s
@@ -135,13 +171,16 @@ public struct PlaygroundSettings: Sendable, Equatable {
     public var json: JSON {
         .object([
             ("data", .string(data)), ("csvName", .string(csvName)), ("samples", .number(samples)),
-            ("noise", .number(noise)), ("testSplit", .number(testSplit)),
+            ("noise", .number(noise)), ("testSplit", .number(testSplit)), ("dataSeed", .number(dataSeed)),
+            ("features", .array(features.map { .string($0.rawValue) })),
             ("hidden", .array(hidden.map { .number($0) })),
             ("activations", .array(activations.map { .string($0.rawValue) })),
             ("output", .string(output.rawValue)), ("loss", .string(effectiveLoss.rawValue)),
             ("optimizer", .string(optimizer.rawValue)), ("learningRate", .number(learningRate)),
-            ("batch", .number(batch)), ("weightDecay", .number(weightDecay)),
+            ("batch", .number(batch)), ("weightDecay", .number(weightDecay)), ("l1", .number(l1)),
             ("scale", .string(scale?.rawValue ?? "none")), ("seed", .number(seed)),
+            ("showTest", .bool(showTest)), ("discretize", .bool(discretize)), ("edgesByGradient", .bool(edgesByGradient)),
+            ("problem", .string(isRegression ? "regression" : "classification")),
         ])
     }
 
@@ -150,11 +189,14 @@ public struct PlaygroundSettings: Sendable, Equatable {
     public func commandLine(epochs: Int) -> String {
         var parts = ["backprop", "train", "--data", data == "csv" ? Self.quoted(csvName) : data]
         if data != "csv" { parts += ["--samples", String(samples), "--noise", Self.short(noise)] }
+        parts += ["--data-seed", String(dataSeed)]
+        if features != [.x1, .x2] { parts += ["--features", features.map(\.rawValue).joined(separator: ",")] }
         parts += ["--test-split", Self.short(testSplit), "--layers", sizes.map(String.init).joined(separator: ",")]
         if !hidden.isEmpty { parts += ["--activation", activations.map(\.rawValue).joined(separator: ",")] }
         parts += ["--output", output.rawValue, "--loss", effectiveLoss.rawValue,
                   "--optimizer", optimizer.rawValue, "--lr", Self.short(learningRate), "--batch", String(batch)]
         if weightDecay > 0 { parts += ["--weight-decay", Self.short(weightDecay)] }
+        if l1 > 0 { parts += ["--l1", Self.short(l1)] }
         parts += ["--scale", scale?.rawValue ?? "none", "--seed", String(seed), "--epochs", String(max(epochs, 1)),
                   "--save", "model.json"]
         return parts.joined(separator: " ")
