@@ -268,9 +268,11 @@ function showState(s) {
   $("batch").textContent = `${s.batch + 1}/${s.batches}`;
   setNumber("train-loss", s.trainLoss);
   setNumber("test-loss", s.testLoss);
-  $("accuracy-box").hidden = s.testAccuracy === null;
-  $("test-accuracy").textContent = s.testAccuracy === null ? "–" : (100 * s.testAccuracy).toFixed(1) + "%";
-  $("test-accuracy").dataset.value = s.testAccuracy === null ? "" : String(s.testAccuracy);
+  const regression = s.testAccuracy === null;
+  $("accuracy-name").textContent = regression ? "test R²" : "test accuracy";
+  $("accuracy-box").title = regression ? "the share of the test targets' variance the network explains" : "";
+  $("test-accuracy").textContent = regression ? (s.testR2 === null ? "–" : Number(s.testR2).toFixed(3)) : (100 * s.testAccuracy).toFixed(1) + "%";
+  $("test-accuracy").dataset.value = String(regression ? s.testR2 : s.testAccuracy);
   $("play").disabled = s.playing || s.diverged !== null;
   $("pause").disabled = !s.playing;
   $("status").textContent = s.playing ? "training…" : s.diverged ? "diverged" : "paused";

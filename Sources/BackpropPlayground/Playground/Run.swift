@@ -30,11 +30,12 @@ public struct PlaygroundRun: Sendable {
     /// Parameters set by hand (``edit(layer:neuron:from:to:)``), in words, for the export.
     public private(set) var edits: [String] = []
 
-    /// One epoch's measurements (accuracies nil for regression).
+    /// One epoch's measurements (accuracies nil for regression; R² of the test set for regression).
     public struct Measurement: Sendable {
         public var epoch: Int
         public var train: Double, test: Double
         public var trainAccuracy: Double?, testAccuracy: Double?
+        public var testR2: Double? = nil
     }
 
     /// Makes the data (generated from the seed, or the uploaded CSV) and the run of the plan.
@@ -150,7 +151,19 @@ public struct PlaygroundRun: Sendable {
     /// Loss and accuracy of the current network on the training and test sets.
     func measure() -> Measurement {
         let (a, b) = (Evaluation(network: network, data: train), Evaluation(network: network, data: test))
-        return Measurement(epoch: epochsDone, train: a.loss, test: b.loss, trainAccuracy: a.accuracy, testAccuracy: b.accuracy)
+        var m = Measurement(epoch: epochsDone, train: a.loss, test: b.loss, trainAccuracy: a.accuracy, testAccuracy: b.accuracy)
+        if !test.isClassification && network.loss == .squaredError { m.testR2 = Self.r2(loss: b.loss, targets: test.y) }
+        return m
+    }
+
+    /// R² = 1 − Σ(a − y)² / Σ(y − ȳ)², from the mean ½-squared-error loss per sample: the share
+    /// of the targets' variance the network explains (1: all of it; 0: no better than ȳ).
+    static func r2(loss: Double, targets y: Matrix<Float>) -> Double? {
+        let values = y.storage.map(Double.init)
+        guard values.count > 1 else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        return variance > 0 ? 1 - 2 * loss * Double(y.rows) / Double(values.count) / variance : nil
     }
 
     /// The model file of the current weights, with the scaling and the settings that made it.

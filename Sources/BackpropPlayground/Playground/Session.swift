@@ -221,7 +221,7 @@ public actor PlaygroundSession {
             ("epoch", .number(run.epochsDone)), ("step", .number(run.steps)),
             ("batch", .number(run.nextBatch)), ("batches", .number(run.batchesPerEpoch)),
             ("trainLoss", .number(last.train)), ("testLoss", .number(last.test)),
-            ("trainAccuracy", number(last.trainAccuracy)), ("testAccuracy", number(last.testAccuracy)),
+            ("trainAccuracy", number(last.trainAccuracy)), ("testAccuracy", number(last.testAccuracy)), ("testR2", number(last.testR2)),
             ("batchLoss", number(run.lastBatchLoss)),
             ("diverged", run.divergence.map { .string($0) } ?? .null),
             ("settings", run.settings.json),
