@@ -15,6 +15,25 @@ struct BrowserTests {
 
     @Test("train the spiral in the page, click a weight: the panel's numbers are backprop explain's, before and after a step")
     func spiralHandByHand() async throws {
+        try await withPlayground(run)
+    }
+
+    @Test("the panel of every optimizer and regulariser; the URL round trip; a weight edit; input features; a regression set; the defaults' speed")
+    func parity() async throws {
+        try await withPlayground { browser, url, folder in
+            for hash in ["optimizer=sgd&learningRate=0.3", "optimizer=momentum&learningRate=0.1", "optimizer=adam&learningRate=0.03",
+                         "optimizer=sgd&learningRate=0.3&l1=0.01", "optimizer=sgd&learningRate=0.3&weightDecay=0.01",
+                         "optimizer=adam&learningRate=0.03&weightDecay=0.01&l1=0.001"] {
+                try await panelOfOptimizer(browser, url: url + "#data=spiral&" + hash, folder: folder)
+            }
+            try await addressRoundTrip(browser, url: url)
+            try await editAndFeatures(browser, url: url)
+            try await regressionAndDefaults(browser, url: url)
+        }
+    }
+
+    /// A server, chromedriver and a browser; `body` gets the browser, the page's URL and a folder.
+    func withPlayground(_ body: (WebDriver, String, URL) async throws -> Void) async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         // The server, as a user starts it.
@@ -32,7 +51,7 @@ struct BrowserTests {
         _ = try await waitFor("chromedriver", seconds: 30) { try await WebDriver.call("GET", driverURL + "/status")["ready"] == .bool(true) ? true : nil }
         let browser = try await WebDriver.start(driver: driverURL, chromium: Self.chromium, width: 1500, height: 1650)
         do {
-            try await run(browser, url: url, folder: folder)
+            try await body(browser, url, folder)
         } catch {
             let shot = try? await browser.screenshot()
             try? shot?.write(to: URL(fileURLWithPath: "/tmp/backprop-browser-failure.png"))
@@ -55,10 +74,7 @@ struct BrowserTests {
         let start = try await shownLoss()
         // Mid-training: click a weight of the second hidden layer while it learns; the panel follows it live.
         _ = try await waitFor("the loss to fall below 0.35", seconds: 120) { try await shownLoss() < 0.35 ? true : nil }
-        _ = try await waitFor("a click on a weight", seconds: 20) { () -> Bool? in
-            try await browser.pointerClick("#w-2-3-5")
-            return try await browser.script("return document.getElementById('chain').dataset.parameter || null").string != nil ? true : nil
-        }
+        try await clickEdge(browser, "w-2-3-5")
         let shot = try await browser.screenshot()
         try shot.write(to: folder.appendingPathComponent("playground.png"))
         if let keep = ProcessInfo.processInfo.environment["BACKPROP_SCREENSHOT"] { try shot.write(to: URL(fileURLWithPath: keep)) }
@@ -89,13 +105,13 @@ struct BrowserTests {
             const v = (id) => document.getElementById(id).dataset.value;
             return {parameter: box.dataset.parameter, value: v('chain-value'), gradient: v('chain-gradient'), updated: v('chain-updated'),
                     deltas: [...box.querySelectorAll('td.delta')].map((td) => td.dataset.value),
-                    model: document.getElementById('export-model').href}
+                    checkpoint: document.getElementById('export-checkpoint').href}
             """)
         let parameter = try #require(panel["parameter"]?.string)
-        let modelURL = try #require(panel["model"]?.string)
-        let model = try String(contentsOf: URL(string: modelURL)!, encoding: .utf8)
-        let explain = try String(contentsOf: URL(string: modelURL.replacingOccurrences(of: "model.json", with: "explain.txt"))!, encoding: .utf8)
-        try model.write(to: folder.appendingPathComponent("model.json"), atomically: true, encoding: .utf8)
+        let checkpointURL = try #require(panel["checkpoint"]?.string)
+        let checkpoint = try String(contentsOf: URL(string: checkpointURL)!, encoding: .utf8)
+        let explain = try String(contentsOf: URL(string: checkpointURL.replacingOccurrences(of: "checkpoint.json", with: "explain.txt"))!, encoding: .utf8)
+        try checkpoint.write(to: folder.appendingPathComponent("checkpoint.json"), atomically: true, encoding: .utf8)
         let cli = try runExplain(command: explain, parameter: parameter, in: folder)
         func shown(_ key: String) -> Double { panel[key]?.string.flatMap(Double.init) ?? .nan }
         for key in ["value", "gradient", "updated"] {
@@ -104,5 +120,143 @@ struct BrowserTests {
         let deltas = try #require(panel["deltas"]?.array).map { $0.string.flatMap(Double.init) ?? .nan }
         let expected = try #require(cli["samples"]?.array).map { number($0["delta"]) }
         #expect(deltas == expected && !deltas.isEmpty)
+    }
+
+    /// Clicks 30% of the way along an edge (its middle may be shared with the edge that crosses
+    /// it there) with a real pointer, until the panel shows it.
+    func clickEdge(_ browser: WebDriver, _ id: String) async throws {
+        _ = try await waitFor("a click on \(id)", seconds: 20) { () -> Bool? in
+            let at = try await browser.script("""
+                const line = document.getElementById('\(id)'), svg = document.querySelector('#network svg');
+                if (!line || !svg) return null;
+                line.scrollIntoView({block: 'center'});
+                const a = (k) => Number(line.getAttribute(k)), t = 0.3;
+                const p = new DOMPoint(a('x1') * (1 - t) + a('x2') * t, a('y1') * (1 - t) + a('y2') * t).matrixTransform(svg.getScreenCTM());
+                return [p.x, p.y];
+                """)
+            guard let xy = at.array?.compactMap({ $0.number.flatMap(Double.init) }), xy.count == 2 else { return nil }
+            try await browser.pointerClick(x: xy[0], y: xy[1])
+            try await Task.sleep(for: .milliseconds(300))
+            return try await browser.script("return document.getElementById('chain').dataset.parameter || null").string == id ? true : nil
+        }
+    }
+
+    func value(_ browser: WebDriver, _ id: String) async throws -> String? {
+        try await browser.script("const e = document.getElementById('\(id)'); return e ? e.dataset.value || null : null").string
+    }
+
+    /// With this optimizer and regulariser: the panel is explain's (every number of the rule),
+    /// and its bold value is the weight after **step**, to the last bit.
+    func panelOfOptimizer(_ browser: WebDriver, url: String, folder: URL) async throws {
+        try await browser.open("about:blank")
+        try await browser.open(url)
+        _ = try await waitFor("the first state", seconds: 30) { try await value(browser, "train-loss") }
+        for _ in 0..<3 {            // the optimizer's state is not empty
+            let before = try await browser.script("return document.getElementById('batch').textContent").string
+            try await browser.click("#step")
+            _ = try await waitFor("a step", seconds: 20) { try await browser.script("return document.getElementById('batch').textContent").string != before ? true : nil }
+        }
+        try await clickEdge(browser, "w-2-3-5")
+        try await comparePanelWithExplain(browser, folder: folder)
+        let explainText = try await browser.script("return document.getElementById('explain-command').textContent.replace(/ --parameter .*$/, '')").string
+        let explain = try runExplain(command: try #require(explainText), parameter: "w-2-3-5", in: folder)
+        let shown = try await browser.script("return [...document.querySelectorAll('#chain .formula')].map((p) => p.textContent).join('\\n')").string ?? ""
+        let update = try #require(explain["update"])
+        for key in ["first_moment", "second_moment", "regularized_gradient"] where update[key] != .null {
+            let x = try #require(update[key]?.number.flatMap(Double.init))
+            #expect(shown.contains(String(format: "%.6g", x).replacingOccurrences(of: "e-0", with: "e-")) || shown.contains(Self.precision6(x)), "\(url): \(key) \(x) not in the panel")
+        }
+        let after = try #require(try await value(browser, "chain-after"))
+        let step = try await browser.script("return document.getElementById('chain').dataset.step").string
+        try await browser.click("#step")
+        _ = try await waitFor("the next step", seconds: 20) { try await browser.script("return document.getElementById('chain').dataset.step").string != step ? true : nil }
+        let now = try #require(try await value(browser, "chain-value"))
+        #expect(Float(now) == Float(after), "\(url): the weight after step is \(now), the panel's bold value was \(after)")
+    }
+
+    /// JavaScript's toPrecision(6) of x, as the page writes it.
+    static func precision6(_ x: Double) -> String {
+        let s = String(format: "%.5e", x)
+        let exponent = Int(s.split(separator: "e")[1])!
+        if exponent < -6 || exponent >= 6 { return s.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e+") }
+        return String(format: "%.\(max(0, 5 - exponent))f", x)
+    }
+
+    /// Settings made with the controls are in the address; the address alone gives the same page.
+    func addressRoundTrip(_ browser: WebDriver, url: String) async throws {
+        try await browser.open("about:blank")
+        try await browser.open(url)
+        _ = try await waitFor("the first state", seconds: 30) { try await value(browser, "train-loss") }
+        try await browser.click("button[data-set=circles]")
+        try await browser.click("#features input[data-feature=x1sq]")
+        _ = try await browser.script("const s = document.getElementById('learningRate'); s.value = '0.1'; s.dispatchEvent(new Event('change')); return 1")
+        _ = try await browser.script("const s = document.getElementById('l1'); s.value = '0.001'; s.dispatchEvent(new Event('change')); return 1")
+        try await browser.click("#discretize")
+        let address = try await waitFor("the address to hold the settings", seconds: 20) { () -> String? in
+            let hash = try await browser.script("return location.hash").string ?? ""
+            return hash.contains("data=circles") && hash.contains("features=x1%2Cx2%2Cx1sq") && hash.contains("learningRate=0.1")
+                && hash.contains("l1=0.001") && hash.contains("discretize=true") ? hash : nil
+        }
+        let command = try await browser.script("return document.getElementById('command').textContent").string
+        for page in [url + address, "reload"] {
+            if page == "reload" { _ = try await browser.script("location.reload(); return 1") } else {
+                try await browser.open("about:blank")
+                try await browser.open(page)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let same = try await waitFor("the page to come back from its address (\(page))", seconds: 20) { () -> Bool? in
+                try await browser.script("return document.getElementById('command').textContent").string == command ? true : nil
+            }
+            #expect(same)
+            let shown = try await browser.script("""
+                return [document.querySelector('.datasets .chosen').dataset.set, document.querySelector('#features input[data-feature=x1sq]').checked,
+                        document.getElementById('learningRate').value, document.getElementById('discretize').checked]
+                """)
+            #expect(shown == .array([.string("circles"), .bool(true), .string("0.1"), .bool(true)]), "\(page): \(shown)")
+        }
+    }
+
+    /// A weight typed into the panel is the network's; features appear as the network's inputs.
+    func editAndFeatures(_ browser: WebDriver, url: String) async throws {
+        try await browser.open("about:blank")
+        try await browser.open(url + "#data=xor")
+        _ = try await waitFor("the first state", seconds: 30) { try await value(browser, "train-loss") }
+        try await clickEdge(browser, "w-1-2-0")
+        _ = try await browser.script("document.getElementById('edit-value').value = '1.25'; document.getElementById('edit-set').click(); return 1")
+        _ = try await waitFor("the edited weight", seconds: 20) { try await value(browser, "chain-value") == "1.25" ? true : nil }
+        let command = try await browser.script("return document.getElementById('command').textContent").string ?? ""
+        #expect(command.hasPrefix("# not reproducible by backprop train: W¹[2][0] was set by hand to 1.25"))
+        try await browser.click("#features input[data-feature=x1x2]")
+        let network = try await waitFor("the x1·x2 input", seconds: 20) { () -> String? in
+            let svg = try await browser.script("return document.getElementById('network').innerHTML").string ?? ""
+            return svg.contains(">x1·x2<") ? svg : nil
+        }
+        #expect(network.contains("network 3-8-8-2"))
+        let features = try await browser.script("return document.getElementById('command').textContent").string ?? ""
+        #expect(features.contains("--features x1,x2,x1x2"))
+    }
+
+    /// A regression set trains to R² ≥ 0.9, and the spiral to 90% test accuracy, at the default
+    /// speed within 15 s each (the README's figures come from here).
+    func regressionAndDefaults(_ browser: WebDriver, url: String) async throws {
+        for (data, goal) in [("plane", "R²"), ("multi-gaussian", "R²"), ("spiral", "accuracy")] {
+            try await browser.open("about:blank")
+            try await browser.open(url + "#data=\(data)")
+            let name = goal == "R²" ? "test R²" : "test accuracy"
+            _ = try await waitFor("the \(data) state", seconds: 30) { () -> Bool? in
+                let shown = try await browser.script("return [document.getElementById('accuracy-name').textContent, document.querySelector('.datasets .chosen')?.dataset.set || '']")
+                return shown == .array([.string(name), .string(data)]) ? true : nil
+            }
+            let started = ContinuousClock.now
+            try await browser.click("#play")
+            let seconds = try await waitFor("\(data) to reach 0.9", seconds: 40, every: .milliseconds(100)) { () -> Double? in
+                let v = Double(try await value(browser, "test-accuracy") ?? "") ?? 0
+                return v >= 0.9 ? (ContinuousClock.now - started).seconds : nil
+            }
+            let epoch = try await browser.script("return document.getElementById('epoch').textContent").string ?? "?"
+            print("browser: \(data) reached test \(goal) 0.9 at the default speed in \(String(format: "%.1f", seconds)) s (epoch \(epoch))")
+            #expect(seconds <= 15, "\(data): \(seconds) s")
+            try await browser.click("#pause")
+        }
     }
 }

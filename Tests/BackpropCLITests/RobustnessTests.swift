@@ -222,7 +222,7 @@ struct CheckpointTests {
         #expect(try backprop(Self.run + ["--checkpoint-every", "6", "--checkpoint", "ck.json"], in: folder).status == 0)
         var other = Self.run
         other[other.firstIndex(of: "2,12,2")!] = "2,10,2"
-        expectInputError(try backprop(other + ["--resume", "ck.json"], in: folder), "it was trained with layers [2,12,2], this command gives [2,10,2]")
+        expectInputError(try backprop(other + ["--resume", "ck.json"], in: folder), "it was trained with layers [2, 12, 2], this command gives [2, 10, 2]")
         expectInputError(try backprop(Self.run + ["--resume", "ck.json"], in: folder), "it has done 6 epochs already")
         #expect(try backprop(Self.run + ["--resume", "ck.json", "--patience", "3"], in: folder).status == 64)
     }

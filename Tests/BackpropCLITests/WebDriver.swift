@@ -78,6 +78,20 @@ struct WebDriver {
         _ = try await call("POST", "/actions", actions)
     }
 
+    /// A real mouse click at a point of the viewport (CSS pixels).
+    func pointerClick(x: Double, y: Double) async throws {
+        let actions = JSON.object([("actions", .array([.object([
+            ("type", .string("pointer")), ("id", .string("mouse")),
+            ("parameters", .object([("pointerType", .string("mouse"))])),
+            ("actions", .array([
+                .object([("type", .string("pointerMove")), ("origin", .string("viewport")), ("x", .number(Int(x.rounded()))), ("y", .number(Int(y.rounded())))]),
+                .object([("type", .string("pointerDown")), ("button", .number(0))]),
+                .object([("type", .string("pointerUp")), ("button", .number(0))]),
+            ])),
+        ])]))])
+        _ = try await call("POST", "/actions", actions)
+    }
+
     /// Runs JavaScript in the page and returns its result.
     func script(_ source: String) async throws -> JSON {
         try await call("POST", "/execute/sync", .object([("script", .string(source)), ("args", .array([]))]))

@@ -89,8 +89,9 @@ struct RegularizationAndFeatureTests {
         let multi = ToySets.make(.multiGaussian, count: 400, noise: 0.2, seed: 3, as: Double.self)
         let targets = (0..<multi.count).map { multi.y[$0, 0] }
         #expect(targets.allSatisfy { abs($0) <= 1.01 } && targets.contains { $0 > 0.5 } && targets.contains { $0 < -0.5 })
-        // At a centre the target is its sign (the other centres add almost nothing).
-        #expect(abs(ToySets.gaussianCentres.reduce(0.0) { s, c in s + c.sign * exp(-(pow(-3.5 - c.x, 2) + pow(2.5 - c.y, 2)) / 2) } - 1) < 0.01)
+        // At a centre the target is about its sign (the other centres add a little).
+        let top = ToySets.gaussianCentres.reduce(0.0) { s, c in s + c.sign * exp(-(pow(-3.5 - c.x, 2) + pow(2.5 - c.y, 2)) / 4) }
+        #expect(abs(top - 1) < 0.1)
     }
 
     @Test("a data seed keeps the data and splits while the seed changes the weights")

@@ -21,7 +21,7 @@ public enum ToySets {
     /// | `spiral`    | two interleaved spirals of 1.75 turns, radius 0…5                          |
     /// | `gaussians` | two round clusters centred at (2, 2) and (−2, −2), standard deviation 1    |
     /// | `plane`     | regression: uniform in ±5; target `(x1 + x2) / 10`, in −1…1                 |
-    /// | `multi-gaussian` | regression: uniform in ±5; target `Σ ±exp(−‖p − c‖² / 2)` over six centres `c` at x = −3.5, 0, 3.5 and y = ±2.5, signs alternating: −1…1 |
+    /// | `multi-gaussian` | regression: uniform in ±5; target `Σ ±exp(−‖p − c‖² / 4)` over six centres `c` at x = −3.5, 0, 3.5 and y = ±2.5, signs alternating: −1…1 |
     ///
     /// `noise` (0…1) blurs the classes: `xor`, `circles` and `spiral` move each point by a uniform
     /// `±noise·2.5` in x and y; `gaussians` widens the clusters to `1 + 2·noise`. Points alternate
@@ -66,7 +66,7 @@ public enum ToySets {
                 let p = (rng.uniform(-5, 5), rng.uniform(-5, 5))
                 let target = shape == .plane ? (p.0 + p.1) / 10 : gaussianCentres.reduce(0.0) { sum, c in
                     let d2 = (p.0 - c.x) * (p.0 - c.x) + (p.1 - c.y) * (p.1 - c.y)
-                    return sum + c.sign * Double.exp(-d2 / 2)
+                    return sum + c.sign * Double.exp(-d2 / 4)
                 }
                 (x[i, 0], x[i, 1], y[i, 0]) = (T(p.0 + jitter()), T(p.1 + jitter()), T(target))
             }

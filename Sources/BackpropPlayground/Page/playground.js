@@ -124,8 +124,7 @@ function showSettings() {
   $("dataSeed").value = settings.dataSeed;
   $("output").value = settings.output;
   for (const id of FLAGS) $(id).checked = settings[id];
-  $("features").innerHTML = FEATURES.map(([name, label]) =>
-    `<label><input type="checkbox" data-feature="${name}"${settings.features.includes(name) ? " checked" : ""}> ${label}</label>`).join("");
+  for (const box of document.querySelectorAll("#features input")) box.checked = settings.features.includes(box.dataset.feature);
   $("layer-count").textContent = settings.hidden.length;
   const layers = $("layers");
   layers.innerHTML = "";
@@ -152,6 +151,7 @@ function selectValue(id, value) {
 }
 
 function wireControls() {
+  $("features").innerHTML = FEATURES.map(([name, label]) => `<label><input type="checkbox" data-feature="${name}"> ${label}</label>`).join("");
   $("play").onclick = () => { showError(""); send({ type: "play" }); };
   $("pause").onclick = () => send({ type: "pause" });
   $("step").onclick = () => { showError(""); send({ type: "step" }); };

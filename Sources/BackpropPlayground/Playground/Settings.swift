@@ -38,10 +38,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
     /// nil: the CLI's default for the output (softmax → softmax-cross-entropy, sigmoid → binary-cross-entropy).
     public var loss: Loss? = nil
     public var optimizer: Optimizer<Float>.Kind = .sgd
-    public var learningRate = PlaygroundSettings.classificationRate
-    /// The default η of the class sets, and of the regression sets (switching the data between
-    /// them switches a default η to the other).
-    public static let classificationRate = 0.3, regressionRate = 1.0
+    public var learningRate = 0.3
     public var batch = 10
     /// L2 regularisation (sgd, momentum, nesterov) or decoupled weight decay (adam): `λ`.
     public var weightDecay = 0.0
@@ -115,17 +112,10 @@ public struct PlaygroundSettings: Sendable, Equatable {
                 guard ToySets.Shape(rawValue: s.data) != nil || s.data == "csv" else {
                     throw PlaygroundError("data: '\(s.data)' is not one of \(ToySets.Shape.allCases.map(\.rawValue).joined(separator: ", ")), csv")
                 }
-                // A regression set needs a number output; a class set goes back to softmax. Each
-                // problem starts from its own η (unless the message gives one): squared error's
-                // gradients on targets in −1…1 are smaller than cross-entropy's.
-                let given = Set(members.map(\.key))
-                if !given.contains("output") {
+                // A regression set needs a number output; a class set goes back to softmax.
+                if !members.contains(where: { $0.key == "output" }) {
                     if s.isRegression && [.softmax, .sigmoid].contains(s.output) { (s.output, s.loss) = (.identity, nil) }
                     if !s.isRegression && self.isRegression && s.output == .identity { (s.output, s.loss) = (.softmax, nil) }
-                }
-                if !given.contains("learningRate") && s.isRegression != self.isRegression {
-                    let (from, to) = s.isRegression ? (Self.classificationRate, Self.regressionRate) : (Self.regressionRate, Self.classificationRate)
-                    if s.learningRate == from { s.learningRate = to }
                 }
             case "csv":
                 let text = try Self.string(value, key)
