@@ -112,3 +112,25 @@ struct LiveSessionTests {
         #expect(play["type"] == .string("error") && play["message"]?.string?.hasPrefix("cannot play: training diverged") == true)
     }
 }
+
+@Suite("Playground pictures: gradient flow, dead neurons, the next batch")
+struct PlaygroundPictureTests {
+    @Test("edges by |dW| follow the next batch's gradient; a dead ReLU is marked; the selected weight's batch is ringed")
+    func pictures() async throws {
+        var settings = PlaygroundSettings()
+        (settings.hidden, settings.activations) = ([3], [.relu])
+        var run = try PlaygroundRun(settings: settings)
+        let gradients = run.nextGradients()
+        #expect(gradients.count == 2 && gradients[0].rows == 3 && gradients[0].cols == 2)
+        #expect(run.neuronMarks()[1].allSatisfy { $0 == nil })
+        try run.edit(layer: 1, neuron: 1, from: nil, to: -1000)       // its z < 0 everywhere: dead
+        let marks = run.neuronMarks()
+        #expect(marks[1][1]?.hasPrefix("dead") == true && marks[1][0] == nil)
+        settings.edgesByGradient = true
+        try run.change(to: settings)
+        let svg = run.networkSVG().rendered
+        #expect(svg.contains("|dW| = ") && svg.contains("dead: 0 on every training point"))
+        let ringed = run.boundarySVG(highlighted: Array(run.nextBatchIndices)).rendered
+        #expect(ringed.components(separatedBy: "r=\"6.5\"").count - 1 == settings.batch)
+    }
+}
