@@ -57,6 +57,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "λ₁: L1 regularisation on weights (default: the --state checkpoint's, else 0).")
     var l1: Double?
 
+    @Option(parsing: .unconditional, help: "Dropout p on the hidden layers: the step's masks are drawn as training draws them (seed: the --state checkpoint's run, else --seed), shown as m, and applied (default: the --state checkpoint's, else 0).")
+    var dropout: Double?
+
     @Option(help: ArgumentHelp("A checkpoint whose optimizer state (kind, η, step count, moments) the step continues from; its network must match the model's.", valueName: "checkpoint.json"))
     var state: String?
 
@@ -79,6 +82,7 @@ struct ExplainCommand: ParsableCommand {
         if let momentum, !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1) (got \(momentum))") }
         if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be 0 or more (got \(weightDecay))") }
         if let l1, !(l1 >= 0 && l1.isFinite) { throw ValidationError("--l1 must be 0 or more (got \(l1))") }
+        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1) (got \(dropout))") }
         _ = try samples()
         _ = try parameterIndex()
     }
@@ -112,7 +116,8 @@ struct ExplainCommand: ParsableCommand {
         let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
             ?? Network.tutorial(seed: seed)
         let (x, y) = try batch(for: network)
-        let trace = StepTrace.record(network: network, input: x, target: y, optimizer: try makeOptimizer(for: network))
+        let (optimizer, masks) = try makeOptimizer(for: network)
+        let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)
         if let svgPath {
             do { try writeFileAtomically(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath) } catch {
                 throw InputError("\(error)")
@@ -121,9 +126,11 @@ struct ExplainCommand: ParsableCommand {
         try present(trace, network: network)
     }
 
-    /// The optimizer of the step: --state's (kind, settings, moments, steps), the options over it.
-    private func makeOptimizer(for network: Network<Double>) throws -> Optimizer<Double> {
+    /// The optimizer of the step: --state's (kind, settings, moments, steps), the options over
+    /// it; and the dropout of the step (its rate and seed: --state's run's, or --seed's).
+    private func makeOptimizer(for network: Network<Double>) throws -> (Optimizer<Double>, (rate: Double, seed: UInt64)?) {
         var o = Optimizer<Double>.gradientDescent(learningRate: 0.5)
+        var masks = (rate: dropout ?? 0, seed: TrainingSeeds(seed).dropout)
         if let state {
             let checkpoint: Checkpoint<Double>
             do { checkpoint = try Checkpoint<Double>(contentsOf: state) } catch {
@@ -134,6 +141,7 @@ struct ExplainCommand: ParsableCommand {
                 throw InputError("--state \(state) holds the optimizer of a \(shapeName(checkpoint.model.network.sizes)) network; \(source) is \(shapeName(network.sizes))")
             }
             o = checkpoint.optimizer
+            if let plan = try? checkpoint.plan { masks = (dropout ?? plan.dropout, plan.seeds.dropout) }
         }
         if let optimizer, optimizer != o.kind {
             if state != nil { throw ValidationError("--state \(state!) holds \(o.kind.rawValue)'s state; leave out --optimizer \(optimizer.rawValue), or --state") }
@@ -143,7 +151,7 @@ struct ExplainCommand: ParsableCommand {
         if let momentum { o.momentum = momentum }
         if let weightDecay { o.weightDecay = weightDecay }
         if let l1 { o.l1 = l1 }
-        return o
+        return (o, masks.rate > 0 ? masks : nil)
     }
 
     /// The batch to explain: --input/--target, or the four XOR rows; checked against the network.

@@ -22,6 +22,9 @@ struct NetworkOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: "Weight initialisation (default: he for relu layers, xavier otherwise).")
     var initializer: Initializer?
 
+    @Option(parsing: .unconditional, help: "Dropout p on every hidden layer in training steps: each hidden output is dropped with probability p, the rest scaled by 1/(1−p) (default: 0).")
+    var dropout: Double?
+
     @Option(help: ArgumentHelp("Input features computed from 2-D data's x1, x2 before scaling, comma-separated: \(InputFeature.allCases.map(\.rawValue).joined(separator: ", ")); saved in the model, so predict, evaluate and plot take raw x1, x2 (default: the data's columns).", valueName: "list"))
     var features: String?
 
@@ -46,6 +49,7 @@ struct NetworkOptions: ParsableArguments {
         if let loss { plan.loss = loss }
         if let reduction { plan.reduction = reduction }
         if let initializer { plan.initializer = initializer }
+        if let dropout { plan.dropout = dropout }
         if let features {
             do { plan.features = try InputFeature.list(features) } catch { throw error.usage }
         }

@@ -201,6 +201,13 @@ layer.a          // [[0.593269992, 0.596884378]]
 return nil
 }
 
+/// Sources/Backprop/Layers/Dropout.swift
+@discardableResult func snippet_Dropout() throws -> Any? {
+var g = Dropout.generator(seed: 7, step: 0)
+let keep = Dropout.draw(rate: 0.5, generator: &g)     // 0 or 2
+return nil
+}
+
 /// Sources/Backprop/Losses/Loss.swift
 @discardableResult func snippet_Loss() throws -> Any? {
 Loss.squaredError.value(a: 0.75, y: 1.0)       // 0.03125

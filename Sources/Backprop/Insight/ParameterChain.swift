@@ -30,6 +30,8 @@ public struct ParameterChain: Sendable {
         public var activationDerivative: Double?
         /// `z^l_j`, `a^l_j`.
         public var z: Double, a: Double
+        /// The dropout mask of neuron `j` for this sample (0 dropped, `1/(1 − p)` kept); nil without dropout.
+        public var mask: Double?
         /// `δ^l_j`.
         public var delta: Double
         /// `a^(l−1)_k` (`dz/dW`); 1 for a bias (`dz/db`).
@@ -83,7 +85,7 @@ extension StepTrace {
             return ParameterChain.Sample(
                 lossGradient: t.deltaIsFused && t.activation == .softmax ? nil : t.outputGradient[s, j],
                 activationDerivative: t.deltaIsFused ? nil : t.activationDerivative?[s, j],
-                z: t.z[s, j], a: t.a[s, j], delta: t.delta[s, j],
+                z: t.z[s, j], a: t.a[s, j], mask: t.mask?[s, j], delta: t.delta[s, j],
                 input: k.map { t.input[s, $0] } ?? 1,
                 upstream: upstream, target: isOutput ? target[s, j] : nil)
         }
@@ -109,7 +111,7 @@ extension ParameterChain {
             ("value", .number(value)),
             ("samples", .array(samples.map { s in
                 .object([
-                    ("z", .number(s.z)), ("a", .number(s.a)),
+                    ("z", .number(s.z)), ("a", .number(s.a)), ("mask", s.mask.map { .number($0) } ?? .null),
                     ("target", s.target.map { .number($0) } ?? .null),
                     ("dloss_da", s.lossGradient.map { .number($0) } ?? .null),
                     ("da_dz", s.activationDerivative.map { .number($0) } ?? .null),
@@ -140,6 +142,7 @@ extension ParameterChain {
                 line += "a = \(f(x.a)), y = \(f(y))" + (x.lossGradient.map { ", dLoss/da = \(f($0))" } ?? "") + "; "
             }
             if let d = x.activationDerivative { line += "σ'(z) = \(f(d)); " }
+            if let m = x.mask { line += m == 0 ? "mask 0 (dropped); " : "mask \(f(m)); " }
             line += "δ = \(f(x.delta)); δ · \(from == nil ? "1" : f(x.input)) = \(f(x.delta * x.input))"
             lines.append(line)
         }

@@ -76,6 +76,9 @@ struct StepTraceText {
                 rows(&out, "δ\(L)", "= a\(L) − y   (\(trace.loss.rawValue) fused with \(layer.activation.rawValue): dLoss/da through da/dz simplifies to a − y\(scale.isEmpty ? "" : ", times 1/\(samples)"))", layer.delta)
             } else if layer.activation == .softmax {
                 rows(&out, "δ\(L)", "= a\(L) ⊙ (dLoss/da\(L) − Σ_j dLoss/da\(L)_j a\(L)_j)   (the Jacobian times dLoss/da)", layer.delta)
+            } else if let mask = layer.mask {
+                rows(&out, "m\(L)", "= the dropout mask (0: dropped, 1/(1−p): kept); the layer above saw a\(L) ⊙ m\(L)", mask)
+                rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ m\(L) ⊙ σ'(z\(L))", layer.delta)
             } else {
                 rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ σ'(z\(L))", layer.delta)
             }

@@ -28,8 +28,10 @@ public struct StepTrace: Sendable {
         public var weights: Matrix<Double>
         /// `b^l` before the step, (O).
         public var biases: [Double]
-        /// `a^(l−1)`, (B, I): the layer's input, which is also `dz/dW`.
+        /// `a^(l−1)`, (B, I): the layer's input (after the layer below's dropout), which is also `dz/dW`.
         public var input: Matrix<Double>
+        /// The dropout mask of this layer's outputs, (B, O): 0 or `1/(1 − p)`; nil without dropout.
+        public var mask: Matrix<Double>?
         /// `z^l`, (B, O).
         public var z: Matrix<Double>
         /// `a^l = σ(z^l)`, (B, O).
@@ -79,11 +81,17 @@ public struct StepTrace: Sendable {
     }
 
     /// Runs one step of `network` on `(input, target)` with `optimizer` (its kind, `η`, `λ`,
-    /// `λ₁` and state: moments and step count, as a checkpoint holds them) and records it.
+    /// `λ₁` and state: moments and step count, as a checkpoint holds them) and records it. With
+    /// `dropout`, the hidden layers are masked as training masks that step (``Dropout``).
     public static func record(network: Network<Double>, input: Matrix<Double>, target: Matrix<Double>,
-                              optimizer: Optimizer<Double>) -> StepTrace {
+                              optimizer: Optimizer<Double>, dropout: (rate: Double, seed: UInt64)? = nil) -> StepTrace {
         var net = network
-        net.forward(input)
+        if let dropout, dropout.rate > 0 {
+            var generator = Dropout.generator(seed: dropout.seed, step: optimizer.steps)
+            net.forward(input, dropout: dropout.rate, generator: &generator)
+        } else {
+            net.forward(input)
+        }
         let lossBefore = net.computeLoss(target: target)
         net.backward(input: input)
         let before = net
@@ -110,7 +118,7 @@ public struct StepTrace: Sendable {
             }
             layers.append(LayerTrace(
                 activation: layer.activation, weights: layer.weights, biases: layer.biases,
-                input: l == 0 ? input : before.layers[l - 1].a, z: layer.z, a: layer.a,
+                input: l == 0 ? input : before.layers[l - 1].output, mask: layer.masked ? layer.mask : nil, z: layer.z, a: layer.a,
                 outputGradient: outputGradient, activationDerivative: derivative, deltaIsFused: fused,
                 delta: layer.delta, weightGradient: layer.weightGradient, biasGradient: layer.biasGradient,
                 updatedWeights: net.layers[l].weights, updatedBiases: net.layers[l].biases))
@@ -138,7 +146,7 @@ extension StepTrace.LayerTrace {
         }
         if deltaIsFused { return "δ = a − y: the cross-entropy loss fused with its \(activation.rawValue) output (dLoss/da ⊙ da/dz simplifies to a − y)" }
         if activation == .softmax { return "δ = a ⊙ (dLoss/da − Σ_j dLoss/da_j a_j): the softmax Jacobian times dLoss/da" }
-        return "δ = dLoss/da ⊙ σ'(z)"
+        return mask == nil ? "δ = dLoss/da ⊙ σ'(z)" : "δ = dLoss/da' ⊙ m ⊙ σ'(z), m the dropout mask (0: dropped, 1/(1−p): kept)"
     }
 }
 
@@ -168,6 +176,7 @@ extension StepTrace {
                     ("a", m(t.a)),
                     ("dloss_da", m(t.outputGradient)),
                     ("da_dz", t.activationDerivative.map(m) ?? .null),
+                    ("dropout_mask", t.mask.map(m) ?? .null),
                     ("delta_rule", .string(t.deltaRule)),
                     ("delta", m(t.delta)),
                     ("dz_dw", m(t.input)),

@@ -37,6 +37,16 @@ public struct Dense<T: Scalar>: Sendable {
     /// multiplies by its own `σ'(z)` to get its `δ`.
     public private(set) var inputGradient = Matrix<T>(rows: 0, cols: 0)
 
+    // Dropout (see ``Dropout``), in a training step only.
+    /// The mask of the last training forward with dropout, (B, O): 0 (dropped) or `1/(1 − p)`.
+    public internal(set) var mask = Matrix<T>(rows: 0, cols: 0)
+    /// `a ⊙ mask`, (B, O).
+    public internal(set) var dropped = Matrix<T>(rows: 0, cols: 0)
+    /// Whether the last forward was masked (then ``output`` is `dropped` and `δ` is masked too).
+    public internal(set) var masked = false
+    /// What the next layer saw: `a`, or `a ⊙ mask` after dropout.
+    public var output: Matrix<T> { masked ? dropped : a }
+
     /// Number of inputs `I` (neurons of the layer below).
     public var inputSize: Int { weights.cols }
     /// Number of neurons `O`.
@@ -57,6 +67,7 @@ public struct Dense<T: Scalar>: Sendable {
     @_specialize(exported: true, where T == Double)
     public mutating func forward(_ input: Matrix<T>) {
         precondition(input.cols == inputSize, "input has \(input.cols) columns, layer takes \(inputSize)")
+        masked = false
         let outputs = outputSize
         if z.rows != input.rows || z.cols != outputs { z.resize(rows: input.rows, cols: outputs) }
         z.storage.withUnsafeMutableBufferPointer { pz in
@@ -105,6 +116,9 @@ public struct Dense<T: Scalar>: Sendable {
                             for i in pd.indices { pd[i] = pg[i] }
                         } else {
                             activation.backward(z: pz, a: pa, outputGradient: pg, delta: pd, cols: outputs)   // δ
+                        }
+                        if masked {                                                    // dropout: δ ⊙ m
+                            mask.storage.withUnsafeBufferPointer { pm in for i in pd.indices { pd[i] *= pm[i] } }
                         }
                     }
                 }

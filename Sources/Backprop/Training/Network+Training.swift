@@ -12,8 +12,14 @@ extension Network {
     /// ```
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>) -> T {
-        forward(x)
+    public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>,
+                                   dropout: Double = 0, dropoutSeed: UInt64 = 0) -> T {
+        if dropout > 0 {           // the step's masks, from its number: the same on a resumed run
+            var generator = Dropout.generator(seed: dropoutSeed, step: optimizer.steps)
+            forward(x, dropout: dropout, generator: &generator)
+        } else {
+            forward(x)
+        }
         let loss = computeLoss(target: y)
         if optimizer.isPlainGradientDescent {       // W ← W − η dW inside the backward products
             backward(input: x, fusedGradientDescent: optimizer.learningRate)

@@ -174,7 +174,7 @@ public struct Network<T: Scalar>: Sendable {
         var l = layers.count - 1
         var outputGradient = lossGradient
         while l >= 0 {
-            let aPrev = l == 0 ? x : layers[l - 1].a
+            let aPrev = l == 0 ? x : layers[l - 1].output      // a, or a ⊙ mask after dropout
             layers[l].backward(input: aPrev, outputGradient: outputGradient, propagate: l > 0,
                                outputGradientIsDelta: l == layers.count - 1 && lossGradientIsDelta,
                                fusedGradientDescent: learningRate)

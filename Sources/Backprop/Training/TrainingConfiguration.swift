@@ -18,6 +18,8 @@ public struct TrainingConfiguration: Sendable {
     /// Early stopping: stop after this many epochs without a lower validation loss (training
     /// loss when there is no validation set), and restore the best weights. nil: never stop early.
     public var patience: Int? = nil
+    /// Dropout on the hidden layers in training steps (``Dropout``), and the seed of its masks.
+    public var dropout = 0.0, dropoutSeed: UInt64 = 0
 
     public init(epochs: Int, batchSize: Int, seed: UInt64) {
         self.epochs = epochs

@@ -33,6 +33,7 @@ extension TrainingPlan {
         add(.loss, loss?.rawValue, nil)
         add(.reduction, reduction.rawValue, d.reduction.rawValue)
         add(.initializer, initializer?.rawValue, nil)
+        add(.dropout, Self.short(dropout), Self.short(d.dropout))
         add(.optimizer, optimizer.rawValue, d.optimizer.rawValue)
         add(.learningRate, learningRate.map(Self.short), nil)
         add(.momentum, Self.short(momentum), Self.short(d.momentum))

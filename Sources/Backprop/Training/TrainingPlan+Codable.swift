@@ -12,7 +12,7 @@ extension TrainingPlan {
     enum CodingKeys: String, CodingKey {
         case data, test, samples, noise, dataSeed = "data_seed", labelColumn = "label_column", header, task, delimiter, missing
         case testSplit = "test_split", validationSplit = "validation_split", features, scale
-        case layers, activations, output, loss, reduction, initializer
+        case layers, activations, output, loss, reduction, initializer, dropout
         case optimizer, learningRate = "learning_rate", momentum, weightDecay = "weight_decay", l1
         case schedule, stepEvery = "step_every", stepFactor = "step_factor", minLR = "min_lr"
         case batch, epochs, seed, patience, threads
@@ -32,7 +32,7 @@ extension TrainingPlan {
         try read(.delimiter, &p.delimiter); try read(.missing, &p.missing)
         try read(.testSplit, &p.testSplit); try read(.validationSplit, &p.validationSplit); try read(.features, &p.features); try read(.scale, &p.scale)
         try read(.layers, &p.layers); try read(.activations, &p.activations); try read(.output, &p.output)
-        try read(.loss, &p.loss); try read(.reduction, &p.reduction); try read(.initializer, &p.initializer)
+        try read(.loss, &p.loss); try read(.reduction, &p.reduction); try read(.initializer, &p.initializer); try read(.dropout, &p.dropout)
         try read(.optimizer, &p.optimizer); try read(.learningRate, &p.learningRate); try read(.momentum, &p.momentum)
         try read(.weightDecay, &p.weightDecay); try read(.l1, &p.l1); try read(.schedule, &p.schedule); try read(.stepEvery, &p.stepEvery)
         try read(.stepFactor, &p.stepFactor); try read(.minLR, &p.minLR)

@@ -3,7 +3,7 @@ extension TrainingPlan {
     public enum Setting: String, CaseIterable, Sendable {
         case data, test, samples, noise, dataSeed = "data-seed", labelColumn = "label-column", header, task, delimiter, missing
         case testSplit = "test-split", validationSplit = "validation-split", features, scale
-        case layers, activation, output, loss, reduction, initializer = "init"
+        case layers, activation, output, loss, reduction, initializer = "init", dropout
         case optimizer, learningRate = "lr", momentum, weightDecay = "weight-decay", l1
         case schedule, stepEvery = "step-every", stepFactor = "step-factor", minLR = "min-lr"
         case batch, epochs, seed, patience, threads
@@ -30,6 +30,7 @@ extension TrainingPlan {
         }
         guard momentum >= 0 && momentum < 1 else { throw PlanError(.momentum, "must be in [0, 1) (got \(momentum))") }
         guard weightDecay >= 0 && weightDecay.isFinite else { throw PlanError(.weightDecay, "must be 0 or more (got \(weightDecay))") }
+        guard dropout >= 0 && dropout < 1 else { throw PlanError(.dropout, "must be in [0, 1): the share of hidden neurons dropped in a training step (got \(dropout))") }
         guard l1 >= 0 && l1.isFinite else { throw PlanError(.l1, "must be 0 or more (got \(l1))") }
         if let features {
             guard !features.isEmpty else { throw PlanError(.features, "is empty: give one or more of \(InputFeature.allCases.map(\.rawValue).joined(separator: ","))") }
@@ -106,6 +107,7 @@ extension TrainingPlan {
             note(changed && !file, setting, "on \(data): it is for CSV files")
         }
         note(dataSeed != nil && !generated && testSplit == nil && validationSplit == 0, .dataSeed, "on \(data): it draws a generated set and the test and validation splits")
+        note(dropout > 0 && layers?.count == 2, .dropout, "without hidden layers (it drops hidden neurons only)")
         note(scale != d.scale && data == "fashion-mnist", .scale, "on fashion-mnist: images are always scaled by 1/255")
         return out
     }

@@ -11,7 +11,7 @@ import Foundation
 /// | group         | settings (the `backprop train` option of each is its ``Setting``)               |
 /// |---------------|----------------------------------------------------------------------------------|
 /// | data          | `data`, `test`, `samples`, `noise`, `dataSeed`, `labelColumn`, `header`, `task`, `delimiter`, `missing`, `testSplit`, `validationSplit`, `features`, `scale` |
-/// | network       | `layers`, `activations`, `output`, `loss`, `reduction`, `initializer`            |
+/// | network       | `layers`, `activations`, `output`, `loss`, `reduction`, `initializer`, `dropout` |
 /// | optimizer     | `optimizer`, `learningRate`, `momentum`, `weightDecay`, `l1`, `schedule`, `stepEvery`, `stepFactor`, `minLR` |
 /// | loop          | `batch`, `epochs`, `seed`, `patience`, `threads`                                 |
 ///
@@ -77,6 +77,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var reduction: Reduction = .mean
     /// nil: `Initializer.standard(for:)` per layer.
     public var initializer: Initializer? = nil
+    /// Dropout `p` on every hidden layer in training steps (``Dropout``); 0: none.
+    public var dropout = 0.0
 
     // MARK: optimizer
     public var optimizer: Optimizer<Float>.Kind = .sgd
@@ -222,6 +224,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         c.learningRate = effectiveLearningRate
         c.schedule = learningRateSchedule
         c.patience = patience
+        (c.dropout, c.dropoutSeed) = (dropout, seeds.dropout)
         return c
     }
 

@@ -150,7 +150,8 @@ public struct TrainingRun<T: Scalar>: Sendable {
         let indices = batches.indices(nextBatch)
         x.gatherRows(of: train.x, indices)
         y.gatherRows(of: train.y, indices)
-        let loss = Double(network.trainStep(x, y, optimizer: &optimizer))
+        let loss = Double(network.trainStep(x, y, optimizer: &optimizer, dropout: configuration.dropout,
+                                            dropoutSeed: configuration.dropoutSeed))
         steps += 1
         let batchSum = network.reduction == .mean ? loss * Double(indices.count) : loss     // summed over the batch
         let batchLoss = batchSum / Double(indices.count)

@@ -5,6 +5,7 @@
 /// |-------------------|---------------|----------------------------------------|
 /// | `weights`         | `seed`        | the initial weights                    |
 /// | `shuffle`         | `seed + 2`    | the order of the mini-batches          |
+/// | `dropout`         | `seed + 4`    | the dropout masks (with the step's number) |
 /// | `data`            | `data`        | a generated set's points               |
 /// | `validationSplit` | `data + 1`    | `--validation-split`                   |
 /// | `testSplit`       | `data + 3`    | `--test-split`                         |
@@ -30,6 +31,8 @@ public struct TrainingSeeds: Sendable, Equatable {
     public var validationSplit: UInt64 { data &+ 1 }
     /// The shuffles of the mini-batches.
     public var shuffle: UInt64 { seed &+ 2 }
+    /// The dropout masks (``Dropout/generator(seed:step:)``).
+    public var dropout: UInt64 { seed &+ 4 }
     /// The test split (`--test-split`).
     public var testSplit: UInt64 { data &+ 3 }
 }

@@ -47,7 +47,7 @@ function connect() {
 
 const LISTS = ["hidden", "activations", "features"], FLAGS = ["showTest", "discretize", "edgesByGradient"];
 const KEYS = ["data", "samples", "noise", "testSplit", "dataSeed", "features", "hidden", "activations", "output", "loss",
-              "optimizer", "learningRate", "batch", "weightDecay", "l1", "scale", "seed", "showTest", "discretize", "edgesByGradient"];
+              "optimizer", "learningRate", "batch", "weightDecay", "l1", "dropout", "scale", "seed", "showTest", "discretize", "edgesByGradient"];
 
 function addressOf(s) {
   const parts = KEYS.filter((k) => !(k === "data" && s.data === "csv")).map((k) => {
@@ -119,6 +119,7 @@ function showSettings() {
   selectValue("learningRate", settings.learningRate);
   selectValue("weightDecay", settings.weightDecay);
   selectValue("l1", settings.l1);
+  selectValue("dropout", settings.dropout);
   $("loss").value = settings.loss;
   $("seed").value = settings.seed;
   $("dataSeed").value = settings.dataSeed;
@@ -169,6 +170,7 @@ function wireControls() {
   $("learningRate").onchange = (e) => configure({ learningRate: Number(e.target.value) });
   $("weightDecay").onchange = (e) => configure({ weightDecay: Number(e.target.value) });
   $("l1").onchange = (e) => configure({ l1: Number(e.target.value) });
+  $("dropout").onchange = (e) => configure({ dropout: Number(e.target.value) });
   $("loss").onchange = (e) => configure({ loss: e.target.value });
   $("seed").onchange = (e) => configure({ seed: Number(e.target.value) });
   $("dataSeed").onchange = (e) => configure({ dataSeed: Number(e.target.value) });
@@ -306,13 +308,15 @@ function showChain(c, s) {
   const deltaName = `δ${sup(c.layer)}[${c.neuron}]`;
   $("panel-title").textContent = `— ${c.parameter}, in the next step (epoch ${c.epoch}, batch ${c.batch}${s.playing ? "; pause to read it" : ""})`;
   const softmax = c.output_layer && c.samples[0].dloss_da === null;
+  const masked = c.samples[0].mask !== null;
   const head = c.output_layer
     ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${softmax ? " = a − y" : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
-    : `<th>sample</th><th>dLoss/da = Σ W·δ (from the layer above)</th><th>σ'(z)</th><th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
+    : `<th>sample</th><th>dLoss/da = Σ W·δ (from the layer above)</th><th>σ'(z)</th>${masked ? "<th>dropout m</th>" : ""}<th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
   const rows = c.samples.map((x, i) => {
     const cells = c.output_layer
       ? [number(x.a, 6), number(x.target, 3)].concat(softmax ? [] : [number(x.dloss_da, 6)]).concat(x.da_dz === null ? [] : [number(x.da_dz, 6)])
-      : [x.upstream.map(([w, d]) => `${number(w, 4)}·${number(d, 4)}`).join(" + ") + ` = ${number(x.dloss_da, 6)}`, number(x.da_dz, 6)];
+      : [x.upstream.map(([w, d]) => `${number(w, 4)}·${number(d, 4)}`).join(" + ") + ` = ${number(x.dloss_da, 6)}`, number(x.da_dz, 6)]
+        .concat(masked ? [x.mask === 0 ? "0 (dropped)" : number(x.mask, 4)] : []);
     return `<tr><td>${c.batch_indices[i]}</td>${cells.map((v) => `<td>${v}</td>`).join("")}
       <td class="delta" data-value="${x.delta}">${number(x.delta, 6)}</td><td data-value="${x.dz_dparameter}">${number(x.dz_dparameter, 6)}</td>
       <td data-value="${x.product}">${number(x.product, 6)}</td></tr>`;

@@ -210,7 +210,9 @@ public struct PlaygroundRun: Sendable {
     public func nextStepTrace() -> StepTrace {
         let (bx, by) = nextBatchAsWritten()
         let (net, opt) = stateAsWritten
-        return StepTrace.record(network: net, input: bx, target: by, optimizer: opt)
+        let plan = settings.plan
+        return StepTrace.record(network: net, input: bx, target: by, optimizer: opt,
+                                dropout: plan.dropout > 0 ? (plan.dropout, plan.seeds.dropout) : nil)
     }
 
     /// The parameter `W^layer[neuron][from]` (or `b^layer[neuron]`) after the next step, as

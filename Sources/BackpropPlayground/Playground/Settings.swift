@@ -44,6 +44,8 @@ public struct PlaygroundSettings: Sendable, Equatable {
     public var weightDecay = 0.0
     /// L1 regularisation: `λ₁`.
     public var l1 = 0.0
+    /// Dropout `p` on the hidden layers.
+    public var dropout = 0.0
     public var scale: Preprocessing.Kind? = .standardize
     public var seed: UInt64 = 1
     /// How the page draws (not part of the run): test points on the plot, hard class colours,
@@ -72,7 +74,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
         p.features = features == [.x1, .x2] ? nil : features
         p.layers = sizes
         if !activations.isEmpty { p.activations = activations }
-        (p.output, p.loss, p.reduction) = (output, loss, .mean)
+        (p.output, p.loss, p.reduction, p.dropout) = (output, loss, .mean, dropout)
         (p.optimizer, p.learningRate, p.weightDecay, p.l1, p.batch) = (optimizer, learningRate, weightDecay, l1, batch)
         p.scale = switch scale {
         case .minmax?: .minmax
@@ -92,7 +94,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
             .data: "data", .samples: "samples", .noise: "noise", .testSplit: "testSplit", .layers: "hidden",
             .activation: "activations", .output: "output", .loss: "loss", .optimizer: "optimizer",
             .learningRate: "learningRate", .batch: "batch", .weightDecay: "weightDecay", .scale: "scale", .seed: "seed",
-            .l1: "l1", .features: "features", .dataSeed: "dataSeed",
+            .l1: "l1", .features: "features", .dataSeed: "dataSeed", .dropout: "dropout",
         ]
         return PlaygroundError("\(keys[error.setting] ?? error.setting.rawValue): \(error.reason)")
     }
@@ -143,6 +145,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
             case "seed": s.seed = UInt64(try Self.integer(value, key, 0...Int(UInt32.max)))
             case "dataSeed": s.dataSeed = UInt64(try Self.integer(value, key, 0...Int(UInt32.max)))
             case "l1": s.l1 = try Self.number(value, key, 0...1)
+            case "dropout": s.dropout = try Self.number(value, key, 0...0.9)
             case "features":
                 guard let items = value.array, !items.isEmpty else { throw PlaygroundError("features: expected a list of one or more of \(InputFeature.allCases.map(\.rawValue).joined(separator: ", "))") }
                 s.features = try items.map { item throws(PlaygroundError) in try Self.named(item, key) }
@@ -177,7 +180,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
             ("activations", .array(activations.map { .string($0.rawValue) })),
             ("output", .string(output.rawValue)), ("loss", .string(effectiveLoss.rawValue)),
             ("optimizer", .string(optimizer.rawValue)), ("learningRate", .number(learningRate)),
-            ("batch", .number(batch)), ("weightDecay", .number(weightDecay)), ("l1", .number(l1)),
+            ("batch", .number(batch)), ("weightDecay", .number(weightDecay)), ("l1", .number(l1)), ("dropout", .number(dropout)),
             ("scale", .string(scale?.rawValue ?? "none")), ("seed", .number(seed)),
             ("showTest", .bool(showTest)), ("discretize", .bool(discretize)), ("edgesByGradient", .bool(edgesByGradient)),
             ("problem", .string(isRegression ? "regression" : "classification")),
@@ -197,6 +200,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
                   "--optimizer", optimizer.rawValue, "--lr", Self.short(learningRate), "--batch", String(batch)]
         if weightDecay > 0 { parts += ["--weight-decay", Self.short(weightDecay)] }
         if l1 > 0 { parts += ["--l1", Self.short(l1)] }
+        if dropout > 0 { parts += ["--dropout", Self.short(dropout)] }
         parts += ["--scale", scale?.rawValue ?? "none", "--seed", String(seed), "--epochs", String(max(epochs, 1)),
                   "--save", "model.json"]
         return parts.joined(separator: " ")

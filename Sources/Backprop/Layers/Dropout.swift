@@ -1,0 +1,68 @@
+/// Inverted dropout on hidden layers, in training steps only.
+///
+/// In a training step each hidden neuron's output is kept with probability `1 − p` and scaled by
+/// `1/(1 − p)`, or dropped (set to 0) with probability `p`, independently for every sample:
+/// ```
+/// m = 0 (dropped) or 1/(1 − p) (kept)      a' = a ⊙ m      (the next layer sees a')
+/// dLoss/da = dLoss/da' ⊙ m                  δ = dLoss/da' ⊙ m ⊙ σ'(z)
+/// ```
+/// so a dropped neuron neither feeds the layer above nor learns from this sample, and the
+/// expected input of the layer above is what it sees at prediction time, when nothing is dropped.
+///
+/// The masks of a step come from a generator seeded by the run's dropout seed and the step's
+/// number (the optimizer's step count before it), so a resumed run, `backprop explain --state`
+/// and the playground's panel draw the same masks as training did.
+///
+/// ```swift
+/// var g = Dropout.generator(seed: 7, step: 0)
+/// let keep = Dropout.draw(rate: 0.5, generator: &g)     // 0 or 2
+/// ```
+public enum Dropout {
+    /// The masks' generator of the step numbered `step` (0-based) of a run with dropout seed `seed`.
+    public static func generator(seed: UInt64, step: Int) -> SeededGenerator {
+        SeededGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// One mask entry: 0 with probability `rate`, else `1/(1 − rate)`.
+    public static func draw(rate: Double, generator: inout SeededGenerator) -> Double {
+        generator.uniform() < rate ? 0 : 1 / (1 - rate)
+    }
+}
+
+extension Dense {
+    /// Draws this layer's mask for the batch of its last `forward` and applies it: `dropped = a ⊙ m`,
+    /// which ``output`` then is; `backward` multiplies `δ` by the mask.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    mutating func applyDropout(rate: Double, generator: inout SeededGenerator) {
+        if mask.rows != a.rows || mask.cols != a.cols { mask.resize(rows: a.rows, cols: a.cols) }
+        if dropped.rows != a.rows || dropped.cols != a.cols { dropped.resize(rows: a.rows, cols: a.cols) }
+        mask.storage.withUnsafeMutableBufferPointer { m in
+            a.storage.withUnsafeBufferPointer { pa in
+                dropped.storage.withUnsafeMutableBufferPointer { d in
+                    for i in m.indices {
+                        m[i] = T(Dropout.draw(rate: rate, generator: &generator))
+                        d[i] = pa[i] * m[i]
+                    }
+                }
+            }
+        }
+        masked = true
+    }
+}
+
+extension Network {
+    /// Forward in a training step with dropout `rate` on every hidden layer (masks from
+    /// `generator`); the output layer is never dropped. With rate 0 this is ``forward(_:)``.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public mutating func forward(_ x: Matrix<T>, dropout rate: Double, generator: inout SeededGenerator) {
+        guard rate > 0 else { return forward(x) }
+        layers[0].forward(x)
+        for l in 1..<layers.count {
+            layers[l - 1].applyDropout(rate: rate, generator: &generator)
+            let input = layers[l - 1].dropped                // shares storage: no copy
+            layers[l].forward(input)
+        }
+    }
+}
