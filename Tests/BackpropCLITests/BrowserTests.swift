@@ -29,7 +29,26 @@ struct BrowserTests {
             try await addressRoundTrip(browser, url: url)
             try await editAndFeatures(browser, url: url)
             try await regressionAndDefaults(browser, url: url)
+            try await layoutAndErrors(browser, url: url)
         }
+    }
+
+    /// No horizontal scrollbar from 1024 to 1920 px; an error goes away at the next step.
+    func layoutAndErrors(_ browser: WebDriver, url: String) async throws {
+        for width in [1024, 1280, 1920] {
+            _ = try await browser.call("POST", "/window/rect", .object([("width", .number(width)), ("height", .number(800))]))
+            try await browser.open("about:blank")
+            try await browser.open(url + "#data=spiral&hidden=16,16,16")
+            _ = try await waitFor("the first state", seconds: 30) { try await value(browser, "train-loss") }
+            try await Task.sleep(for: .milliseconds(500))
+            let widths = try await browser.script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            let (scroll, client) = (widths.array?[0].number.flatMap(Int.init) ?? -1, widths.array?[1].number.flatMap(Int.init) ?? 0)
+            #expect(scroll <= client, "at \(width) px the page is \(scroll) px wide (window \(client))")
+        }
+        _ = try await browser.script("const s = document.getElementById('samples'); s.value = '3'; s.dispatchEvent(new Event('change')); return 1")
+        _ = try await waitFor("the refusal", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? null : 1").number }
+        try await browser.click("#step")
+        _ = try await waitFor("the error to go", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? 1 : null").number }
     }
 
     /// A server, chromedriver and a browser; `body` gets the browser, the page's URL and a folder.

@@ -98,4 +98,50 @@ struct ExplainCommandTests {
             #expect(try backprop(["explain", "--input", "0.1,0.2"], in: folder).status == 64)
         }
     }
+
+    @Test("--optimizer, --weight-decay, --l1 and --dropout: the step is the library's, each parameter's value after it in --json")
+    func optimizers() throws {
+        try withModel { folder in
+            let x = Matrix<Double>([[0.05, 0.1]]), y = Matrix<Double>([[0.01, 0.99]])
+            let network = try ModelFile<Double>(text: Self.model).network
+            for kind in Optimizer<Double>.Kind.allCases {
+                let run = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--lr", "0.3",
+                                        "--optimizer", kind.rawValue, "--weight-decay", "0.1", "--l1", "0.01", "--json"], in: folder)
+                #expect(run.status == 0, "\(run.stderr)")
+                let json = try JSON.parse(run.stdout)
+                var net = network
+                var o = Optimizer<Double>(kind, learningRate: 0.3, weightDecay: 0.1, l1: 0.01)
+                _ = net.trainStep(x, y, optimizer: &o)
+                for l in 0..<2 {
+                    let shown = try #require(json["layers"]?[l]?["updated_weights"]?.array).map { $0.array!.map { Double($0.number!)! } }
+                    #expect(shown == net.layers[l].weights.nested, "\(kind) layer \(l + 1)")
+                }
+                #expect(json["optimizer"]?["kind"] == .string(kind.rawValue) && json["optimizer"]?["l1"]?.number.flatMap(Double.init) == 0.01)
+            }
+            let text = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--optimizer", "adam",
+                                     "--parameter", "2,0,1"], in: folder)
+            #expect(text.stdout.contains("m̂ = m / (1 − β₁^1)") && text.stdout.contains("v ← β₂·v + (1 − β₂)·dLoss/dW²[0][1]²"))
+            let dropout = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--dropout", "0.5"], in: folder)
+            #expect(dropout.status == 0 && dropout.stdout.contains("the dropout mask"), "\(dropout.stderr)")
+        }
+    }
+
+    @Test("--state continues a checkpoint's optimizer: its kind, η and moments; a mismatched network or --optimizer is refused")
+    func state() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(["train", "--data", "xor", "--samples", "40", "--layers", "2,3,2", "--optimizer", "adam", "--lr", "0.01",
+                              "--epochs", "2", "--checkpoint-every", "1", "--checkpoint", "ck.json"], in: folder).status == 0)
+        let checkpoint = try Checkpoint<Double>(contentsOf: folder.appendingPathComponent("ck.json").path)
+        let run = try backprop(["explain", "--model", "ck.json", "--state", "ck.json", "--input", "1,2", "--target", "0,1", "--json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSON.parse(run.stdout)
+        var net = checkpoint.model.network, o = checkpoint.optimizer
+        _ = net.trainStep(Matrix([[1, 2]]), Matrix([[0, 1]]), optimizer: &o)
+        let shown = try #require(json["layers"]?[0]?["updated_weights"]?.array).map { $0.array!.map { Double($0.number!)! } }
+        #expect(shown == net.layers[0].weights.nested)
+        #expect(json["optimizer"]?["steps"] == .number(o.steps) && json["learning_rate"]?.number.flatMap(Double.init) == 0.01)
+        expectInputError(try backprop(["explain", "--state", "ck.json"], in: folder), "--state ck.json holds the optimizer of a 2-3-2 network; the network of --seed is 2-2-1")
+        #expect(try backprop(["explain", "--model", "ck.json", "--state", "ck.json", "--input", "1,2", "--target", "0,1", "--optimizer", "sgd"], in: folder).status == 64)
+    }
 }

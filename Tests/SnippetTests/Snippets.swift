@@ -484,7 +484,7 @@ return nil
 
 /// Sources/Backprop/Backprop.docc/ThePlayground.md
 @discardableResult func snippet_ThePlayground() throws -> Any? {
-var settings = PlaygroundSettings()            // spiral, 2-8-8-2 tanh, adam η = 0.03
+var settings = PlaygroundSettings()            // spiral, 2-8-8-2 tanh, sgd η = 0.3
 var run = try PlaygroundRun(settings: settings)
 run.trainEpoch()
 let weight = run.nextStepTrace().chain(layer: 2, neuron: 7, from: 1)!
