@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Given `maps`, each neuron is drawn as its output over the input plane (as in TensorFlow
 /// Playground). `clickable` gives every edge an id `w-l-j-k` (weight `W^l[j][k]`, into neuron `j`
-/// of layer `l` from neuron `k` below) on a wide invisible line, and every neuron an id `n-l-j`,
+/// of layer `l` from neuron `k` below) with its value as a tooltip, and every neuron an id `n-l-j`,
 /// for a page that explains what is clicked.
 ///
 /// ```swift
@@ -78,13 +78,12 @@ public enum NetworkDiagram {
                     let w = Double(layer.weights[j, k])
                     let size = magnitudes.map { abs($0[i][j, k]) } ?? abs(w)
                     let a = position(i, k), b = position(i + 1, j)
-                    svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? positive : negative,
-                             width: 0.5 + 5 * size / max(largest, 1e-12))
                     let id = "w-\(i + 1)-\(j)-\(k)"
-                    if clickable {
-                        let note = "W\(sup(i + 1))[\(j)][\(k)] = \(short(w))" + (magnitudes.map { "  |dW| = \(short(abs($0[i][j, k])))" } ?? "")
-                        svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "transparent", width: 7, id: id, title: note)
-                    }
+                    // Clickable: the edge itself carries the id and its value (a page picks the
+                    // nearest edge to a click by geometry, so no wider hit line is needed).
+                    let note = clickable ? "W\(sup(i + 1))[\(j)][\(k)] = \(short(w))" + (magnitudes.map { "  |dW| = \(short(abs($0[i][j, k])))" } ?? "") : nil
+                    svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? positive : negative,
+                             width: 0.5 + 5 * size / max(largest, 1e-12), id: clickable ? id : nil, title: note)
                     if style.selected == id { selectedEdge = (a.x, a.y, b.x, b.y) }
                     if annotate, let t = trace?.layers[i] {
                         let x = (position(i, 0).x + position(i + 1, 0).x) / 2
@@ -95,7 +94,7 @@ public enum NetworkDiagram {
                 }
             }
         }
-        if let e = selectedEdge {       // the selected weight: a dark band under its own colour
+        if let e = selectedEdge {       // the selected weight: a dark band over the edges
             svg.line(x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, stroke: "#111111", width: 3.5)
         }
         for l in 0..<sizes.count {
