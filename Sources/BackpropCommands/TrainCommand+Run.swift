@@ -6,7 +6,7 @@ import Foundation
 /// headline, checkpoints and snapshots after each epoch, and the closing output.
 extension TrainCommand {
     /// The plan of the options, or with --resume the checkpoint's with the options given over it
-    /// (only --epochs, --threads, --lr, --weight-decay, --l1 and --batch may differ: the last four
+    /// (only --epochs, --threads, --lr, --weight-decay, --l1, --dropout and --batch may differ: the last five
     /// change the run from the checkpoint's epoch on, as the playground's live changes do).
     func resolvedPlan() throws -> (TrainingPlan, Checkpoint<Float>?) {
         guard let resumePath else { return (try plan(over: TrainingPlan(data: dataOptions.data ?? "")), nil) }
@@ -227,7 +227,7 @@ extension TrainingPlan {
         p.learningRate = effectiveLearningRate
         (p.data, p.test) = (Self.comparable(data), test.map(Self.comparable))
         (p.initializer, p.epochs, p.threads) = (nil, 1, 1)
-        (p.learningRate, p.weightDecay, p.l1, p.batch) = (nil, 0, 0, 1)       // a resume may change these
+        (p.learningRate, p.weightDecay, p.l1, p.batch, p.dropout) = (nil, 0, 0, 1, 0)     // a resume may change these
         return p
     }
 

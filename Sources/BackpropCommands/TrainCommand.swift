@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
             --resume ck.json continues the run that wrote the checkpoint, with its settings (the \
             checkpoint holds them): no other option is needed. --epochs N extends it to N epochs \
             in all; a cosine schedule is then computed over the new total, step and constant \
-            schedules go on as they were. --lr, --weight-decay, --l1 and --batch may be given \
+            schedules go on as they were. --lr, --weight-decay, --l1, --dropout and --batch may be given \
             too: they change the run from the checkpoint's epoch on (the network, the optimizer's \
             state and the shuffles go on), as a change in the playground does.
 

@@ -27,6 +27,7 @@ struct BrowserTests {
                 try await panelOfOptimizer(browser, url: url + "#data=spiral&" + hash, folder: folder)
             }
             try await addressRoundTrip(browser, url: url)
+            try await badAddress(browser, url: url)
             try await editAndFeatures(browser, url: url)
             try await regressionAndDefaults(browser, url: url)
             try await layoutAndErrors(browser, url: url)
@@ -235,6 +236,26 @@ struct BrowserTests {
         }
     }
 
+    /// A link with one bad setting keeps the others (and names the bad one); an address typed
+    /// into the same tab applies.
+    func badAddress(_ browser: WebDriver, url: String) async throws {
+        try await browser.open("about:blank")
+        try await browser.open(url + "#data=circles&hidden=99&learningRate=0.03&seed=abc")
+        let shown = try await waitFor("the good settings of the link", seconds: 30) { () -> JSON? in
+            let v = try await browser.script("""
+                return [document.querySelector('.datasets .chosen')?.dataset.set || '', document.getElementById('learningRate').value,
+                        document.getElementById('error').textContent]
+                """)
+            return v.array?.first == .string("circles") && v.array?[1] == .string("0.03") ? v : nil
+        }
+        let error = shown.array?[2].string ?? ""
+        #expect(error.contains("seed: expected a whole number, got 'abc'") || error.contains("hidden: 99 is outside 1…16"), "\(error)")
+        _ = try await browser.script("location.hash = '#data=xor&features=x1,x2,x1x2'; return 1")
+        _ = try await waitFor("the typed address", seconds: 20) {
+            try await browser.script("return document.querySelector('.datasets .chosen')?.dataset.set === 'xor' && document.querySelector('#features input[data-feature=x1x2]').checked ? 1 : null").number
+        }
+    }
+
     /// A weight typed into the panel is the network's; features appear as the network's inputs.
     func editAndFeatures(_ browser: WebDriver, url: String) async throws {
         try await browser.open("about:blank")
@@ -243,6 +264,11 @@ struct BrowserTests {
         try await clickEdge(browser, "w-1-2-0")
         _ = try await browser.script("document.getElementById('edit-value').value = '1.25'; document.getElementById('edit-set').click(); return 1")
         _ = try await waitFor("the edited weight", seconds: 20) { try await value(browser, "chain-value") == "1.25" ? true : nil }
+        _ = try await browser.script("document.getElementById('edit-value').value = ''; document.getElementById('edit-set').click(); return 1")
+        _ = try await waitFor("the refusal of an empty value", seconds: 20) {
+            try await browser.script("return document.getElementById('error').textContent.includes('edit: type a number') ? 1 : null").number
+        }
+        #expect(try await value(browser, "chain-value") == "1.25")
         let command = try await browser.script("return document.getElementById('command').textContent").string ?? ""
         #expect(command.hasPrefix("# not reproducible by backprop train: W¹[2][0] was set by hand to 1.25"))
         try await browser.click("#features input[data-feature=x1x2]")

@@ -16,7 +16,7 @@ struct LiveSessionTests {
         let s = try PlaygroundSession { _ in }
         for _ in 0..<3 { _ = await s.receive(#"{"type": "step"}"#) }
         var state = try await reply(s, #"{"type": "configure", "learningRate": 0.1, "l1": 0.001}"#)
-        #expect(state["step"] == .number(3) && state["pending"]?.string?.contains("η = 0.1, λ₁ = 0.001 from epoch 2") == true)
+        #expect(state["step"] == .number(3) && state["pending"]?.string?.contains("η = 0.1, λ₁ = 0.001 when the current epoch (epoch 1) ends") == true)
         #expect(state["settings"]?["learningRate"] == .number(0.3))           // still in force
         for _ in 0..<17 { _ = await s.receive(#"{"type": "step"}"#) }        // the end of epoch 1
         state = try await reply(s, #"{"type": "pause"}"#)
@@ -36,9 +36,14 @@ struct LiveSessionTests {
         state = try await reply(s, #"{"type": "configure", "showTest": false, "discretize": true}"#)
         #expect(state["epoch"] == .number(2) && state["settings"]?["showTest"] == .bool(false))
         #expect(!(state["boundary"]?.string?.contains(">test<") ?? true))
-        // Anything else starts over.
+        // Dropout too changes as it goes; anything else starts over, and says so until play or step.
+        state = try await reply(s, #"{"type": "configure", "dropout": 0.2}"#)
+        #expect(state["epoch"] == .number(2) && number(state["settings"]?["dropout"]) == 0.2)
         state = try await reply(s, #"{"type": "configure", "noise": 0.2}"#)
         #expect(state["epoch"] == .number(0) && state["step"] == .number(0))
+        #expect(state["restarted"]?.string == "noise changes the data or the network, so training starts again from epoch 0 (press play)")
+        state = try await reply(s, #"{"type": "step"}"#)
+        #expect(state["restarted"] == .null)
     }
 
     @Test("new weights keep the data; new data keeps the weight seed; both pick a new seed, or the one given")

@@ -14,7 +14,7 @@ struct LiveChangeTests {
 
     @Test("a change between epochs = resuming that epoch's checkpoint with the new options, bit for bit",
           arguments: [TrainingRun<Float>.Change(learningRate: 0.1), .init(weightDecay: 0.01, l1: 0.001), .init(batch: 7),
-                      .init(learningRate: 0.003, weightDecay: 0.001, l1: 0.01, batch: 25)])
+                      .init(learningRate: 0.003, weightDecay: 0.001, l1: 0.01, batch: 25), .init(dropout: 0.3)])
     func sameAsResume(change: TrainingRun<Float>.Change) throws {
         var p = plan()
         p.epochs = 5

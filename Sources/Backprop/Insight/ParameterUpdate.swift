@@ -65,7 +65,7 @@ public struct ParameterUpdate: Sendable {
         case .adam:
             let (m0, m1, s0, s1) = (firstBefore ?? 0, firstAfter ?? 0, secondBefore ?? 0, secondAfter ?? 0)
             out.append("m ← β₁·m + (1 − β₁)·\(gp) = \(f(beta1)) × \(f(m0)) + \(f(1 - beta1)) × \(f(regularizedGradient)) = \(f(m1))")
-            out.append("v ← β₂·v + (1 − β₂)·\(gp)² = \(f(beta2)) × \(f(s0)) + \(f(1 - beta2)) × \(f(regularizedGradient))² = \(f(s1))")
+            out.append("v ← β₂·v + (1 − β₂)·\(gp)² = \(f(beta2)) × \(f(s0)) + \(f(1 - beta2)) × (\(f(regularizedGradient)))² = \(f(s1))")
             out.append("m̂ = m / (1 − β₁^\(step)) = \(f(firstCorrected ?? 0)),  v̂ = v / (1 − β₂^\(step)) = \(f(secondCorrected ?? 0))")
             let decay = weightDecay != 0 ? "(1 − η·λ)·\(p)" : p
             let decayNumbers = weightDecay != 0 ? "(1 − \(f(learningRate)) × \(f(weightDecay))) × \(f(value))" : f(value)

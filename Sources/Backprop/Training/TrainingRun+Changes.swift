@@ -1,4 +1,4 @@
-/// Changing a run's learning rate, regularisation or batch size as it goes — the classic
+/// Changing a run's learning rate, regularisation (L2, L1, dropout) or batch size as it goes — the classic
 /// TensorFlow Playground exercise — without starting over.
 ///
 /// A change takes effect at an epoch boundary: at once when the run is between epochs, else
@@ -15,15 +15,15 @@
 extension TrainingRun {
     /// What may change mid-run; nil members keep their value.
     public struct Change: Sendable, Equatable {
-        public var learningRate: Double?, weightDecay: Double?, l1: Double?, batch: Int?
-        public init(learningRate: Double? = nil, weightDecay: Double? = nil, l1: Double? = nil, batch: Int? = nil) {
-            (self.learningRate, self.weightDecay, self.l1, self.batch) = (learningRate, weightDecay, l1, batch)
+        public var learningRate: Double?, weightDecay: Double?, l1: Double?, batch: Int?, dropout: Double?
+        public init(learningRate: Double? = nil, weightDecay: Double? = nil, l1: Double? = nil, batch: Int? = nil, dropout: Double? = nil) {
+            (self.learningRate, self.weightDecay, self.l1, self.batch, self.dropout) = (learningRate, weightDecay, l1, batch, dropout)
         }
 
         /// This change, then `later` over it.
         func merged(with later: Change) -> Change {
             Change(learningRate: later.learningRate ?? learningRate, weightDecay: later.weightDecay ?? weightDecay,
-                   l1: later.l1 ?? l1, batch: later.batch ?? batch)
+                   l1: later.l1 ?? l1, batch: later.batch ?? batch, dropout: later.dropout ?? dropout)
         }
 
         /// The plan with the change.
@@ -33,6 +33,7 @@ extension TrainingRun {
             if let weightDecay { p.weightDecay = weightDecay }
             if let l1 { p.l1 = l1 }
             if let batch { p.batch = batch }
+            if let dropout { p.dropout = dropout }
             return p
         }
     }
@@ -60,6 +61,7 @@ extension TrainingRun {
         if let rate = change.learningRate { (baseRate, configuration.learningRate) = (rate, rate) }
         if let decay = change.weightDecay { optimizer.weightDecay = T(decay) }
         if let l1 = change.l1 { optimizer.l1 = T(l1) }
+        if let dropout = change.dropout { configuration.dropout = dropout }
         if let batch = change.batch, batch != configuration.batchSize {
             configuration.batchSize = batch
             batches = batches.resized(batchSize: batch)

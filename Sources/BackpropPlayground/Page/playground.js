@@ -7,6 +7,8 @@
 const $ = (id) => document.getElementById(id);
 const FEATURES = [["x1", "x1"], ["x2", "x2"], ["x1sq", "x1²"], ["x2sq", "x2²"], ["x1x2", "x1·x2"], ["sin_x1", "sin x1"], ["sin_x2", "sin x2"]];
 const initialAddress = location.hash;          // read before the first settings rewrite it
+let pendingAddress = null;                     // an address's settings, until the server answers them
+let restoring = false;
 let socket = null, session = null, settings = null, lastSettingsText = "", speed = 30;
 
 function send(message) {
@@ -33,10 +35,13 @@ function connect() {
       }
       receiveSettings(message.settings);
       speed = message.speed;
-      restoreFromAddress();
+      restoring = true;                       // after the session's first state, which follows
     } else if (message.type === "state") {
+      pendingAddress = null;
       showState(message);
+      if (restoring) { restoring = false; restoreFromAddress(); }
     } else if (message.type === "error") {
+      if (pendingAddress) { const change = pendingAddress; pendingAddress = null; applyKeysOneByOne(change); }
       showError(message.message);
       if (message.settings) receiveSettings(message.settings);   // what still holds
     }
@@ -64,22 +69,45 @@ function parseAddress(hash) {
     const [key, raw] = part.split("=");
     if (raw === undefined) continue;
     const value = decodeURIComponent(raw);
-    if (key === "speed") { wantedSpeed = Number(value); continue; }
+    if (key === "speed") { wantedSpeed = value; continue; }
     if (!KEYS.includes(key)) continue;
     if (LISTS.includes(key)) change[key] = value === "" ? [] : value.split(",").map((x) => (key === "hidden" ? Number(x) : x));
     else if (FLAGS.includes(key)) change[key] = value === "true";
     else if (["data", "output", "loss", "optimizer", "scale"].includes(key)) change[key] = value;
-    else change[key] = Number(value);
+    else change[key] = value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;   // the server names a bad value
   }
   return { change, wantedSpeed };
 }
 
 function restoreFromAddress() {
   if (!initialAddress || initialAddress === "#") { writeAddress(); $("speed").value = String(speed); return; }
-  const { change, wantedSpeed } = parseAddress(initialAddress);
-  if (Object.keys(change).length) send(Object.assign({ type: "configure" }, change));
-  if (wantedSpeed !== null && Number.isFinite(wantedSpeed)) { speed = wantedSpeed; send({ type: "speed", epochsPerSecond: wantedSpeed }); }
+  applyAddress(initialAddress);
+}
+
+// The settings of an address: all at once, or when the server refuses one, each on its own so
+// that one bad key does not cost the others (the refusal names it).
+function applyAddress(address) {
+  const { change, wantedSpeed } = parseAddress(address);
+  if (Object.keys(change).length) {
+    pendingAddress = change;
+    send(Object.assign({ type: "configure" }, change));
+  }
+  if (wantedSpeed !== null) {
+    const v = Number(wantedSpeed);
+    if (wantedSpeed.trim() !== "" && Number.isFinite(v)) { speed = v; send({ type: "speed", epochsPerSecond: v }); }
+    else showError(`speed: '${wantedSpeed}' is not a number of epochs per second`);
+  }
   $("speed").value = String(speed);
+}
+
+function applyKeysOneByOne(change) {
+  const groups = [["data"], ["samples"], ["noise"], ["testSplit"], ["dataSeed"], ["features"], ["hidden", "activations"], ["output"], ["loss"],
+                  ["optimizer"], ["learningRate"], ["batch"], ["weightDecay"], ["l1"], ["dropout"], ["scale"], ["seed"], FLAGS];
+  for (const keys of groups) {
+    const part = {};
+    for (const k of keys) if (k in change) part[k] = change[k];
+    if (Object.keys(part).length) send(Object.assign({ type: "configure" }, part));
+  }
 }
 
 function writeAddress() {
@@ -141,6 +169,17 @@ function showSettings() {
   writeAddress();
 }
 
+// A number input: its value, or (empty, not a number) an error and the value that holds.
+function numberField(key, input, name) {
+  const text = input.value.trim();
+  if (text === "" || !Number.isFinite(Number(text))) {
+    showError(`${name}: type a number`);
+    input.value = settings[key];
+    return;
+  }
+  configure({ [key]: Number(text) });
+}
+
 function selectValue(id, value) {
   const select = $(id);
   if (![...select.options].some((o) => Number(o.value) === Number(value))) {
@@ -160,11 +199,11 @@ function wireControls() {
   $("new-data").onclick = () => { showError(""); send({ type: "newData" }); };
   $("speed").onchange = (e) => { speed = Number(e.target.value); send({ type: "speed", epochsPerSecond: speed }); writeAddress(); };
   for (const b of document.querySelectorAll(".datasets button")) b.onclick = () => configure({ data: b.dataset.set });
-  $("samples").onchange = (e) => configure({ samples: Number(e.target.value) });
+  $("samples").onchange = (e) => numberField("samples", e.target, "points");
   $("noise").oninput = (e) => { $("noise-value").textContent = e.target.value; };
   $("noise").onchange = (e) => configure({ noise: Number(e.target.value) });
   $("testSplit").onchange = (e) => configure({ testSplit: Number(e.target.value) });
-  $("batch-size").onchange = (e) => configure({ batch: Number(e.target.value) });
+  $("batch-size").onchange = (e) => numberField("batch", e.target, "batch size");
   $("scale").onchange = (e) => configure({ scale: e.target.value });
   $("optimizer").onchange = (e) => configure({ optimizer: e.target.value });
   $("learningRate").onchange = (e) => configure({ learningRate: Number(e.target.value) });
@@ -172,8 +211,8 @@ function wireControls() {
   $("l1").onchange = (e) => configure({ l1: Number(e.target.value) });
   $("dropout").onchange = (e) => configure({ dropout: Number(e.target.value) });
   $("loss").onchange = (e) => configure({ loss: e.target.value });
-  $("seed").onchange = (e) => configure({ seed: Number(e.target.value) });
-  $("dataSeed").onchange = (e) => configure({ dataSeed: Number(e.target.value) });
+  $("seed").onchange = (e) => numberField("seed", e.target, "weight seed");
+  $("dataSeed").onchange = (e) => numberField("dataSeed", e.target, "data seed");
   $("output").onchange = (e) => configure({ output: e.target.value });
   for (const id of FLAGS) $(id).onchange = (e) => configure({ [id]: e.target.checked });
   $("features").onchange = () => {
@@ -226,8 +265,8 @@ function wireControls() {
   $("network").onmouseleave = () => { $("tooltip").hidden = true; };
   $("chain").onclick = (e) => {
     if (e.target.id !== "edit-set") return;
-    const value = Number($("edit-value").value);
-    if (!Number.isFinite(value)) { showError("edit: type a number"); return; }
+    const text = $("edit-value").value.trim(), value = Number(text);
+    if (text === "" || !Number.isFinite(value)) { showError("edit: type a number for the weight"); return; }
     showError("");
     send({ type: "edit", parameter: $("chain").dataset.parameter, value });
   };
@@ -279,8 +318,9 @@ function showState(s) {
   $("pause").disabled = !s.playing;
   $("status").textContent = s.playing ? "training…" : s.diverged ? "diverged" : "paused";
   if (s.diverged) showError("Training diverged: " + s.diverged);
-  $("pending").hidden = !s.pending;
-  $("pending").textContent = s.pending ? "Waiting for the epoch's end: " + s.pending : "";
+  const note = s.pending ? "Waiting for the epoch's end: " + s.pending : s.restarted ? "Started over: " + s.restarted : "";
+  $("pending").hidden = !note;
+  $("pending").textContent = note;
   receiveSettings(s.settings);
   $("boundary").innerHTML = s.boundary;
   $("network").innerHTML = s.network;
@@ -355,12 +395,15 @@ function updateLines(u, p) {
   }
   if (u.optimizer === "adam") {
     out.push(`m ← β₁·m + (1 − β₁)·${g} = ${u.beta1} × ${f(u.first_moment_before)} + ${number(1 - u.beta1, 3)} × ${f(u.regularized_gradient)} = <span id="chain-m" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
-    out.push(`v ← β₂·v + (1 − β₂)·${g}² = ${u.beta2} × ${f(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × ${f(u.regularized_gradient)}² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
+    out.push(`v ← β₂·v + (1 − β₂)·${g}² = ${u.beta2} × ${f(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × (${f(u.regularized_gradient)})² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
     out.push(`m̂ = m / (1 − β₁^${u.step}) = ${f(u.first_moment_corrected)}, &nbsp; v̂ = v / (1 − β₂^${u.step}) = ${f(u.second_moment_corrected)}`);
     out.push(`${p} ← ${u.weight_decay ? `(1 − η·λ)·${p}` : p} − η·m̂ / (√v̂ + ε) = ${u.weight_decay ? `(1 − ${u.learning_rate} × ${u.weight_decay}) × ` : ""}${f(u.value)} − ${u.learning_rate} × ${f(u.first_moment_corrected)} / (√${f(u.second_moment_corrected)} + ${u.epsilon})`);
   }
   return out;
 }
+
+// An address typed into this tab (our own writes use replaceState, which fires no hashchange).
+window.addEventListener("hashchange", () => { if (session) { showError(""); applyAddress(location.hash); } });
 
 wireControls();
 connect();

@@ -102,6 +102,7 @@ extension PlaygroundRun {
         if p.weightDecay != settings.weightDecay { parts.append("λ = \(PlaygroundSettings.short(p.weightDecay))") }
         if p.l1 != settings.l1 { parts.append("λ₁ = \(PlaygroundSettings.short(p.l1))") }
         if p.batch != settings.batch { parts.append("batch \(p.batch)") }
-        return parts.joined(separator: ", ") + " from epoch \(epochsDone + 2) (changes take effect between epochs, so that the command line can reproduce them)"
+        if p.dropout != settings.dropout { parts.append("dropout \(PlaygroundSettings.short(p.dropout))") }
+        return parts.joined(separator: ", ") + " when the current epoch (epoch \(epochsDone + 1)) ends (changes take effect between epochs, so that the command line can reproduce them)"
     }
 }

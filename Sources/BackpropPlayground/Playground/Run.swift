@@ -110,6 +110,7 @@ public struct PlaygroundRun: Sendable {
         if new.weightDecay != now.weightDecay { change.weightDecay = new.weightDecay }
         if new.l1 != now.l1 { change.l1 = new.l1 }
         if new.batch != now.batch { change.batch = new.batch }
+        if new.dropout != now.dropout { change.dropout = new.dropout }
         if change == TrainingRun<Float>.Change() {       // only the view changed
             settings = Self.viewed(settings, as: new)
             pending = pending.map { Self.viewed($0, as: new) }
@@ -251,6 +252,7 @@ public struct PlaygroundRun: Sendable {
             if now.weightDecay != before.weightDecay { parts += ["--weight-decay", PlaygroundSettings.short(now.weightDecay)] }
             if now.l1 != before.l1 { parts += ["--l1", PlaygroundSettings.short(now.l1)] }
             if now.batch != before.batch { parts += ["--batch", String(now.batch)] }
+            if now.dropout != before.dropout { parts += ["--dropout", PlaygroundSettings.short(now.dropout)] }
             parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone), "--save", "model.json"]
             commands.append(parts.joined(separator: " "))
         }

@@ -40,6 +40,8 @@ public actor PlaygroundSession {
     private let updateInterval: Duration
     private var playTask: Task<Void, Never>? = nil
     private var stateInFlight = false
+    /// Why the run last started over, until the next play or step.
+    private var restartNote: String? = nil
     /// How many messages were refused.
     public private(set) var refused = 0
 
@@ -105,16 +107,21 @@ public actor PlaygroundSession {
                 try run.change(to: settings)          // no restart: from the next epoch on (pictures at once)
             } else {
                 let fresh = try PlaygroundRun(settings: settings)
+                let trained = run.steps > 0
                 pause()
                 run = fresh
+                let changed = keys.subtracting(PlaygroundSettings.liveKeys.union(PlaygroundSettings.viewKeys)).sorted().joined(separator: ", ")
+                restartNote = trained ? "\(changed) changes the data or the network, so training starts again from epoch 0 (press play)" : nil
                 if let s = selection, run.network.sizes.count <= s.layer || run.network.sizes[s.layer] <= s.neuron
                     || (s.from.map { run.network.sizes[s.layer - 1] <= $0 } ?? false) { selection = nil }
             }
         case "play":
+            restartNote = nil
             if let d = run.divergence { throw PlaygroundError("cannot play: training diverged (\(d))") }
             play()
         case "pause": pause()
         case "step":
+            restartNote = nil
             pause()
             guard run.step() else { throw PlaygroundError("training diverged: \(run.divergence ?? "a non-finite number")") }
         case "reset", "newData":
@@ -226,6 +233,7 @@ public actor PlaygroundSession {
             ("diverged", run.divergence.map { .string($0) } ?? .null),
             ("settings", run.settings.json),
             ("pending", run.pending.map { p in .string(run.pendingDescription(p)) } ?? .null),
+            ("restarted", restartNote.map { .string($0) } ?? .null),
             ("command", .string(run.commandLine)),
             ("explainCommand", .string(run.explainCommand())),
             ("boundary", .string(run.boundarySVG(highlighted: selection == nil ? [] : Array(run.nextBatchIndices)).rendered)),

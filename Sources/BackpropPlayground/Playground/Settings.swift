@@ -53,7 +53,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
     public var showTest = true, discretize = false, edgesByGradient = false
 
     /// Settings that change a run as it goes (at the next epoch boundary) instead of starting over.
-    public static let liveKeys: Set<String> = ["learningRate", "weightDecay", "l1", "batch"]
+    public static let liveKeys: Set<String> = ["learningRate", "weightDecay", "l1", "batch", "dropout"]
     /// Settings of the picture only.
     public static let viewKeys: Set<String> = ["showTest", "discretize", "edgesByGradient"]
 
@@ -134,7 +134,13 @@ public struct PlaygroundSettings: Sendable, Equatable {
                 s.hidden = try items.map { item throws(PlaygroundError) in try Self.integer(item, "hidden", 1...Self.maxNeurons) }
             case "activations":
                 guard let items = value.array else { throw PlaygroundError("activations: expected a list of activation names") }
-                s.activations = try items.map { item throws(PlaygroundError) in try Self.named(item, key) }
+                s.activations = try items.map { item throws(PlaygroundError) in
+                    let a: Activation? = item.string.flatMap(Activation.init(rawValue:))
+                    guard let a, a != .softmax else {
+                        throw PlaygroundError("activations: \(Self.described(item)) is not a hidden activation; expected one of \(Activation.allCases.filter { $0 != .softmax }.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return a
+                }
             case "output": s.output = try Self.named(value, key)
             case "loss": s.loss = value == .null || value.string == "auto" ? nil : try Self.named(value, key) as Loss
             case "optimizer": s.optimizer = try Self.named(value, key)
@@ -225,18 +231,21 @@ public struct PlaygroundSettings: Sendable, Equatable {
     }
 
     static func number(_ v: JSON, _ key: String, _ range: ClosedRange<Double>) throws(PlaygroundError) -> Double {
-        guard let text = v.number, let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): expected a number, got \(v.kind)") }
+        guard let text = v.number, let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): expected a number, got \(described(v))") }
         guard range.contains(x) else { throw PlaygroundError("\(key): \(text) is outside \(short(range.lowerBound))…\(short(range.upperBound))") }
         return x
     }
 
     static func integer(_ v: JSON, _ key: String, _ range: ClosedRange<Int>) throws(PlaygroundError) -> Int {
         guard let text = v.number, let x = Double(text), x == x.rounded(), abs(x) < 1e15 else {
-            throw PlaygroundError("\(key): expected a whole number, got \(v.number ?? v.kind)")
+            throw PlaygroundError("\(key): expected a whole number, got \(v.number ?? described(v))")
         }
         guard range.contains(Int(x)) else { throw PlaygroundError("\(key): \(Int(x)) is outside \(range.lowerBound)…\(range.upperBound)") }
         return Int(x)
     }
+
+    /// A value for a message: a string quoted, else its kind.
+    static func described(_ v: JSON) -> String { v.string.map { "'\($0.prefix(40))'" } ?? v.kind }
 
     static func named<E: RawRepresentable & CaseIterable>(_ v: JSON, _ key: String) throws(PlaygroundError) -> E where E.RawValue == String {
         guard let s = v.string else { throw PlaygroundError("\(key): expected a name, got \(v.kind)") }
