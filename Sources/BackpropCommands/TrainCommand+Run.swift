@@ -19,6 +19,9 @@ extension TrainCommand {
             if case .unreadable = error { throw InputError("\(error)") }
             throw InputError("\(resumePath): \(error)")
         }
+        if let into = checkpoint.model.training.first(where: { $0.key == "batches_into_next_epoch" })?.value.number {
+            throw InputError("--resume \(resumePath): it was saved \(into) batch\(into == "1" ? "" : "es") into epoch \(checkpoint.epochsDone + 1), and a run resumes only from an epoch's end; save it again between epochs (in the playground: pause when the batch counter reads 1/…)")
+        }
         if let e = checkpoint.earlyStopping, e.stopped {
             throw InputError("--resume \(resumePath): the run stopped early after epoch \(checkpoint.epochsDone) and kept the weights of epoch \(e.bestEpoch); there is nothing to continue")
         }

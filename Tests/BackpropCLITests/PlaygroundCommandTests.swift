@@ -149,4 +149,19 @@ struct PlaygroundCommandTests {
         let bad = try backprop(["train", "--data", "circles", "--test-split", "1.5"])
         #expect(bad.status == 64 && bad.stderr.contains("--test-split must be between 0 and 1"))
     }
+
+    @Test("the page's checkpoint.json resumes from an epoch's end; one saved mid-epoch is refused with the reason")
+    func checkpointResume() async throws {
+        let session = try PlaygroundSession { _ in }
+        for _ in 0..<20 { _ = await session.receive(#"{"type": "step"}"#) }     // the end of epoch 1
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #require(await session.export("checkpoint.json")).body.write(to: folder.appendingPathComponent("end.json"), atomically: true, encoding: .utf8)
+        _ = await session.receive(#"{"type": "step"}"#)
+        try #require(await session.export("checkpoint.json")).body.write(to: folder.appendingPathComponent("mid.json"), atomically: true, encoding: .utf8)
+        let resumed = try backprop(["train", "--resume", "end.json", "--epochs", "2", "--save", "m.json"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        expectInputError(try backprop(["train", "--resume", "mid.json", "--epochs", "2"], in: folder),
+                         "--resume mid.json: it was saved 1 batch into epoch 2, and a run resumes only from an epoch's end")
+    }
 }

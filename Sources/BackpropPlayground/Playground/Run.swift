@@ -240,7 +240,7 @@ public struct PlaygroundRun: Sendable {
     /// unchanged settings, each resuming the last one's checkpoint with the new options.
     public var commandLine: String {
         if let edit = edits.first {
-            return "# not reproducible by backprop train: \(edit). Export checkpoint.json and continue from it: backprop train --resume checkpoint.json --epochs \(epochsDone + 100)"
+            return "# not reproducible by backprop train: \(edit). Export checkpoint.json between epochs (batch 1/…) and continue from it: backprop train --resume checkpoint.json --epochs \(epochsDone + 100)"
         }
         let done = segments.filter { $0.epoch < epochsDone || $0.epoch == 0 }
         guard done.count > 1 else { return settings.commandLine(epochs: epochsDone) }
