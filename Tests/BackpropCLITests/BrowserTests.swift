@@ -281,8 +281,9 @@ struct BrowserTests {
         #expect(features.contains("--features x1,x2,x1x2"))
     }
 
-    /// A regression set trains to R² ≥ 0.9, and the spiral to 90% test accuracy, at the default
-    /// speed within 15 s each (the README's figures come from here).
+    /// A regression set trains to R² ≥ 0.9, and the spiral to 90% test accuracy, within 450
+    /// epochs: 15 s at the default 30 epochs/s (the README's figures come from here; the seconds
+    /// are printed, not checked: a loaded machine may not keep up with 30 epochs/s).
     func regressionAndDefaults(_ browser: WebDriver, url: String) async throws {
         for (data, goal) in [("plane", "R²"), ("multi-gaussian", "R²"), ("spiral", "accuracy")] {
             try await browser.open("about:blank")
@@ -294,13 +295,13 @@ struct BrowserTests {
             }
             let started = ContinuousClock.now
             try await browser.click("#play")
-            let seconds = try await waitFor("\(data) to reach 0.9", seconds: 40, every: .milliseconds(100)) { () -> Double? in
+            let seconds = try await waitFor("\(data) to reach 0.9", seconds: 120, every: .milliseconds(100)) { () -> Double? in
                 let v = Double(try await value(browser, "test-accuracy") ?? "") ?? 0
                 return v >= 0.9 ? (ContinuousClock.now - started).seconds : nil
             }
             let epoch = try await browser.script("return document.getElementById('epoch').textContent").string ?? "?"
             print("browser: \(data) reached test \(goal) 0.9 at the default speed in \(String(format: "%.1f", seconds)) s (epoch \(epoch))")
-            #expect(seconds <= 15, "\(data): \(seconds) s")
+            #expect((Int(epoch) ?? .max) <= 450, "\(data): epoch \(epoch) after \(seconds) s")
             try await browser.click("#pause")
         }
     }

@@ -55,6 +55,7 @@ struct ServerTests {
         let index = try await httpGet(url)
         #expect(index.status == 200 && index.body.contains("<script src=\"/playground.js\">"))
         #expect(try await httpGet(url + "playground.js").status == 200)
+        #expect(try await httpGet(url + "address.js").status == 200)
         #expect(try await httpGet(url + "playground.css").status == 200)
         #expect(try await httpGet(url + "secret.txt").status == 404)
         #expect(try await httpGet(url + "export/0123/model.json").status == 404)

@@ -7,6 +7,7 @@ public struct PageFiles: Sendable {
     public let files: [String: (contentType: String, body: [UInt8])]
 
     public static let names = ["index.html": "text/html; charset=utf-8", "playground.js": "text/javascript; charset=utf-8",
+                               "address.js": "text/javascript; charset=utf-8",
                                "playground.css": "text/css; charset=utf-8"]
 
     /// Looks for the resources next to the running executable (and next to the resolved path of a
