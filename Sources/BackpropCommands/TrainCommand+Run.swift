@@ -149,7 +149,8 @@ extension TrainCommand {
                                       health: health, pictures: pictures.map { ($0.name, $0.svg) }).html
             do { try writeFileAtomically(Array(html.utf8), to: reportPath) } catch { throw InputError("\(error)") }
         }
-        report.finish(result: result, test: testResult, health: health, saved: savePath, settings: model.training)
+        report.finish(result: result, test: testResult, health: health, saved: savePath, settings: model.training,
+                      loadSeconds: run.loadSeconds)
         if let failure { throw InputError(failure) }
         if let d = result.divergence {
             let plan = run.plan ?? TrainingPlan.defaults

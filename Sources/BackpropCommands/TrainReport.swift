@@ -63,7 +63,7 @@ final class TrainReport {
     }
 
     func finish(result: TrainingResult, test: Evaluation?, health: TrainingHealth, saved: String?,
-                settings: [(key: String, value: JSON)]) {
+                settings: [(key: String, value: JSON)], loadSeconds: Double) {
         if json {
             printJSON(.object([
                 ("settings", .object(settings)),
@@ -84,6 +84,7 @@ final class TrainReport {
                     ("epoch", .number(d.epoch)), ("batch", .number(d.batch)), ("place", .string(d.place)),
                     ("restored_epoch", .number(d.restoredEpoch)),
                 ]) } ?? .null),
+                ("load_seconds", .number(loadSeconds)),
                 ("train_seconds", .number(result.trainSeconds)),
                 ("test_loss", test.map { .number($0.loss) } ?? .null),
                 ("test_accuracy", test?.accuracy.map { .number($0) } ?? .null),

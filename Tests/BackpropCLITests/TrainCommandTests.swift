@@ -28,6 +28,8 @@ struct TrainCommandTests {
         for key in ["loss", "accuracy", "seconds", "learning_rate"] { #expect(epochs[0][key]?.number != nil, "\(key)") }
         #expect(try #require(json["test_accuracy"]?.number.flatMap(Double.init)) > 0.9)
         #expect(json["train_seconds"]?.number != nil)
+        let load = try #require(json["load_seconds"]?.number.flatMap(Double.init))      // generating 1,000 points: well under a second
+        #expect(load > 0 && load < 5)
         #expect(json["health"]?["layers"]?.array?.count == 2)
         #expect(json["health"]?["layers"]?[0]?["dead_fraction"]?.number != nil)
     }

@@ -13,7 +13,9 @@ extension TrainingRun {
     public init(plan: TrainingPlan, data: TrainingData<T>? = nil, resumingFrom checkpoint: Checkpoint<T>? = nil) throws {
         try plan.validate()
         let seeds = plan.seeds
+        let clock = ContinuousClock(), loadStart = clock.now
         let loaded = try data ?? plan.loadData(as: T.self)
+        let loadSeconds = data == nil ? (clock.now - loadStart).seconds : 0
         var (train, test) = (loaded.train, loaded.test)
         if plan.layers?.last == 1 && train.isClassification && train.outputs == 2 {       // one sigmoid output for two classes
             (train, test) = (train.asOneOutput(), test?.asOneOutput())
@@ -77,6 +79,7 @@ extension TrainingRun {
                   preprocessing: preprocessing, configuration: configuration, plan: plan, dataName: loaded.name,
                   features: plan.features, rawInputs: rawInputs)
         if let state = checkpoint?.earlyStopping { restore(state) }
+        self.loadSeconds = loadSeconds
     }
 
     /// The model as it is now: the network, the class names, the scaling, and under `training`

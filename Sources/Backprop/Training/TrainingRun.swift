@@ -53,6 +53,8 @@ public struct TrainingRun<T: Scalar>: Sendable {
     public private(set) var stoppedEarly = false, interrupted = false
     /// Wall time of the training steps.
     public private(set) var trainSeconds = 0.0
+    /// Wall time of loading the data from its source (0 when the data was given).
+    public internal(set) var loadSeconds = 0.0
     /// The learning rate of the current epoch.
     public internal(set) var learningRate: Double
 
