@@ -204,7 +204,7 @@ return nil
 /// Sources/Backprop/Layers/Dropout.swift
 @discardableResult func snippet_Dropout() throws -> Any? {
 var g = Dropout.generator(seed: 7, step: 0)
-let keep = Dropout.draw(rate: 0.5, generator: &g)     // 0 or 2
+let m: Double = Dropout.draw(rate: 0.5, keep: Dropout.keep(rate: 0.5), generator: &g)   // 0 or 2
 return nil
 }
 

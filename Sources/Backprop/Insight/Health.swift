@@ -49,7 +49,7 @@ public struct TrainingHealth: Sendable {
                 entry.deadFraction = Double(dead) / Double(units)
             }
             if dense.activation == .sigmoid || dense.activation == .tanh {
-                let saturated = a.storage.filter { dense.activation == .sigmoid ? ($0 < 0.01 || $0 > 0.99) : abs($0) > 0.99 }.count
+                let saturated = a.storage.filter { dense.activation.isSaturated(Double($0)) }.count
                 entry.saturatedFraction = Double(saturated) / Double(max(a.storage.count, 1))
             }
             let name = "layer \(l + 1)"

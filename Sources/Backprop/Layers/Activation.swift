@@ -34,6 +34,17 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The slope of leaky ReLU for `z ≤ 0`.
     public static var leakySlope: Double { 0.01 }
 
+    /// Whether an output `a` sits where `σ'` is about 0: sigmoid below 0.01 or above 0.99, tanh
+    /// beyond ±0.99 (other activations never saturate). The one definition of the training
+    /// health summary and of the playground's marked neurons.
+    public func isSaturated(_ a: Double) -> Bool {
+        switch self {
+        case .sigmoid: a < 0.01 || a > 0.99
+        case .tanh: abs(a) > 0.99
+        default: false
+        }
+    }
+
     /// Whether `σ` acts on each number alone (all but softmax).
     public var isElementwise: Bool { self != .softmax }
 

@@ -15,7 +15,7 @@
 ///
 /// ```swift
 /// var g = Dropout.generator(seed: 7, step: 0)
-/// let keep = Dropout.draw(rate: 0.5, generator: &g)     // 0 or 2
+/// let m: Double = Dropout.draw(rate: 0.5, keep: Dropout.keep(rate: 0.5), generator: &g)   // 0 or 2
 /// ```
 public enum Dropout {
     /// The masks' generator of the step numbered `step` (0-based) of a run with dropout seed `seed`.
@@ -23,10 +23,14 @@ public enum Dropout {
         SeededGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: step) &* 0x9E37_79B9_7F4A_7C15))
     }
 
-    /// One mask entry: 0 with probability `rate`, else `1/(1 − rate)`.
-    public static func draw(rate: Double, generator: inout SeededGenerator) -> Double {
-        generator.uniform() < rate ? 0 : 1 / (1 - rate)
+    /// One mask entry: 0 with probability `rate`, else `keep` (`1/(1 − rate)`, see ``keep(rate:)``).
+    @inlinable
+    public static func draw<T: Scalar>(rate: Double, keep: T, generator: inout SeededGenerator) -> T {
+        generator.uniform() < rate ? 0 : keep
     }
+
+    /// The scale of a kept output: `1/(1 − rate)`.
+    public static func keep<T: Scalar>(rate: Double) -> T { T(1 / (1 - rate)) }
 }
 
 extension Dense {
@@ -37,11 +41,12 @@ extension Dense {
     mutating func applyDropout(rate: Double, generator: inout SeededGenerator) {
         if mask.rows != a.rows || mask.cols != a.cols { mask.resize(rows: a.rows, cols: a.cols) }
         if dropped.rows != a.rows || dropped.cols != a.cols { dropped.resize(rows: a.rows, cols: a.cols) }
+        let keep: T = Dropout.keep(rate: rate)
         mask.storage.withUnsafeMutableBufferPointer { m in
             a.storage.withUnsafeBufferPointer { pa in
                 dropped.storage.withUnsafeMutableBufferPointer { d in
                     for i in m.indices {
-                        m[i] = T(Dropout.draw(rate: rate, generator: &generator))
+                        m[i] = Dropout.draw(rate: rate, keep: keep, generator: &generator)
                         d[i] = pa[i] * m[i]
                     }
                 }

@@ -49,12 +49,13 @@ enum Updates {
         let stepSize = eta / (1 - T.pow(beta1, T(t))), inverseC2 = 1 / (1 - T.pow(beta2, T(t)))
         let keep = 1 - eta * decay
         Lanes.each(p.count) { i, k in
-            let gv = regularized(Lanes.load(g, i, k), Lanes.load(p, i, k), decay: 0, l1: l1)
+            let old = Lanes.load(p, i, k)
+            let gv = regularized(Lanes.load(g, i, k), old, decay: 0, l1: l1)
             let mv = beta1 * Lanes.load(m, i, k) + (1 - beta1) * gv
             let vv = beta2 * Lanes.load(v, i, k) + (1 - beta2) * gv * gv
             var root = vv * inverseC2
             for j in 0..<8 { root[j] = T.vectorizableSquareRoot(root[j]) }
-            let pv = keep * Lanes.load(p, i, k) - stepSize * mv / (root + epsilon)
+            let pv = keep * old - stepSize * mv / (root + epsilon)
             Lanes.store(mv, m, i, k)
             Lanes.store(vv, v, i, k)
             Lanes.store(pv, p, i, k)

@@ -16,11 +16,12 @@ public enum DecisionBoundary {
         return String(format: "#%02x%02x%02x", r, g, b)
     }
 
-    /// `color(probability:)` as bytes.
-    public static func rgb(probability p: Double) -> (UInt8, UInt8, UInt8) {
+    /// `color(probability:)` as bytes: white mixed toward orange (0) or blue (1), at most
+    /// `strength` of the way (0.75 for heatmaps: keep them light; 1 for points).
+    public static func rgb(probability p: Double, strength: Double = 0.75) -> (UInt8, UInt8, UInt8) {
         let q = min(max(p.isFinite ? p : 0.5, 0), 1)
         let (from, t): ((Double, Double, Double), Double) = q < 0.5 ? ((245, 147, 34), 1 - 2 * q) : ((8, 119, 189), 2 * q - 1)
-        func mix(_ c: Double) -> UInt8 { UInt8((255 + (c - 255) * t * 0.75).rounded()) }      // 0.75: keep it light
+        func mix(_ c: Double) -> UInt8 { UInt8((255 + (c - 255) * t * strength).rounded()) }
         return (mix(from.0), mix(from.1), mix(from.2))
     }
 
@@ -178,10 +179,8 @@ public enum DecisionBoundary {
 
     /// A point's colour for a regression target `v` (−1 orange … 1 blue, at full strength).
     static func pointColor(value v: Double) -> String {
-        let q = min(max(v.isFinite ? (v + 1) / 2 : 0.5, 0), 1)
-        let (from, t): ((Double, Double, Double), Double) = q < 0.5 ? ((245, 147, 34), 1 - 2 * q) : ((8, 119, 189), 2 * q - 1)
-        func mix(_ c: Double) -> Int { Int((255 + (c - 255) * t).rounded()) }
-        return String(format: "#%02x%02x%02x", mix(from.0), mix(from.1), mix(from.2))
+        let (r, g, b) = rgb(probability: v.isFinite ? (v + 1) / 2 : 0.5, strength: 1)
+        return String(format: "#%02x%02x%02x", r, g, b)
     }
 
     /// The colour key under the plot: the classes (or the −1…1 scale) and the rims.

@@ -57,8 +57,7 @@ extension PlaygroundRun {
                 case .relu where column.allSatisfy({ $0 == 0 }):
                     return "dead: 0 on every training point, so its gradient is 0"
                 case .tanh, .sigmoid:
-                    let (lo, hi): (Double, Double) = layer.activation == .tanh ? (-0.99, 0.99) : (0.01, 0.99)
-                    let saturated = Double(column.filter { $0 <= lo || $0 >= hi }.count) / n
+                    let saturated = Double(column.filter(layer.activation.isSaturated).count) / n
                     return saturated >= 0.9 ? "saturated on \(Int((saturated * 100).rounded()))% of the training points: σ' ≈ 0, it barely learns" : nil
                 default: return nil
                 }
@@ -97,12 +96,6 @@ extension PlaygroundRun {
 
     /// The settings waiting for the end of the epoch, in words.
     public func pendingDescription(_ p: PlaygroundSettings) -> String {
-        var parts: [String] = []
-        if p.learningRate != settings.learningRate { parts.append("η = \(PlaygroundSettings.short(p.learningRate))") }
-        if p.weightDecay != settings.weightDecay { parts.append("λ = \(PlaygroundSettings.short(p.weightDecay))") }
-        if p.l1 != settings.l1 { parts.append("λ₁ = \(PlaygroundSettings.short(p.l1))") }
-        if p.batch != settings.batch { parts.append("batch \(p.batch)") }
-        if p.dropout != settings.dropout { parts.append("dropout \(PlaygroundSettings.short(p.dropout))") }
-        return parts.joined(separator: ", ") + " when the current epoch (epoch \(epochsDone + 1)) ends (changes take effect between epochs, so that the command line can reproduce them)"
+        p.liveChanges(since: settings).map(\.words).joined(separator: ", ") + " when the current epoch (epoch \(epochsDone + 1)) ends (changes take effect between epochs, so that the command line can reproduce them)"
     }
 }

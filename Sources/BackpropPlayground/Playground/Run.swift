@@ -104,14 +104,10 @@ public struct PlaygroundRun: Sendable {
     /// Changes the live settings (η, λ, λ₁, batch; see ``PlaygroundSettings/liveKeys``) without
     /// starting over: now between epochs, else when the current epoch ends.
     public mutating func change(to new: PlaygroundSettings) throws(PlaygroundError) {
-        let now = pending ?? settings
+        let differences = new.liveChanges(since: pending ?? settings)
         var change = TrainingRun<Float>.Change()
-        if new.learningRate != now.learningRate { change.learningRate = new.learningRate }
-        if new.weightDecay != now.weightDecay { change.weightDecay = new.weightDecay }
-        if new.l1 != now.l1 { change.l1 = new.l1 }
-        if new.batch != now.batch { change.batch = new.batch }
-        if new.dropout != now.dropout { change.dropout = new.dropout }
-        if change == TrainingRun<Float>.Change() {       // only the view changed
+        for d in differences { d.apply(&change) }
+        if differences.isEmpty {                         // only the view changed
             settings = Self.viewed(settings, as: new)
             pending = pending.map { Self.viewed($0, as: new) }
             return
@@ -246,13 +242,8 @@ public struct PlaygroundRun: Sendable {
         guard done.count > 1 else { return settings.commandLine(epochs: epochsDone) }
         var commands = [done[0].settings.commandLine(epochs: done[1].epoch) + " --checkpoint run.json --checkpoint-every 1"]
         for (i, segment) in done.enumerated().dropFirst() {
-            let (before, now) = (done[i - 1].settings, segment.settings)
             var parts = ["backprop", "train", "--resume", "run.json"]
-            if now.learningRate != before.learningRate { parts += ["--lr", PlaygroundSettings.short(now.learningRate)] }
-            if now.weightDecay != before.weightDecay { parts += ["--weight-decay", PlaygroundSettings.short(now.weightDecay)] }
-            if now.l1 != before.l1 { parts += ["--l1", PlaygroundSettings.short(now.l1)] }
-            if now.batch != before.batch { parts += ["--batch", String(now.batch)] }
-            if now.dropout != before.dropout { parts += ["--dropout", PlaygroundSettings.short(now.dropout)] }
+            for d in segment.settings.liveChanges(since: done[i - 1].settings) { parts += [d.option, d.value] }
             parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone), "--save", "model.json"]
             commands.append(parts.joined(separator: " "))
         }

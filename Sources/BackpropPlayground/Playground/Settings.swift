@@ -54,6 +54,26 @@ public struct PlaygroundSettings: Sendable, Equatable {
 
     /// Settings that change a run as it goes (at the next epoch boundary) instead of starting over.
     public static let liveKeys: Set<String> = ["learningRate", "weightDecay", "l1", "batch", "dropout"]
+    /// A live setting that differs from another's: its `backprop train` option and value, in
+    /// words for the page, and its part of a ``TrainingRun/Change``. The one list of the live
+    /// settings (``liveKeys``), in the order the command line gives them.
+    public struct LiveChange {
+        public var option: String, value: String, words: String
+        let apply: (inout TrainingRun<Float>.Change) -> Void
+    }
+
+    /// The live settings in which these settings differ from `old`.
+    public func liveChanges(since old: PlaygroundSettings) -> [LiveChange] {
+        let s = Self.short
+        var out: [LiveChange] = []
+        if learningRate != old.learningRate { out.append(.init(option: "--lr", value: s(learningRate), words: "η = \(s(learningRate))") { [learningRate] in $0.learningRate = learningRate }) }
+        if weightDecay != old.weightDecay { out.append(.init(option: "--weight-decay", value: s(weightDecay), words: "λ = \(s(weightDecay))") { [weightDecay] in $0.weightDecay = weightDecay }) }
+        if l1 != old.l1 { out.append(.init(option: "--l1", value: s(l1), words: "λ₁ = \(s(l1))") { [l1] in $0.l1 = l1 }) }
+        if batch != old.batch { out.append(.init(option: "--batch", value: String(batch), words: "batch \(batch)") { [batch] in $0.batch = batch }) }
+        if dropout != old.dropout { out.append(.init(option: "--dropout", value: s(dropout), words: "dropout \(s(dropout))") { [dropout] in $0.dropout = dropout }) }
+        return out
+    }
+
     /// Settings of the picture only.
     public static let viewKeys: Set<String> = ["showTest", "discretize", "edgesByGradient"]
 
