@@ -33,12 +33,15 @@ let package = Package(
         ),
         // Inline C square roots without errno, so that Adam's loop vectorises.
         .target(name: "CMath"),
+        // The fork-join pool that splits a step's products and updates over the cores (Parallel).
+        .target(name: "CThreads", linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]),
         .target(
             name: "Backprop",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 "CZlib",
                 "CMath",
+                "CThreads",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

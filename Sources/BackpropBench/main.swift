@@ -80,7 +80,6 @@ func emit(_ members: [(String, JSON)]) { print(JSON.object(members.map { ($0.0, 
 
 do {
     let o = try Options(CommandLine.arguments)
-    BLAS.setThreads(o.threads)
     let (network, x, y) = setup(o)
     let common: [(String, JSON)] = [("layers", .string(o.sizes.map(String.init).joined(separator: ","))),
                                     ("batch", .number(o.batch)), ("threads", .number(o.threads))]
@@ -99,8 +98,10 @@ do {
         }
         var outputs = products.map { _ in Matrix<Float>(rows: 0, cols: 0) }
         let seconds = time(o.reps) {
+            Parallel.withThreads(o.threads) {
             for k in products.indices {
                 Matrix.multiply(products[k].a, transposeA: products[k].ta, products[k].b, transposeB: products[k].tb, into: &outputs[k])
+            }
             }
         }
         let flops = products.indices.reduce(0.0) { $0 + 2 * Double(outputs[$1].rows * outputs[$1].cols) * Double(products[$1].ta ? products[$1].a.rows : products[$1].a.cols) }
@@ -109,7 +110,7 @@ do {
     case "step":
         var net = network
         var opt = Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
-        let seconds = time(o.reps) { _ = net.trainStep(x, y, optimizer: &opt) }
+        let seconds = time(o.reps) { Parallel.withThreads(o.threads) { _ = net.trainStep(x, y, optimizer: &opt) } }
         emit(common + [("bench", .string("step")), ("optimizer", .string(o.optimizer.rawValue)), ("seconds_per_step", .number(seconds))])
     default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
         var rng = SeededGenerator(seed: 3)
@@ -117,8 +118,10 @@ do {
         let data = Dataset<Float>(x: Matrix(rows: n, cols: o.sizes[0], storage: (0..<(n * o.sizes[0])).map { _ in Float(rng.uniform()) }),
                                   y: Dataset<Float>.oneHot((0..<n).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
                                   classNames: (0..<classes).map(String.init))
+        var configuration = TrainingConfiguration(epochs: 1, batchSize: o.batch, seed: 1)
+        configuration.threads = o.threads
         var run = TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: 0.1), train: data,
-                              configuration: TrainingConfiguration(epochs: 1, batchSize: o.batch, seed: 1))
+                              configuration: configuration)
         MallocInterposerSwift.initialize()
         MallocInterposerSwift.hook()
         run.step()

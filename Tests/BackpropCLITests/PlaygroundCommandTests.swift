@@ -136,7 +136,7 @@ struct PlaygroundCommandTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         let usage = try backprop(["serve", "--port", "70000"])
         #expect(usage.status == 64 && usage.stderr.contains("--port must be between 0 and 65535"))
-        expectInputError(try backprop(["serve", "--host", "256.1.1.1", "--port", "0"]), "cannot serve on 256.1.1.1")
+        expectInputError(try backprop(["serve", "--host", "256.1.1.1", "--port", "0"]), "--host 256.1.1.1 is not an address of this machine")
     }
 
     @Test("--test-split holds out part of --data as the test set; bad values are usage errors")

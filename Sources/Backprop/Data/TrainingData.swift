@@ -29,6 +29,8 @@ extension TrainingPlan {
 
     /// Loads `data` (and `test`): the training samples, and the test set — `test`'s file, else
     /// the source's own test split unless `testSplit` will split one off the training data.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public func loadData<T: Scalar>(as: T.Type = T.self) throws(DataError) -> TrainingData<T> {
         let source = try dataSource()
         var (train, test, fixed) = try source.load(as: T.self, testSplit: testSplit == nil && self.test == nil)

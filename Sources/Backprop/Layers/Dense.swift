@@ -80,7 +80,11 @@ public struct Dense<T: Scalar>: Sendable {
         Matrix.multiply(input, weights, transposeB: true, into: &z, beta: 1)   // then z += a_prev·Wᵀ: (B, I)·(I, O)
         if a.rows != z.rows || a.cols != z.cols { a.resize(rows: z.rows, cols: z.cols) }
         z.storage.withUnsafeBufferPointer { pz in
-            a.storage.withUnsafeMutableBufferPointer { pa in activation.forward(z: pz, a: pa, cols: outputs) }
+            a.storage.withUnsafeMutableBufferPointer { pa in
+                Parallel.forEachRows(rows: z.rows, cols: outputs) { span in          // a = σ(z), rows in parts
+                    activation.forward(z: .init(rebasing: pz[span]), a: .init(rebasing: pa[span]), cols: outputs)
+                }
+            }
         }
     }
 
@@ -112,13 +116,17 @@ public struct Dense<T: Scalar>: Sendable {
             a.storage.withUnsafeBufferPointer { pa in
                 outputGradient.storage.withUnsafeBufferPointer { pg in
                     delta.storage.withUnsafeMutableBufferPointer { pd in
-                        if outputGradientIsDelta {                                     // fused: δ given
-                            for i in pd.indices { pd[i] = pg[i] }
-                        } else {
-                            activation.backward(z: pz, a: pa, outputGradient: pg, delta: pd, cols: outputs)   // δ
-                        }
-                        if masked {                                                    // dropout: δ ⊙ m
-                            mask.storage.withUnsafeBufferPointer { pm in for i in pd.indices { pd[i] *= pm[i] } }
+                        mask.storage.withUnsafeBufferPointer { pm in
+                            Parallel.forEachRows(rows: a.rows, cols: outputs) { span in    // rows in parts
+                                if outputGradientIsDelta {                                     // fused: δ given
+                                    for i in span { pd[i] = pg[i] }
+                                } else {                                                       // δ
+                                    activation.backward(z: .init(rebasing: pz[span]), a: .init(rebasing: pa[span]),
+                                                        outputGradient: .init(rebasing: pg[span]),
+                                                        delta: .init(rebasing: pd[span]), cols: outputs)
+                                }
+                                if masked { for i in span { pd[i] *= pm[i] } }                 // dropout: δ ⊙ m
+                            }
                         }
                     }
                 }

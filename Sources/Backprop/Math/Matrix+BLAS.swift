@@ -47,14 +47,18 @@ extension Double: Scalar {
 @usableFromInline
 func blasInt(_ value: Int) -> BLASInt { BLASInt(value) }
 
-/// The BLAS library's thread pool.
+/// The BLAS library's own threads.
 public enum BLAS {
     /// Sets how many threads BLAS may use for one product (OpenBLAS; Accelerate decides itself).
+    /// Backprop splits its products itself (``Parallel``) and keeps OpenBLAS at one thread.
     public static func setThreads(_ count: Int) {
         #if !canImport(Accelerate)
         openblas_set_num_threads(Int32(count))
         #endif
     }
+
+    /// OpenBLAS at one thread per call, set once before the first product.
+    static let singleThreaded: Void = setThreads(1)
 }
 
 extension Matrix {
@@ -91,11 +95,41 @@ extension Matrix {
                                      alpha: alpha, a: pa, lda: lda, b: pb, ldb: ldb,
                                      beta: beta, c: pc, ldc: ldc)
                     } else {
-                        T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                               alpha: alpha, a: pa, lda: lda, b: pb, ldb: ldb,
-                               beta: beta, c: pc, ldc: ldc)
+                        splitProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                     alpha: alpha, a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: pc, ldc: ldc)
                     }
                 }
+            }
+        }
+    }
+
+    /// One BLAS product, or ``Parallel/threads`` of them at once on blocks of C: its columns
+    /// when n ≥ m (each part packs all of op(A), the smaller operand, and its own columns of
+    /// op(B)), else its rows. Each element of C is the same sum over k as in one call.
+    static func splitProduct(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: T, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+        beta: T, c: UnsafeMutablePointer<T>, ldc: Int
+    ) {
+        _ = BLAS.singleThreaded
+        let parts = Parallel.parts(work: m * n * k)
+        guard parts > 1 else {
+            T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let columns = n >= m
+        Parallel.run(parts) { part in
+            let r = Parallel.range(part, of: parts, count: columns ? n : m, block: 16)
+            guard !r.isEmpty else { return }
+            if columns {            // C[:, r] = op(A)·op(B)[:, r]
+                T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: r.count, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b + (transposeB ? r.lowerBound * ldb : r.lowerBound), ldb: ldb,
+                       beta: beta, c: c + r.lowerBound, ldc: ldc)
+            } else {                // C[r, :] = op(A)[r, :]·op(B)
+                T.gemm(transposeA: transposeA, transposeB: transposeB, m: r.count, n: n, k: k, alpha: alpha,
+                       a: a + (transposeA ? r.lowerBound : r.lowerBound * lda), lda: lda, b: b, ldb: ldb,
+                       beta: beta, c: c + r.lowerBound * ldc, ldc: ldc)
             }
         }
     }

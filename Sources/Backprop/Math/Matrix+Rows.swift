@@ -64,8 +64,11 @@ extension Matrix {
                 // Through buffer pointers, not the slice's iterator: an unspecialised (debug) caller
                 // would allocate for every row of that.
                 indices.withUnsafeBufferPointer { rows in
-                    for r in 0..<rows.count {
-                        (d.baseAddress! + r * cols).update(from: s.baseAddress! + rows[r] * cols, count: cols)
+                    let parts = Parallel.parts(work: rows.count * cols, minimum: Parallel.minimumUpdates)
+                    Parallel.run(parts) { part in        // rows of a large batch in parts, at once
+                        for r in Parallel.range(part, of: parts, count: rows.count, block: 1) {
+                            (d.baseAddress! + r * cols).update(from: s.baseAddress! + rows[r] * cols, count: cols)
+                        }
                     }
                 }
             }
@@ -78,12 +81,16 @@ extension Matrix {
     func sumRows(into out: inout [T], scale: T, adding: Bool) {
         precondition(out.count == cols, "\(out.count) outputs for \(cols) columns")
         let cols = self.cols
+        let rows = self.rows
         storage.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
-                for j in 0..<cols {
-                    var sum: T = 0
-                    for r in 0..<rows { sum += p[r * cols + j] }
-                    o[j] = adding ? o[j] + scale * sum : scale * sum
+                let parts = Parallel.parts(work: rows * cols, minimum: Parallel.minimumUpdates)
+                Parallel.run(parts) { part in                       // columns in parts, at once
+                    for j in Parallel.range(part, of: parts, count: cols, block: 16) {
+                        var sum: T = 0
+                        for r in 0..<rows { sum += p[r * cols + j] }
+                        o[j] = adding ? o[j] + scale * sum : scale * sum
+                    }
                 }
             }
         }

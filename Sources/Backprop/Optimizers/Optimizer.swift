@@ -78,23 +78,35 @@ public struct Optimizer<T: Scalar>: Sendable {
                 let index = 2 * l + tensor
                 let (decay, l1) = tensor == 0 ? (weightDecay, self.l1) : (0, 0)
                 network.layers[l].withParameter(tensor) { p, g in     // p: parameters, g: gradient
-                    switch kind {
-                    case .sgd:
-                        Updates.sgd(p, g, eta: eta, decay: decay, l1: l1)
-                    case .momentum, .nesterov:
-                        firstMoments[index].withUnsafeMutableBufferPointer { v in
-                            Updates.momentum(p, g, v, eta: eta, mu: mu, decay: decay, l1: l1, nesterov: kind == .nesterov)
-                        }
-                    case .adam:
-                        firstMoments[index].withUnsafeMutableBufferPointer { m in
-                            secondMoments[index].withUnsafeMutableBufferPointer { v in
-                                Updates.adam(p, g, m, v, eta: eta, beta1: beta1, beta2: beta2,
-                                             epsilon: epsilon, decay: decay, l1: l1, t: t)
+                    withMoments(index) { m, v in                        // the state: v, or m and v
+                        Parallel.forEachRange(count: p.count, block: 64) { r in    // blocks of 64 at once
+                            let (p, g) = (UnsafeMutableBufferPointer(rebasing: p[r]), UnsafeBufferPointer(rebasing: g[r]))
+                            switch kind {
+                            case .sgd:
+                                Updates.sgd(p, g, eta: eta, decay: decay, l1: l1)
+                            case .momentum, .nesterov:
+                                Updates.momentum(p, g, .init(rebasing: m[r]), eta: eta, mu: mu, decay: decay, l1: l1,
+                                                 nesterov: kind == .nesterov)
+                            case .adam:
+                                Updates.adam(p, g, .init(rebasing: m[r]), .init(rebasing: v[r]), eta: eta, beta1: beta1,
+                                             beta2: beta2, epsilon: epsilon, decay: decay, l1: l1, t: t)
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Tensor `index`'s first and second moments (empty where the optimizer keeps none).
+    private mutating func withMoments(
+        _ index: Int, _ body: (UnsafeMutableBufferPointer<T>, UnsafeMutableBufferPointer<T>) -> Void
+    ) {
+        let none = UnsafeMutableBufferPointer<T>(start: nil, count: 0)
+        guard index < firstMoments.count else { return body(none, none) }
+        firstMoments[index].withUnsafeMutableBufferPointer { m in
+            guard index < secondMoments.count else { return body(m, none) }
+            secondMoments[index].withUnsafeMutableBufferPointer { v in body(m, v) }
         }
     }
 

@@ -24,6 +24,8 @@ extension Network {
     /// net.fit(data, optimizer: &adam, configuration: TrainingConfiguration(epochs: 10, batchSize: 32, seed: 1))
     /// ```
     @discardableResult
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public mutating func fit(
         _ data: Dataset<T>, validation: Dataset<T>? = nil, optimizer: inout Optimizer<T>,
         configuration: TrainingConfiguration, observe: (TrainingEvent) -> Bool = { _ in true },

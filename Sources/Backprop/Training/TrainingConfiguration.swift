@@ -20,6 +20,8 @@ public struct TrainingConfiguration: Sendable {
     public var patience: Int? = nil
     /// Dropout on the hidden layers in training steps (``Dropout``), and the seed of its masks.
     public var dropout = 0.0, dropoutSeed: UInt64 = 0
+    /// Threads for each step's products and update (``Parallel``); the results do not depend on it.
+    public var threads = 1
 
     public init(epochs: Int, batchSize: Int, seed: UInt64) {
         self.epochs = epochs

@@ -218,13 +218,14 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
                      momentum: T(momentum), weightDecay: T(weightDecay), l1: T(l1))
     }
 
-    /// The loop's settings: epochs, batch, the shuffles' seed, η and its schedule, patience.
+    /// The loop's settings: epochs, batch, the shuffles' seed, η and its schedule, patience, threads.
     public var configuration: TrainingConfiguration {
         var c = TrainingConfiguration(epochs: epochs, batchSize: batch, seed: seeds.shuffle)
         c.learningRate = effectiveLearningRate
         c.schedule = learningRateSchedule
         c.patience = patience
         (c.dropout, c.dropoutSeed) = (dropout, seeds.dropout)
+        c.threads = threads
         return c
     }
 

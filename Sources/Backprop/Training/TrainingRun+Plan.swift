@@ -10,6 +10,8 @@ extension TrainingRun {
     ///
     /// Throws ``PlanError`` when the plan is invalid or does not fit the data; data that cannot
     /// be loaded throws ``DataError``.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public init(plan: TrainingPlan, data: TrainingData<T>? = nil, resumingFrom checkpoint: Checkpoint<T>? = nil) throws {
         try plan.validate()
         let seeds = plan.seeds
@@ -74,7 +76,6 @@ extension TrainingRun {
             (network, optimizer, configuration.startEpoch) = (saved, checkpoint.optimizer, checkpoint.epochsDone)
             (optimizer.weightDecay, optimizer.l1) = (T(plan.weightDecay), T(plan.l1))     // a resume may change them
         }
-        BLAS.setThreads(plan.threads)
         self.init(network: network, optimizer: optimizer, train: train, validation: validation, test: test,
                   preprocessing: preprocessing, configuration: configuration, plan: plan, dataName: loaded.name,
                   features: plan.features, rawInputs: rawInputs)

@@ -152,8 +152,11 @@ public struct TrainingRun<T: Scalar>: Sendable {
         let indices = batches.indices(nextBatch)
         x.gatherRows(of: train.x, indices)
         y.gatherRows(of: train.y, indices)
+        let outerThreads = Parallel.threads
+        Parallel.setThreads(configuration.threads)
         let loss = Double(network.trainStep(x, y, optimizer: &optimizer, dropout: configuration.dropout,
                                             dropoutSeed: configuration.dropoutSeed))
+        Parallel.setThreads(outerThreads)
         steps += 1
         let batchSum = network.reduction == .mean ? loss * Double(indices.count) : loss     // summed over the batch
         let batchLoss = batchSum / Double(indices.count)
@@ -184,6 +187,8 @@ public struct TrainingRun<T: Scalar>: Sendable {
     /// Steps until the run is over. `observe` sees every batch and epoch and returns false to
     /// stop; `afterEpoch` sees the run after every epoch (to write a checkpoint or a picture).
     @discardableResult
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public mutating func run(observe: (TrainingEvent) -> Bool = { _ in true },
                              afterEpoch: (TrainingRun) -> Void = { _ in }) -> TrainingResult {
         while let report = step(), report.divergence == nil {
