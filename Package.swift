@@ -79,6 +79,7 @@ let package = Package(
             name: "BackpropBench",
             dependencies: [
                 "Backprop",
+                "BackpropPlayground",
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]
         ),

@@ -8,10 +8,12 @@ bench/reference/ (NumPy, PyTorch; the project's own copies) when they can be imp
 medians and ratios (Backprop / reference; below 1 means Backprop is faster), then one JSON line.
 
 Jobs: XOR 2-2-1 full batch (10 000 and 1 000 000 epochs; µs per epoch); Fashion-MNIST
-784-128-10 ReLU/softmax-CE for 3 epochs — SGD lr 0.1 batch 64, Adam batch 64, SGD batch 256 —
-with 1 and 2 threads (seconds per epoch of the training loop, test accuracy, peak RSS of the
-process); and the matrix products of one training step alone (backprop-bench gemm) beside one
-whole step (backprop-bench step) and the step time seen in training.
+784-128-10 SGD lr 0.1 batch 64 and 784-256-128-10 Adam lr 0.001 batch 128 (ReLU, softmax
+cross-entropy), 3 epochs, with 1 and 2 threads (seconds per epoch of the training loop, test
+accuracy, peak RSS, load time), with the matrix products of one step alone (backprop-bench gemm)
+beside one whole step (backprop-bench step); the recipe examples/fashion-mnist-90.args with 1
+and 2 threads (train_seconds, test accuracy); and loading a 22 MB CSV of Fashion-MNIST's test
+images, Backprop (backprop-bench csv) beside numpy.loadtxt. Then #14's goals, each met or not.
 
 The references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current
 NumPy); Backprop runs with the environment as it is. Without --full, PyTorch's XOR 1 000 000
@@ -25,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -95,6 +98,43 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
+def goals(jobs):
+    """#14's targets, each with its figure from this run and whether it is met."""
+    by = {j["job"]: j for j in jobs}
+    out = []
+
+    def add(goal, figure, met):
+        out.append({"goal": goal, "figure": figure, "met": bool(met)})
+
+    for layers, opt, batch in (("784-128-10", "sgd", 64), ("784-256-128-10", "adam", 128)):
+        one = by.get(f"Fashion-MNIST {layers} {opt} b{batch}, 1 thread")
+        two = by.get(f"Fashion-MNIST {layers} {opt} b{batch}, 2 threads")
+        if not one or not two:
+            continue
+        r = two["backprop"] / one["backprop"]
+        add(f"{layers} {opt} b{batch}: 2-thread epoch ≤ 0.6× 1-thread", f"{r:.2f}× ({two['backprop']:.3f} s vs {one['backprop']:.3f} s)", r <= 0.6)
+        if two.get("numpy"):
+            r = two["backprop"] / two["numpy"]
+            add(f"{layers} {opt} b{batch}, 2 threads: ≤ 0.55× NumPy", f"{r:.2f}× ({two['numpy']:.3f} s)", r <= 0.55)
+        if two.get("torch"):
+            r = two["backprop"] / two["torch"]
+            add(f"{layers} {opt} b{batch}, 2 threads: ≤ 0.3× PyTorch", f"{r:.2f}× ({two['torch']:.3f} s)", r <= 0.3)
+    for threads, limit in ((2, 10), (1, 15)):
+        j = by.get(f"Recipe fashion-mnist-90.args, {threads} thread{'s' if threads > 1 else ''}")
+        if j:
+            add(f"recipe, {threads} thread{'s' if threads > 1 else ''}: ≥ 0.90 in ≤ {limit} s",
+                f"{j['backprop_accuracy']:.4f} in {j['backprop']:.1f} s", j["backprop_accuracy"] >= 0.90 and j["backprop"] <= limit)
+    csv = next((j for j in jobs if j["job"].startswith("CSV load")), None)
+    if csv:
+        add("CSV ≥ 60 MB/s", f"{csv['backprop_mb_per_second']:.0f} MB/s", csv["backprop_mb_per_second"] >= 60)
+        if csv.get("numpy"):
+            add("CSV at least as fast as numpy.loadtxt", f"{csv['backprop']:.3f} s vs {csv['numpy']:.3f} s", csv["backprop"] <= csv["numpy"])
+    loads = [j["load_seconds"] for j in jobs if j.get("load_seconds") is not None]
+    if loads:
+        add("Fashion-MNIST loads in < 1 s", f"{median(loads):.2f} s (median of {len(loads)} jobs)", median(loads) < 1)
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repeats", type=int, default=3, help="runs per job and implementation (median)")
@@ -136,48 +176,77 @@ def main():
                 job["note"] = f"PyTorch ran {torch_epochs:,} epochs"
         return job
 
-    def fmnist_job(opt, batch, threads):
-        name = f"Fashion-MNIST {opt} batch {batch}, {threads} thread{'s' if threads > 1 else ''}"
+    def fmnist_job(layers, opt, batch, threads):
+        name = f"Fashion-MNIST {layers.replace(',', '-')} {opt} b{batch}, {threads} thread{'s' if threads > 1 else ''}"
         lr = "0.1" if opt == "sgd" else "0.001"
-        job = {"job": name, "unit": "s/epoch"}
-        ours, acc, rss = [], [], []
+        job = {"job": name, "unit": "s/epoch", "layers": layers, "optimizer": opt, "batch": batch, "threads": threads}
+        ours, acc, rss, load = [], [], [], []
         for _ in range(args.repeats):
-            d, m, _ = run_rss([backprop, "train", "--data", "fashion-mnist", "--layers", "784,128,10", "--optimizer", opt,
+            d, m, _ = run_rss([backprop, "train", "--data", "fashion-mnist", "--layers", layers, "--optimizer", opt,
                                "--lr", lr, "--batch", str(batch), "--epochs", "3", "--threads", str(threads), "--json"])
             ours.append(median([e["seconds"] for e in d["epochs"]]))
             acc.append(d["test_accuracy"])
             rss.append(m)
-        job.update(backprop=median(ours), backprop_accuracy=median(acc), backprop_rss_mb=max(rss))
-        for ref, script, extra in (("numpy", "fmnist_numpy.py", ["--threads", str(threads)]),
-                                   ("torch", "fmnist_torch.py", ["--threads", str(threads)])):
+            load.append(d["load_seconds"])
+        job.update(backprop=median(ours), backprop_accuracy=median(acc), backprop_rss_mb=max(rss), load_seconds=median(load))
+        for ref, script in (("numpy", "fmnist_numpy.py"), ("torch", "fmnist_torch.py")):
             if not have[ref]:
                 continue
             times, accs, peaks = [], [], []
             for _ in range(args.repeats):
                 d, m, _ = run_rss([args.python, os.path.join(REFERENCE, script), "--epochs", "3", "--batch", str(batch),
-                                   "--opt", opt, "--lr", lr] + extra, reference_env(threads if ref == "numpy" else None))
+                                   "--opt", opt, "--lr", lr, "--layers", layers, "--threads", str(threads)],
+                                  reference_env(threads if ref == "numpy" else None))
                 times.append(median(d["epoch_s"]))
                 accs.append(d["final_test_acc"])
                 peaks.append(m)
             job.update({ref: median(times), f"{ref}_accuracy": median(accs), f"{ref}_rss_mb": max(peaks)})
         # The step alone and its matrix products alone, for the BLAS share.
-        gemm = median([run_rss([bench, "gemm", "--batch", str(batch), "--threads", str(threads)])[0]["seconds_per_step"] for _ in range(args.repeats)])
-        step = median([run_rss([bench, "step", "--batch", str(batch), "--threads", str(threads), "--optimizer", opt])[0]["seconds_per_step"] for _ in range(args.repeats)])
+        sizes = ["--layers", layers, "--batch", str(batch), "--threads", str(threads)]
+        gemm = median([run_rss([bench, "gemm"] + sizes)[0]["seconds_per_step"] for _ in range(args.repeats)])
+        step = median([run_rss([bench, "step"] + sizes + ["--optimizer", opt])[0]["seconds_per_step"] for _ in range(args.repeats)])
         steps = (60000 + batch - 1) // batch
         job.update(gemm_seconds_per_step=gemm, step_seconds_per_step=step,
                    training_seconds_per_step=job["backprop"] / steps,
                    step_over_gemm=step / gemm, training_step_over_gemm=job["backprop"] / steps / gemm)
         return job
 
+    def recipe_job(threads):
+        """examples/fashion-mnist-90.args, as the README runs it: train_seconds and test accuracy."""
+        with open(os.path.join(ROOT, "examples", "fashion-mnist-90.args")) as f:
+            recipe = f.read().split()
+        runs = [run_rss([backprop, "train"] + recipe + ["--threads", str(threads), "--json"])[0] for _ in range(args.repeats)]
+        return {"job": f"Recipe fashion-mnist-90.args, {threads} thread{'s' if threads > 1 else ''}", "unit": "s",
+                "threads": threads, "backprop": median([d["train_seconds"] for d in runs]),
+                "backprop_accuracy": median([d["test_accuracy"] for d in runs]), "epochs": len(runs[0]["epochs"])}
+
+    def csv_job():
+        """Loading a 22 MB CSV (Fashion-MNIST's t10k as pixel columns): Backprop's parser beside numpy.loadtxt."""
+        path = os.path.join(tempfile.mkdtemp(prefix="backprop-bench-"), "fashion-mnist-t10k.csv")
+        run_rss([args.python, os.path.join(REFERENCE, "csv_numpy.py"), "--make", path])
+        size = os.path.getsize(path)
+        ours = [run_rss([bench, "csv", "--file", path, "--reps", "1"])[0]["seconds"] for _ in range(max(3, args.repeats))]
+        job = {"job": f"CSV load, {size / 1e6:.1f} MB (10,000 rows × 785)", "unit": "s", "bytes": size, "backprop": median(ours),
+               "backprop_mb_per_second": size / 1e6 / median(ours)}
+        theirs = [run_rss([args.python, os.path.join(REFERENCE, "csv_numpy.py"), "--load", path], reference_env())[0]["seconds"]
+                  for _ in range(max(3, args.repeats))]
+        job.update(numpy=median(theirs), numpy_mb_per_second=size / 1e6 / median(theirs))
+        os.remove(path)
+        return job
+
     jobs = [lambda: xor_job(10_000), lambda: xor_job(1_000_000)]
     if have_data:
-        for opt, batch in (("sgd", 64), ("adam", 64), ("sgd", 256)):
+        for layers, opt, batch in (("784,128,10", "sgd", 64), ("784,256,128,10", "adam", 128)):
             for threads in (1, 2):
-                jobs.append(lambda o=opt, b=batch, t=threads: fmnist_job(o, b, t))
+                jobs.append(lambda l=layers, o=opt, b=batch, t=threads: fmnist_job(l, o, b, t))
+        jobs += [lambda: recipe_job(1), lambda: recipe_job(2)]
+        if have["numpy"]:
+            jobs.append(csv_job)
     for make in jobs:
         job = make()
         result["jobs"].append(job)
         print(f"done: {job['job']}", file=sys.stderr)
+    result["goals"] = goals(result["jobs"])
 
     # The table.
     def f(x, unit):
@@ -203,6 +272,8 @@ def main():
     print(f"machine: {m['cpu']}, {m['cores']} cores; {m.get('swift', '')}; OpenBLAS {m.get('openblas', '?')} for Backprop"
           + (f"; NumPy {m['numpy']} ({m.get('numpy_blas', '')})" if "numpy" in m else "")
           + (f"; PyTorch {m['torch']}" if "torch" in m else ""))
+    for g in result["goals"]:
+        print(f"goal: {g['goal']}: {g['figure']} — {'met' if g['met'] else 'NOT met'}")
     for n in notes:
         print("note: " + n)
     result["notes"] = notes

@@ -5,10 +5,16 @@
 //       the matrix products of one training step alone (same shapes and transposes), median
 //   backprop-bench step  [--layers …] [--batch …] [--threads …] [--reps …] [--optimizer sgd|adam]
 //       one whole training step (forward, loss, backward, update) on fixed data, median
+//   backprop-bench csv --file F [--reps 3]
+//       loading a CSV file as a data set (read, parse, one-hot labels), median seconds and MB/s
+//   backprop-bench state [--hidden 8,8] [--reps 30]
+//       the playground's `state` message while playing (an epoch between two): median seconds to
+//       make one, and its bytes, for the first (full) state and the later ones
 //   backprop-bench alloc [--layers …] [--batch …] [--steps 200]
 //       heap allocations of a TrainingRun's first step and of all later ones (one epoch); run with
 //       LD_PRELOAD=…/libMallocInterposerSwift.so (DYLD_INSERT_LIBRARIES on macOS)
 import Backprop
+import BackpropPlayground
 import Foundation
 import MallocInterposerSwift
 
@@ -20,11 +26,13 @@ struct Options {
     var reps = 300
     var steps = 200
     var optimizer = Optimizer<Float>.Kind.sgd
+    var file = ""
+    var hidden = [8, 8]
 
     init(_ arguments: [String]) throws {
         var args = arguments.dropFirst()
-        guard let command = args.popFirst(), ["gemm", "step", "alloc"].contains(command) else {
-            throw BenchError("usage: backprop-bench gemm|step|alloc [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
+        guard let command = args.popFirst(), ["gemm", "step", "alloc", "csv", "state"].contains(command) else {
+            throw BenchError("usage: backprop-bench gemm|step|alloc|csv|state [--file F] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
         }
         self.command = command
         while let flag = args.popFirst() {
@@ -35,6 +43,8 @@ struct Options {
             case "--threads": threads = Int(value) ?? 0
             case "--reps": reps = Int(value) ?? 0
             case "--steps": steps = Int(value) ?? 0
+            case "--file": file = value
+            case "--hidden": hidden = value.split(separator: ",").compactMap { Int($0) }
             case "--optimizer":
                 guard let kind = Optimizer<Float>.Kind(rawValue: value) else { throw BenchError("unknown optimizer \(value)") }
                 optimizer = kind
@@ -84,6 +94,37 @@ do {
     let common: [(String, JSON)] = [("layers", .string(o.sizes.map(String.init).joined(separator: ","))),
                                     ("batch", .number(o.batch)), ("threads", .number(o.threads))]
     switch o.command {
+    case "state":
+        var settings = PlaygroundSettings()
+        (settings.hidden, settings.activations) = (o.hidden, [.tanh])
+        let session = try PlaygroundSession(settings: settings) { _ in }
+        // Steps by messages, as the page sends them: the reply to the epoch's last step is a
+        // state drawn afresh (the network changed), and what the server sends of it is timed.
+        func epoch() async -> (seconds: Double, bytes: Int, members: [(key: String, value: JSON)]) {
+            let steps = await session.run.batchesPerEpoch
+            for _ in 1..<steps { _ = await session.receive(#"{"type":"step"}"#) }
+            let t = ContinuousClock.now
+            let reply = await session.receive(#"{"type":"step"}"#)
+            let text = delta.text(reply[0])
+            return ((ContinuousClock.now - t).seconds, text.utf8.count, reply[0].members)
+        }
+        var delta = StateDelta()
+        let first = await epoch()
+        var later: [(seconds: Double, bytes: Int, members: [(key: String, value: JSON)])] = []
+        for _ in 0..<o.reps { later.append(await epoch()) }
+        let parts = later.last!.members.map { ($0.key, JSON.number($0.value.serialized().utf8.count)) }
+        emit([("bench", .string("state")), ("hidden", .string(o.hidden.map(String.init).joined(separator: ","))),
+              ("first_seconds", .number(first.seconds)), ("first_bytes", .number(first.bytes)),
+              ("seconds", .number(median(later.map(\.seconds)))), ("bytes", .number(median(later.map { Double($0.bytes) }))),
+              ("member_bytes", .object(parts))])
+    case "csv":
+        guard !o.file.isEmpty else { throw BenchError("csv needs --file") }
+        let size = Double((try? FileManager.default.attributesOfItem(atPath: o.file)[.size] as? Int) ?? 0)
+        var rows = 0
+        let seconds = time(o.reps) { rows = ((try? DataSource.csvFile(o.file, options: CSVOptions())) as Dataset<Float>?)?.count ?? -1 }
+        guard rows > 0 else { throw BenchError("\(o.file) does not load as a data set") }
+        emit([("bench", .string("csv")), ("file", .string(o.file)), ("bytes", .number(size)), ("rows", .number(rows)),
+              ("seconds", .number(seconds)), ("mb_per_second", .number(size / 1e6 / seconds))])
     case "gemm":
         // The products of one step: per layer z = a·Wᵀ, dW = δᵀ·a, and δ·W for every layer but the first.
         var products: [(a: Matrix<Float>, ta: Bool, b: Matrix<Float>, tb: Bool)] = []

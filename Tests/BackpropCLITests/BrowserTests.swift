@@ -115,6 +115,15 @@ struct BrowserTests {
             try await browser.script("return document.getElementById('chain').dataset.step").string != before ? true : nil
         }
         try await comparePanelWithExplain(browser, folder: folder)
+        // The network picture comes without a <title> per edge (lighter states); the tooltips
+        // are made from the numbers the state carries.
+        let tip = try await browser.script("""
+            return [document.querySelectorAll('#network line title').length, tooltip('w-1-0-0'), tooltip('n-1-0'),
+                    lastState.parameters.weights[0][0][0]].join('|')
+            """).string ?? ""
+        let parts = tip.split(separator: "|").map(String.init)
+        #expect(parts.count == 4 && parts[0] == "0", "\(tip)")
+        #expect(parts.count == 4 && parts[1] == "W¹[0][0] = \(parts[3])" && parts[2].hasPrefix("b¹[0] = "), "\(tip)")
     }
 
     /// The panel's parameter, value, δ per sample, dW and W − η·dW, against `backprop explain

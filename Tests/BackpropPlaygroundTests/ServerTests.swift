@@ -134,9 +134,12 @@ struct ServerTests {
                         try await outbound.write(.text(#"{"type": "configure", "data": "circles", "samples": 200, "hidden": [4], "seed": \#(tab)}"#))
                         try await outbound.write(.text(#"{"type": "speed", "epochsPerSecond": 0}"#))
                         try await outbound.write(.text(#"{"type": "play"}"#))
+                        var page: [String: JSON] = [:]             // a state carries what changed: merge, as the page does
                         while await seen.values.count < 3 {
                             let m = try await next()
-                            if m["type"] == .string("state") && m["playing"] == .bool(true) { await seen.add(number(m["epoch"])) }
+                            guard m["type"] == .string("state") else { continue }
+                            for (key, value) in m.members ?? [] { page[key] = value }
+                            if page["playing"] == .bool(true) { await seen.add(number(page["epoch"])) }
                         }
                         await gate.wait()                          // stay open until all 20 are counted
                         try await outbound.close(.normalClosure, reason: nil)

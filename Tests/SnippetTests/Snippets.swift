@@ -15,6 +15,16 @@ data.classNames    // ["no", "yes"]
 return nil
 }
 
+/// Sources/Backprop/Data/CSVScanner.swift
+@discardableResult func snippet_CSVScanner() throws -> Any? {
+let bytes = Array("a,b\n1,\"x,y\"\n".utf8)
+bytes.withUnsafeBufferPointer { p in
+    var rows = CSVScanner(p, separator: UInt8(ascii: ","))
+    while (try? rows.next()) == true { print(rows.line, rows.string(1)) }    // 1 b, 2 x,y
+}
+return nil
+}
+
 /// Sources/Backprop/Data/Dataset.swift
 @discardableResult func snippet_Dataset() throws -> Any? {
 let text = "x,label\n1,a\n2,b\n"
@@ -227,6 +237,17 @@ return nil
 var x = Matrix<Float>([[0, 0], [0, 1], [1, 0], [1, 1]])   // (batch 4, in 2)
 x[1, 1]        // 1
 x.row(2)       // [1, 0]
+return nil
+}
+
+/// Sources/Backprop/Math/Parallel.swift
+@discardableResult func snippet_Parallel() throws -> Any? {
+var network = Network<Float>.tutorial(seed: 42)
+let (x, y) = ToySets.xor(Float.self)
+var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)
+Parallel.withThreads(2) {
+    _ = network.trainStep(x, y, optimizer: &sgd)
+}
 return nil
 }
 
@@ -463,6 +484,15 @@ var run = try PlaygroundRun(settings: PlaygroundSettings())
 run.step()                       // one batch
 run.trainEpoch()                 // the rest of the epoch
 let trace = run.nextStepTrace()  // the next step, hand by hand (what `backprop explain` gives)
+return nil
+}
+
+/// Sources/BackpropPlayground/Playground/StateDelta.swift
+@discardableResult func snippet_StateDelta() throws -> Any? {
+var delta = StateDelta()
+let first = delta.text(Outgoing(state: [("type", .string("state")), ("epoch", .number(1))]))
+let second = delta.text(Outgoing(state: [("type", .string("state")), ("epoch", .number(1))]))
+// second == "{\"type\": \"state\"}"
 return nil
 }
 

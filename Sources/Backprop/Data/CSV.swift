@@ -37,10 +37,13 @@ public struct CSVOptions: Sendable {
 
     /// The separator of `text`: of `,`, `;` and tab, the one seen most often in its first line
     /// (outside quotes); `,` when none is.
-    public static func detectSeparator(_ text: String) -> UInt8 {
+    public static func detectSeparator(_ text: String) -> UInt8 { detectSeparator(bytes: text.utf8) }
+
+    /// ``detectSeparator(_:)`` of UTF-8 bytes.
+    static func detectSeparator<S: Sequence<UInt8>>(bytes: S) -> UInt8 {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
         var quoted = false
-        for b in text.utf8.drop(while: { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+        for b in bytes.drop(while: { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
             if b == UInt8(ascii: "\"") { quoted.toggle() }
             if !quoted && (b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")) { break }
             if !quoted, let n = counts[b] { counts[b] = n + 1 }
@@ -52,7 +55,9 @@ public struct CSVOptions: Sendable {
     /// A field as a number: trimmed, a decimal comma accepted when the separator is `;`; nil
     /// when it is not a finite number.
     public static func number(_ field: String, separator: UInt8) -> Double? {
-        var t = field.trimmingCharacters(in: .whitespaces)
+        var t = field
+        if let v = t.withUTF8({ DecimalParser.parse($0, decimalComma: separator == UInt8(ascii: ";")) }) { return v }
+        t = t.trimmingCharacters(in: .whitespaces)
         if separator == UInt8(ascii: ";") { t = t.replacingOccurrences(of: ",", with: ".") }
         guard let v = Double(t), v.isFinite else { return nil }
         return v
@@ -79,50 +84,23 @@ struct FieldProblem: Error, CustomStringConvertible {
 /// doubled, and line breaks). A UTF-8 byte-order mark is skipped; so are blank lines. Each row
 /// keeps its 1-based line number.
 public func parseCSV(_ text: String, separator: UInt8 = UInt8(ascii: ","), file: String) throws(CSVError) -> [(line: Int, fields: [String])] {
-    var rows: [(line: Int, fields: [String])] = []
-    var fields: [String] = []
-    var field: [UInt8] = []
-    var quoted = false, wasQuoted = false
-    var line = 1, rowLine = 1
     let bytes = Array(text.utf8)
-    var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0          // a byte-order mark
-    func endField() {
-        fields.append(String(decoding: field, as: UTF8.self))
-        field.removeAll(keepingCapacity: true)
-        wasQuoted = false
+    return try withScanner(bytes, separator: separator, file: file) { (rows: inout CSVScanner) throws(CSVError) in
+        var out: [(line: Int, fields: [String])] = []
+        while try rows.next() { out.append((rows.line, (0..<rows.count).map(rows.string))) }
+        return out
     }
-    func endRow() {
-        endField()
-        if !(fields.count == 1 && fields[0].allSatisfy(\.isWhitespace)) { rows.append((rowLine, fields)) }
-        fields.removeAll()
+}
+
+/// Runs `body` with a scanner over `bytes`.
+func withScanner<R>(_ bytes: [UInt8], separator: UInt8, file: String,
+                    _ body: (inout CSVScanner) throws(CSVError) -> R) throws(CSVError) -> R {
+    let result: Result<R, CSVError> = bytes.withUnsafeBufferPointer { p in
+        var scanner = CSVScanner(p, separator: separator)
+        scanner.file = file
+        do throws(CSVError) { return .success(try body(&scanner)) } catch { return .failure(error) }
     }
-    while i < bytes.count {
-        let b = bytes[i]
-        if quoted {
-            if b == UInt8(ascii: "\"") {
-                if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") { field.append(b); i += 1 } else { quoted = false }
-            } else {
-                if b == UInt8(ascii: "\n") { line += 1 }
-                field.append(b)
-            }
-        } else if b == UInt8(ascii: "\"") && field.isEmpty && !wasQuoted {
-            quoted = true
-            wasQuoted = true
-        } else if b == separator {
-            endField()
-        } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
-            if b == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
-            endRow()
-            line += 1
-            rowLine = line
-        } else {
-            field.append(b)
-        }
-        i += 1
-    }
-    if quoted { throw CSVError(file: file, line: rowLine, column: fields.count + 1, message: "a quoted field is not closed") }
-    if !field.isEmpty || !fields.isEmpty { endRow() }
-    return rows
+    return try result.get()
 }
 
 extension Dataset {
@@ -140,59 +118,21 @@ extension Dataset {
     @_specialize(exported: true, where T == Float)
     public static func csv(_ text: String, options: CSVOptions = CSVOptions(), file: String,
                            classNames known: [String]? = nil) throws(CSVError) -> Dataset {
-        let separator = options.separator ?? CSVOptions.detectSeparator(text)
-        var rows = try parseCSV(text, separator: separator, file: file)
-        guard let first = rows.first else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows") }
-        let width = first.fields.count
-        guard width >= 2 else {
-            let hint = text.utf8.contains(UInt8(ascii: ";")) || text.utf8.contains(UInt8(ascii: "\t")) || text.utf8.contains(UInt8(ascii: ","))
-                ? " (the separator is '\(separator == 9 ? "tab" : String(UnicodeScalar(separator)))'; give another with --delimiter)" : ""
-            throw CSVError(file: file, line: first.line, column: 0, message: "a data row needs at least 2 columns (features and a label), found \(width)\(hint)")
-        }
-        if let bad = rows.first(where: { $0.fields.count != width }) {
-            throw CSVError(file: file, line: bad.line, column: 0, message: "has \(bad.fields.count) fields, line \(first.line) has \(width)")
+        try csv(bytes: Array(text.utf8), options: options, file: file, classNames: known)
+    }
+
+    /// ``csv(_:options:file:classNames:)`` of a file's bytes (UTF-8), read in one pass: the
+    /// features are parsed straight into the matrix, and only the labels become text.
+    @_specialize(exported: true, where T == Float)
+    public static func csv(bytes: [UInt8], options: CSVOptions = CSVOptions(), file: String,
+                           classNames known: [String]? = nil) throws(CSVError) -> Dataset {
+        let separator = options.separator ?? CSVOptions.detectSeparator(bytes: bytes)
+        let rows = try withScanner(bytes, separator: separator, file: file) { (rows: inout CSVScanner) throws(CSVError) in
+            try readRows(&rows, options: options, bytes: bytes.count,
+                         separatorLike: bytes.contains { $0 == UInt8(ascii: ";") || $0 == 9 || $0 == UInt8(ascii: ",") })
         }
         func number(_ s: String) -> Double? { CSVOptions.number(s, separator: separator) }
-        var label = (options.labelColumn ?? width) - 1
-        guard (0..<width).contains(label) else {
-            throw CSVError(file: file, line: 0, column: 0, message: "label column \(label + 1) does not exist; the rows have \(width) columns")
-        }
-        let hasHeader: Bool
-        switch options.header {
-        case .yes: hasHeader = true
-        case .no: hasHeader = false
-        case .auto: hasHeader = first.fields.enumerated().contains { $0.offset != label && !$0.element.isEmpty && number($0.element) == nil }
-        }
-        var header: [String]? = nil
-        if hasHeader {
-            header = rows.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        if let name = options.labelName {
-            guard let header, let index = header.firstIndex(of: name) else {
-                throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "no column named \"\(name)\" in the header" : "--label-column \(name) needs a header row")
-            }
-            label = index
-        }
-        // Empty fields: an error naming the place, or (--missing drop) the row is left out.
-        let isEmpty = { (field: String) in field.trimmingCharacters(in: .whitespaces).isEmpty }
-        if options.missing == .drop {
-            rows.removeAll { $0.fields.contains(where: isEmpty) }
-        } else if let r = rows.firstIndex(where: { $0.fields.contains(where: isEmpty) }), let c = rows[r].fields.firstIndex(where: isEmpty) {
-            throw CSVError(file: file, line: rows[r].line, column: c + 1,
-                           message: "\(c == label ? "an empty label" : "an empty field is not a number") (fill it in, or --missing drop leaves such rows out)")
-        }
-        guard !rows.isEmpty else { throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "the file has a header but no data rows" : "the file has no data rows") }
-        let featureColumns = (0..<width).filter { $0 != label }
-        var x = Matrix<T>(rows: rows.count, cols: featureColumns.count)
-        for (r, row) in rows.enumerated() {
-            for (c, column) in featureColumns.enumerated() {
-                switch scalar(row.fields[column], separator: separator, as: T.self) {
-                case .success(let v): x[r, c] = v
-                case .failure(let why): throw CSVError(file: file, line: row.line, column: column + 1, message: "\(why) (feature columns must be numeric)")
-                }
-            }
-        }
-        let labels = rows.map { $0.fields[label].trimmingCharacters(in: .whitespaces) }
+        let (x, labels, lines, label, featureNames) = (rows.x, rows.labels, rows.lines, rows.label, rows.featureNames)
         let numeric = labels.map(number)
         let allNumbers = !numeric.contains(nil)
         var task = options.task
@@ -201,13 +141,12 @@ extension Dataset {
             let whole = allNumbers && numeric.allSatisfy { $0! == $0!.rounded() }
             task = !allNumbers || (whole && Set(labels).count <= CSVOptions.maxAutoClasses) ? .classification : .regression
         }
-        let featureNames = header.map { h in featureColumns.map { h[$0] } }
         if task == .regression {
-            var y = Matrix<T>(rows: rows.count, cols: 1)
-            for (r, row) in rows.enumerated() {
-                switch scalar(row.fields[label], separator: separator, as: T.self) {
+            var y = Matrix<T>(rows: labels.count, cols: 1)
+            for (r, text) in labels.enumerated() {
+                switch scalar(text, separator: separator, as: T.self) {
                 case .success(let v): y[r, 0] = v
-                case .failure(let why): throw CSVError(file: file, line: row.line, column: label + 1, message: "label: \(why) (regression needs numeric labels)")
+                case .failure(let why): throw CSVError(file: file, line: lines[r], column: label + 1, message: "label: \(why) (regression needs numeric labels)")
                 }
             }
             return Dataset(x: x, y: y, classNames: nil, featureNames: featureNames)
@@ -216,7 +155,7 @@ extension Dataset {
         if allNumbers { names.sort { number($0)! < number($1)! } } else { names.sort() }
         if let known {
             if let r = labels.firstIndex(where: { !known.contains($0) }) {
-                throw CSVError(file: file, line: rows[r].line, column: label + 1,
+                throw CSVError(file: file, line: lines[r], column: label + 1,
                                message: "label '\(labels[r])' is not one of the training classes (\(known.joined(separator: ", ")))")
             }
             names = known
@@ -228,28 +167,109 @@ extension Dataset {
         return Dataset(x: x, y: oneHot(labels.map { index[$0] ?? 0 }, classes: names.count),
                        classNames: names, featureNames: featureNames)
     }
+
+    /// The rows of a data file: the features as numbers, the labels as text with their lines.
+    private struct Rows {
+        var x: Matrix<T>, labels: [String], lines: [Int], label: Int, featureNames: [String]?
+    }
+
+    /// Reads every row: the width, the header, the label column, empty fields and numbers
+    /// checked as it goes (the first problem in the file is the one reported).
+    private static func readRows(_ rows: inout CSVScanner, options: CSVOptions, bytes: Int,
+                                 separatorLike: Bool) throws(CSVError) -> Rows {
+        let file = rows.file
+        guard try rows.next() else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows") }
+        let width = rows.count, firstLine = rows.line
+        guard width >= 2 else {
+            let separator = rows.separator
+            let hint = !separatorLike ? "" : " (the separator is '\(separator == 9 ? "tab" : String(UnicodeScalar(separator)))'; give another with --delimiter)"
+            throw CSVError(file: file, line: firstLine, column: 0, message: "a data row needs at least 2 columns (features and a label), found \(width)\(hint)")
+        }
+        var label = (options.labelColumn ?? width) - 1
+        guard (0..<width).contains(label) else {
+            throw CSVError(file: file, line: 0, column: 0, message: "label column \(label + 1) does not exist; the rows have \(width) columns")
+        }
+        let hasHeader: Bool
+        switch options.header {
+        case .yes: hasHeader = true
+        case .no: hasHeader = false
+        case .auto: hasHeader = (0..<width).contains { $0 != label && !rows.string($0).isEmpty && rows.number($0) == nil }
+        }
+        var header: [String]? = nil
+        if hasHeader { header = (0..<width).map(rows.trimmed) }
+        if let name = options.labelName {
+            guard let header, let index = header.firstIndex(of: name) else {
+                throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "no column named \"\(name)\" in the header" : "--label-column \(name) needs a header row")
+            }
+            label = index
+        }
+        let featureColumns = (0..<width).filter { $0 != label }
+        var values: [T] = [], labels: [String] = [], lines: [Int] = []
+        values.reserveCapacity(bytes / max(1, 2 * width) * featureColumns.count)      // ≥ 2 bytes per field
+        var row = [T](repeating: 0, count: featureColumns.count)
+        var more = hasHeader ? try rows.next() : true
+        while more {
+            guard rows.count == width else {
+                throw CSVError(file: file, line: rows.line, column: 0, message: "has \(rows.count) fields, line \(firstLine) has \(width)")
+            }
+            var complete = true
+            for (c, column) in featureColumns.enumerated() {
+                if let v = rows.number(column), case let x = T(v), x.isFinite { row[c] = x; continue }   // the usual case
+                complete = false
+                break
+            }
+            if !complete || rows.isBlank(label) {                       // an empty field, or a bad one
+                if let c = (0..<width).first(where: { rows.isBlank($0) }) {
+                    guard options.missing == .drop else {
+                        throw CSVError(file: file, line: rows.line, column: c + 1,
+                                       message: "\(c == label ? "an empty label" : "an empty field is not a number") (fill it in, or --missing drop leaves such rows out)")
+                    }
+                    more = try rows.next()
+                    continue
+                }
+                for (c, column) in featureColumns.enumerated() {
+                    switch scalar(rows.string(column), separator: rows.separator, as: T.self) {
+                    case .success(let v): row[c] = v
+                    case .failure(let why): throw CSVError(file: file, line: rows.line, column: column + 1, message: "\(why) (feature columns must be numeric)")
+                    }
+                }
+            }
+            values.append(contentsOf: row)
+            labels.append(rows.trimmed(label))
+            lines.append(rows.line)
+            more = try rows.next()
+        }
+        guard !labels.isEmpty else {
+            throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "the file has a header but no data rows" : "the file has no data rows")
+        }
+        return Rows(x: Matrix(rows: labels.count, cols: featureColumns.count, storage: values), labels: labels, lines: lines,
+                    label: label, featureNames: header.map { h in featureColumns.map { h[$0] } })
+    }
 }
 
 /// Rows of numbers from CSV text (what `predict --csv` reads): the separator detected, a header
 /// row skipped when it is not all numbers, every field a finite `T`, or an error naming its line
 /// and column. Throws when there is no data row.
 public func numberRows<T: Scalar>(_ text: String, file: String, as: T.Type = T.self) throws(CSVError) -> [[T]] {
-    let separator = CSVOptions.detectSeparator(text)
-    var rows = try parseCSV(text, separator: separator, file: file)
-    if let first = rows.first, first.fields.contains(where: { CSVOptions.number($0, separator: separator) == nil }) {
-        rows.removeFirst()    // a header
-    }
-    guard !rows.isEmpty else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows of numbers") }
-    var out: [[T]] = []
-    for row in rows {
-        var values: [T] = []
-        for (c, field) in row.fields.enumerated() {
-            switch scalar(field, separator: separator, as: T.self) {
-            case .success(let v): values.append(v)
-            case .failure(let why): throw CSVError(file: file, line: row.line, column: c + 1, message: why.description)
+    let bytes = Array(text.utf8)
+    let separator = CSVOptions.detectSeparator(bytes: bytes)
+    let out: [[T]] = try withScanner(bytes, separator: separator, file: file) { (rows: inout CSVScanner) throws(CSVError) in
+        var out: [[T]] = []
+        var first = true
+        while try rows.next() {
+            if first && (0..<rows.count).contains(where: { rows.number($0) == nil }) { first = false; continue }   // a header
+            first = false
+            var values: [T] = []
+            for c in 0..<rows.count {
+                switch scalar(rows.string(c), separator: separator, as: T.self) {
+                case .success(let v): values.append(v)
+                case .failure(let why): throw CSVError(file: file, line: rows.line, column: c + 1, message: why.description)
+                }
             }
+            out.append(values)
         }
-        out.append(values)
+        return out
     }
+    guard !out.isEmpty else { throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows of numbers") }
     return out
 }

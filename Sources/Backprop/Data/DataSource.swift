@@ -82,10 +82,12 @@ public enum DataSource: Sendable {
     }
 
     /// A CSV file as a data set (`classNames`: those of the training data, for a test file).
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     public static func csvFile<T: Scalar>(_ path: String, options: CSVOptions, classNames: [String]? = nil) throws(DataError) -> Dataset<T> {
         let bytes = try read(path)
         do {
-            return try Dataset<T>.csv(String(decoding: bytes, as: UTF8.self), options: options, file: path, classNames: classNames)
+            return try Dataset<T>.csv(bytes: bytes, options: options, file: path, classNames: classNames)
         } catch {
             throw DataError("\(error)")
         }

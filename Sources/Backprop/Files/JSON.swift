@@ -140,13 +140,13 @@ extension JSON {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count + s.utf8.count / 8 + 2)
         bytes.append(UInt8(ascii: "\""))
+        func escaped(_ b: UInt8) { bytes.append(UInt8(ascii: "\\")); bytes.append(b) }
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped(b)
+            case 0x0A: escaped(UInt8(ascii: "n"))
+            case 0x0D: escaped(UInt8(ascii: "r"))
+            case 0x09: escaped(UInt8(ascii: "t"))
             case 0..<0x20:
                 let hex = Array(String(b, radix: 16).utf8)
                 bytes += Array("\\u00".utf8) + (hex.count == 1 ? [UInt8(ascii: "0")] : []) + hex

@@ -64,7 +64,11 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
         if storage.count > count {
             storage.removeLast(storage.count - count)
         } else if storage.count < count {
-            storage.append(contentsOf: repeatElement(0, count: count - storage.count))
+            if storage.capacity >= count {
+                storage.append(contentsOf: repeatElement(0, count: count - storage.count))
+            } else {
+                storage = [T](repeating: 0, count: count)     // a new allocation either way; one pass
+            }
         }
         self.rows = rows
         self.cols = cols

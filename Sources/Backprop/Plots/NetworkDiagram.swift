@@ -35,6 +35,9 @@ public enum NetworkDiagram {
         public var edgeMagnitudes: [Matrix<Double>]? = nil
         /// Per layer (0: the inputs), per neuron: a note that marks it (a red ring, the note as its tooltip).
         public var marks: [[String?]] = []
+        /// Clickable edges and neurons carry their values as `<title>` tooltips (off for a page
+        /// that shows its own, from the numbers it is sent: a lighter picture).
+        public var tooltips = true
         public init() {}
     }
 
@@ -81,7 +84,7 @@ public enum NetworkDiagram {
                     let id = "w-\(i + 1)-\(j)-\(k)"
                     // Clickable: the edge itself carries the id and its value (a page picks the
                     // nearest edge to a click by geometry, so no wider hit line is needed).
-                    let note = clickable ? "W\(sup(i + 1))[\(j)][\(k)] = \(short(w))" + (magnitudes.map { "  |dW| = \(short(abs($0[i][j, k])))" } ?? "") : nil
+                    let note = clickable && style.tooltips ? "W\(sup(i + 1))[\(j)][\(k)] = \(short(w))" + (magnitudes.map { "  |dW| = \(short(abs($0[i][j, k])))" } ?? "") : nil
                     svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? positive : negative,
                              width: 0.5 + 5 * size / max(largest, 1e-12), id: clickable ? id : nil, title: note)
                     if style.selected == id { selectedEdge = (a.x, a.y, b.x, b.y) }
@@ -101,7 +104,7 @@ public enum NetworkDiagram {
             for j in 0..<sizes[l] {
                 let p = position(l, j)
                 let id = "n-\(l)-\(j)"
-                let note: String? = l == 0 ? nil : "b\(sup(l))[\(j)] = \(short(Double(network.layers[l - 1].biases[j])))"
+                let note: String? = l == 0 || !style.tooltips ? nil : "b\(sup(l))[\(j)] = \(short(Double(network.layers[l - 1].biases[j])))"
                     + (l < style.marks.count && j < style.marks[l].count ? style.marks[l][j].map { " — \($0)" } ?? "" : "")
                 if let maps {
                     svg.image(x: p.x - radius, y: p.y - radius, width: 2 * radius, height: 2 * radius, png: maps.png(layer: l, neuron: j))

@@ -38,7 +38,8 @@ function connect() {
       restoring = true;                       // after the session's first state, which follows
     } else if (message.type === "state") {
       pendingAddress = null;
-      showState(message);
+      applyPatches(message);
+      showState(Object.assign(lastState, message), message);   // a state carries only what changed
       if (restoring) { restoring = false; restoreFromAddress(); }
     } else if (message.type === "error") {
       if (pendingAddress) { const change = pendingAddress; pendingAddress = null; applyKeysOneByOne(change); }
@@ -187,9 +188,9 @@ function wireControls() {
   };
   $("network").onmousemove = (e) => {
     const id = parameterAt(e), tip = $("tooltip");
-    const title = id && document.getElementById(id)?.querySelector("title");
-    if (!title) { tip.hidden = true; return; }
-    tip.textContent = title.textContent;
+    const text = id && tooltip(id);
+    if (!text) { tip.hidden = true; return; }
+    tip.textContent = text;
     tip.style.left = `${e.clientX + 12}px`; tip.style.top = `${e.clientY + 12}px`;
     tip.hidden = false;
   };
@@ -201,6 +202,21 @@ function wireControls() {
     showError("");
     send({ type: "edit", parameter: $("chain").dataset.parameter, value });
   };
+}
+
+// What the tooltip says of `w-l-j-k` or `n-l-j`, from the numbers the state carries.
+function tooltip(id) {
+  const p = lastState.parameters, [kind, ...rest] = id.split("-"), [l, j, k] = rest.map(Number);
+  if (!p || l < 1) return null;
+  const sup = String(l).split("").map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[d]).join("");
+  if (kind === "w") {
+    const w = p.weights[l - 1]?.[j]?.[k];
+    if (w === undefined) return null;
+    const dW = p.gradients?.[l - 1]?.[j]?.[k];
+    return `W${sup}[${j}][${k}] = ${w}` + (dW === undefined ? "" : `  |dW| = ${dW}`);
+  }
+  const b = p.biases[l - 1]?.[j], mark = p.marks[l]?.[j];
+  return b === undefined ? null : `b${sup}[${j}] = ${b}` + (mark ? ` — ${mark}` : "");
 }
 
 // The parameter under the pointer: a neuron's square, else the nearest edge within 8 pixels
@@ -235,7 +251,21 @@ function setNumber(id, value, digits) {
   el.dataset.value = value === null ? "" : String(value);
 }
 
-function showState(s) {
+// The session's state as last known: each state message updates the members it carries.
+const lastState = {};
+
+// A picture's changed lines (`patches.NAME = [[line, text], …]`) applied to its last text.
+function applyPatches(message) {
+  for (const [name, changes] of Object.entries(message.patches || {})) {
+    const lines = lastState[name].split("\n");
+    for (const [i, text] of changes) lines[i] = text;
+    message[name] = lines.join("\n");
+  }
+  delete message.patches;
+}
+
+// Shows the state `s`; of the pictures, only those `changed` carries are drawn again.
+function showState(s, changed = s) {
   $("epoch").textContent = s.epoch;
   $("batch").textContent = `${s.batch + 1}/${s.batches}`;
   setNumber("train-loss", s.trainLoss);
@@ -253,9 +283,9 @@ function showState(s) {
   $("pending").hidden = !note;
   $("pending").textContent = note;
   receiveSettings(s.settings);
-  $("boundary").innerHTML = s.boundary;
-  $("network").innerHTML = s.network;
-  $("loss-chart").innerHTML = s.loss;
+  if ("boundary" in changed) $("boundary").innerHTML = s.boundary;
+  if ("network" in changed) $("network").innerHTML = s.network;
+  if ("loss" in changed) $("loss-chart").innerHTML = s.loss;
   $("command").textContent = s.command;
   showChain(s.chain, s);
 }

@@ -1,11 +1,12 @@
 import Backprop
+import Foundation
 
 /// The pictures the page shows, drawn by the library's SVG plots (the same drawings as
 /// `backprop train --plots`), with heatmaps as embedded PNGs so that redrawing them often is cheap.
 extension PlaygroundRun {
     /// The decision boundary (or a regression's output) over the training points (white rims)
     /// and, with `showTest`, the test points (dark rims); `highlighted` training points ringed.
-    public func boundarySVG(resolution: Int = 64, highlighted: [Int] = []) -> SVG {
+    public func boundarySVG(resolution: Int = 48, highlighted: [Int] = []) -> SVG {
         var style = DecisionBoundary.Style()
         (style.resolution, style.size, style.raster, style.discretize) = (resolution, 360, true, settings.discretize)
         (style.title, style.classNames, style.highlighted) = ("epoch \(epochsDone)", train.classNames, highlighted)
@@ -26,7 +27,9 @@ extension PlaygroundRun {
     /// with `edgesByGradient` by the next batch's |dW|), inputs and outputs named, dead and
     /// saturated neurons marked, the selected parameter outlined; edges and neurons clickable
     /// (ids `w-l-j-k`, `n-l-j`).
-    public func networkSVG(resolution: Int = 20, selected: String? = nil) -> SVG {
+    /// For the page (`tooltips` false): no `<title>` per edge and neuron — the page shows the
+    /// values of ``parametersJSON()`` instead.
+    public func networkSVG(resolution: Int = 16, selected: String? = nil, tooltips: Bool = true) -> SVG {
         let grid = DecisionBoundary.Grid<Float>(covering: [rawTrain, rawTest], resolution: resolution)
         let inputs = model(withTraining: false).prepared(grid.points)
         var style = NetworkDiagram.Style()
@@ -37,6 +40,7 @@ extension PlaygroundRun {
         style.inputLabels = (training.features ?? [.x1, .x2]).map(\.label)
         style.outputLabels = train.classNames.map { $0.map { "class \($0)" } } ?? ["output"]
         style.marks = neuronMarks()
+        style.tooltips = tooltips
         if settings.edgesByGradient { style.edgeMagnitudes = nextGradients() }
         return NetworkDiagram.svg(network: network, style: style)
     }
@@ -64,6 +68,27 @@ extension PlaygroundRun {
             })
         }
         return marks
+    }
+
+    /// What the page's tooltips show over the network, per layer: `weights` `[j][k]` and `biases`
+    /// `[j]` (4 significant digits), the neurons' `marks` (text or null), and with
+    /// `edgesByGradient` the next batch's `dW` magnitudes.
+    public func parametersJSON() -> JSON {
+        func rows(_ m: Matrix<Double>) -> JSON { .array((0..<m.rows).map { j in .array(m.row(j).map(Self.significant)) }) }
+        var members: [(key: String, value: JSON)] = [
+            ("weights", .array(network.layers.map { rows(Matrix<Double>(converting: $0.weights)) })),
+            ("biases", .array(network.layers.map { .array($0.biases.map { Self.significant(Double($0)) }) })),
+            ("marks", .array(neuronMarks().map { .array($0.map { $0.map(JSON.string) ?? .null }) })),
+        ]
+        if settings.edgesByGradient { members.append(("gradients", .array(nextGradients().map { rows(Matrix(rows: $0.rows, cols: $0.cols, storage: $0.storage.map(Swift.abs))) }))) }
+        return .object(members)
+    }
+
+    /// `x` rounded to 4 significant digits, as a JSON number.
+    static func significant(_ x: Double) -> JSON {
+        guard x != 0, x.isFinite else { return .number("0") }
+        let p = Foundation.pow(10, Double(3 - Int(Foundation.log10(Swift.abs(x)).rounded(.down))))
+        return .number(((x * p).rounded() / p).description)
     }
 
     /// `|dW|` of the next step's batch for every layer: where the gradient flows.

@@ -4,8 +4,16 @@ import Foundation
 /// A message for the page: JSON text, and whether it is a periodic `state` (the play loop sends
 /// the next one only after the page's connection has taken this one — see ``PlaygroundSession/delivered()``).
 public struct Outgoing: Sendable {
-    public var text: String
+    /// A `state`'s members (empty for other messages); ``StateDelta`` sends only those that changed.
+    public var members: [(key: String, value: JSON)]
+    private var fixedText: String?
     public var isState: Bool
+    /// The whole message as JSON text.
+    public var text: String { fixedText ?? JSON.object(members).serialized() }
+
+    public init(text: String, isState: Bool) { (fixedText, members, self.isState) = (text, [], isState) }
+    /// A `state` message made of `members`.
+    public init(state members: [(key: String, value: JSON)]) { (fixedText, self.members, isState) = (nil, members, true) }
 }
 
 /// One browser tab's playground: its settings, its training run, and what is selected.
@@ -44,6 +52,11 @@ public actor PlaygroundSession {
     private var restartNote: String? = nil
     /// How many messages were refused.
     public private(set) var refused = 0
+    /// Bumped whenever `run` is replaced (a restart, new weights, new data): with the run's step
+    /// and edit counts it tells whether the network changed since a picture was drawn.
+    private var generation = 0
+    /// The pictures last drawn, each with what it was drawn from: drawn again only when that changes.
+    private var pictures: [String: (key: String, value: JSON)] = [:]
 
     public static let maxMessageBytes = PlaygroundSettings.maxCSVBytes + 4096
 
@@ -110,6 +123,7 @@ public actor PlaygroundSession {
                 let trained = run.steps > 0
                 pause()
                 run = fresh
+                generation += 1
                 let changed = keys.subtracting(PlaygroundSettings.liveKeys.union(PlaygroundSettings.viewKeys)).sorted().joined(separator: ", ")
                 restartNote = trained ? "\(changed) changes the data or the network, so training starts again from epoch 0 (press play)" : nil
                 if let s = selection, run.network.sizes.count <= s.layer || run.network.sizes[s.layer] <= s.neuron
@@ -132,6 +146,7 @@ public actor PlaygroundSession {
             try settings.apply(.object([(key, message[key] ?? .number(Int(fresh)))]))
             pause()
             run = try PlaygroundRun(settings: settings)
+            generation += 1
         case "edit":
             guard let target = try parseParameter(message["parameter"] ?? .null) else { throw PlaygroundError("edit: give \"parameter\": \"w-l-j-k\" or \"n-l-j\"") }
             guard let text = message["value"]?.number, let value = Float(text), value.isFinite, abs(value) <= 1e6 else {
@@ -236,12 +251,25 @@ public actor PlaygroundSession {
             ("restarted", restartNote.map { .string($0) } ?? .null),
             ("command", .string(run.commandLine)),
             ("explainCommand", .string(run.explainCommand())),
-            ("boundary", .string(run.boundarySVG(highlighted: selection == nil ? [] : Array(run.nextBatchIndices)).rendered)),
-            ("network", .string(run.networkSVG(selected: selectionID).rendered)),
-            ("loss", .string(run.lossSVG().rendered)),
+            ("boundary", picture("boundary", "\(selection == nil ? "" : "\(run.nextBatch)")") {
+                .string(run.boundarySVG(highlighted: selection == nil ? [] : Array(run.nextBatchIndices)).rendered)
+            }),
+            ("network", picture("network", selectionID ?? "") { .string(run.networkSVG(selected: selectionID, tooltips: false).rendered) }),
+            ("parameters", picture("parameters", "") { run.parametersJSON() }),
+            ("loss", picture("loss", "") { .string(run.lossSVG().rendered) }),
         ]
         members.append(("chain", selectedChain() ?? .null))
-        return Outgoing(text: JSON.object(members).serialized(), isState: true)
+        return Outgoing(state: members)
+    }
+
+    /// Picture `name`, drawn again only when the network, the view settings or `detail` changed.
+    private func picture(_ name: String, _ detail: String, draw: () -> JSON) -> JSON {
+        let s = run.settings
+        let key = "\(generation) \(run.steps) \(run.edits.count) \(run.history.count) \(s.showTest) \(s.discretize) \(s.edgesByGradient) \(detail)"
+        if let cached = pictures[name], cached.key == key { return cached.value }
+        let value = draw()
+        pictures[name] = (key, value)
+        return value
     }
 
     /// The selection as the page names it: `w-l-j-k` or `n-l-j`.

@@ -88,8 +88,9 @@ public struct PlaygroundServer: Sendable {
         await registry.add(session)
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                var delta = StateDelta()                 // each state: only what changed
                 for await message in messages {
-                    try await outbound.write(.text(message.text))
+                    try await outbound.write(.text(delta.text(message)))
                     if message.isState { await session.delivered() }
                 }
             }
