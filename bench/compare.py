@@ -129,6 +129,13 @@ def goals(jobs):
         add("CSV ≥ 60 MB/s", f"{csv['backprop_mb_per_second']:.0f} MB/s", csv["backprop_mb_per_second"] >= 60)
         if csv.get("numpy"):
             add("CSV at least as fast as numpy.loadtxt", f"{csv['backprop']:.3f} s vs {csv['numpy']:.3f} s", csv["backprop"] <= csv["numpy"])
+    # The playground: today's (before #14) full state, measured with the same bench on the code
+    # before the change: 2-8-8-2 9.3 ms and 94 KB, 2-6×16-2 52 ms and 384 KB.
+    for shape, (ms, kb) in (("2-8-8-2", (9.3, 94)), ("2-16-16-16-16-16-16-2", (52, 384))):
+        j = by.get(f"Playground state, {shape}")
+        if j:
+            add(f"playground state {shape}: half of the bytes ({kb} KB before)", f"{j['bytes'] / 1000:.0f} KB", j["bytes"] / 1000 <= kb / 2)
+            add(f"playground state {shape}: half of the time ({ms} ms before)", f"{j['backprop']:.1f} ms", j["backprop"] <= ms / 2)
     loads = [j["load_seconds"] for j in jobs if j.get("load_seconds") is not None]
     if loads:
         add("Fashion-MNIST loads in < 1 s", f"{median(loads):.2f} s (median of {len(loads)} jobs)", median(loads) < 1)
@@ -234,7 +241,14 @@ def main():
         os.remove(path)
         return job
 
-    jobs = [lambda: xor_job(10_000), lambda: xor_job(1_000_000)]
+    def state_job(hidden):
+        """The playground's reply to a step that ended an epoch: a fresh state, as the server sends it."""
+        runs = [run_rss([bench, "state", "--hidden", hidden, "--reps", "20"])[0] for _ in range(args.repeats)]
+        shape = "2-" + hidden.replace(",", "-") + "-2"
+        return {"job": f"Playground state, {shape}", "unit": "ms", "backprop": 1000 * median([d["seconds"] for d in runs]),
+                "bytes": median([d["bytes"] for d in runs]), "first_bytes": median([d["first_bytes"] for d in runs])}
+
+    jobs = [lambda: xor_job(10_000), lambda: xor_job(1_000_000), lambda: state_job("8,8"), lambda: state_job("16,16,16,16,16,16")]
     if have_data:
         for layers, opt, batch in (("784,128,10", "sgd", 64), ("784,256,128,10", "adam", 128)):
             for threads in (1, 2):

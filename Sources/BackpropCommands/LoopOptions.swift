@@ -28,7 +28,7 @@ struct LoopOptions: ParsableArguments {
     @Option(help: "Input scaling for CSV and generated data: standardize, minmax or none (default: \(TrainingPlan.defaults.scale.rawValue)).")
     var scale: TrainingPlan.Scale?
 
-    @Option(parsing: .unconditional, help: "BLAS threads (default: \(TrainingPlan.defaults.threads)).")
+    @Option(parsing: .unconditional, help: "Threads for each step's matrix products and updates (default: \(TrainingPlan.defaults.threads)).")
     var threads: Int?
 
     func apply(to plan: inout TrainingPlan) {

@@ -115,6 +115,22 @@ struct BrowserTests {
             try await browser.script("return document.getElementById('chain').dataset.step").string != before ? true : nil
         }
         try await comparePanelWithExplain(browser, folder: folder)
+        // The pictures patched line by line on the page equal the texts the states add up to.
+        let same = try await browser.script("""
+            const differ = [];
+            for (const [name, id] of [["network", "network"], ["boundary", "boundary"], ["loss", "loss-chart"]]) {
+              const parsed = new DOMParser().parseFromString(lastState[name], "image/svg+xml").documentElement;
+              const shown = document.getElementById(id).querySelector("svg");
+              if (parsed.children.length !== shown.children.length) { differ.push(name + " count"); continue; }
+              for (let i = 0; i < parsed.children.length; i++) {
+                for (const a of ["id", "stroke", "stroke-width", "href", "x1", "y2", "width"]) {
+                  if (parsed.children[i].getAttribute(a) !== shown.children[i].getAttribute(a)) { differ.push(name + " " + i + " " + a); break; }
+                }
+              }
+            }
+            return differ.join(", ") || String(patchedElements)
+            """).string
+        #expect(Int(same ?? "") ?? 0 > 0, "the page's pictures differ from the states' (or no patch came): \(same ?? "?")")
         // The network picture comes without a <title> per edge (lighter states); the tooltips
         // are made from the numbers the state carries.
         let tip = try await browser.script("""

@@ -86,7 +86,7 @@ public enum NetworkDiagram {
                     // nearest edge to a click by geometry, so no wider hit line is needed).
                     let note = clickable && style.tooltips ? "W\(sup(i + 1))[\(j)][\(k)] = \(short(w))" + (magnitudes.map { "  |dW| = \(short(abs($0[i][j, k])))" } ?? "") : nil
                     svg.line(x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: w >= 0 ? positive : negative,
-                             width: 0.5 + 5 * size / max(largest, 1e-12), id: clickable ? id : nil, title: note)
+                             width: edgeWidth(size, largest: largest), id: clickable ? id : nil, title: note)
                     if style.selected == id { selectedEdge = (a.x, a.y, b.x, b.y) }
                     if annotate, let t = trace?.layers[i] {
                         let x = (position(i, 0).x + position(i + 1, 0).x) / 2
@@ -162,5 +162,11 @@ public enum NetworkDiagram {
     }
 
     /// 4 significant digits, for labels.
+    /// An edge's width: 0.5 to 5.5 by its share of the largest, in steps of 0.1 (so that a picture
+    /// drawn again after a small change has mostly the same lines: see the playground's deltas).
+    static func edgeWidth(_ size: Double, largest: Double) -> Double {
+        ((0.5 + 5 * size / max(largest, 1e-12)) * 10).rounded() / 10
+    }
+
     static func short(_ x: Double) -> String { String(format: "%.4g", x == 0 ? 0 : x) }
 }

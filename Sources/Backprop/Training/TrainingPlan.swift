@@ -106,7 +106,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var seed = ToySets.defaultSeed
     /// Early stopping after this many epochs without a lower validation loss; nil: never.
     public var patience: Int? = nil
-    /// BLAS threads.
+    /// Threads for each step's matrix products and updates (``Parallel``); results depend on it in the last bits only.
     public var threads = 1
 
     /// A CSV field separator.

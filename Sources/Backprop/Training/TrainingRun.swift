@@ -152,6 +152,7 @@ public struct TrainingRun<T: Scalar>: Sendable {
         let indices = batches.indices(nextBatch)
         x.gatherRows(of: train.x, indices)
         y.gatherRows(of: train.y, indices)
+        if nextBatch + 1 < batches.count { train.x.prefetchRows(batches.indices(nextBatch + 1)) }   // the next batch's rows
         let outerThreads = Parallel.threads
         Parallel.setThreads(configuration.threads)
         let loss = Double(network.trainStep(x, y, optimizer: &optimizer, dropout: configuration.dropout,

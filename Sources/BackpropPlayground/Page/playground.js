@@ -254,12 +254,24 @@ function setNumber(id, value, digits) {
 // The session's state as last known: each state message updates the members it carries.
 const lastState = {};
 
-// A picture's changed lines (`patches.NAME = [[line, text], …]`) applied to its last text.
+// A picture's changed lines (`patches.NAME = [[line, text], …]`) applied to its last text and,
+// element by element, to the picture on the page (line i of an SVG is its element i − 1).
+const PICTURES = { boundary: "boundary", network: "network", loss: "loss-chart" };
+let patchedElements = 0;                 // how many elements patches replaced (the browser test reads it)
 function applyPatches(message) {
   for (const [name, changes] of Object.entries(message.patches || {})) {
     const lines = lastState[name].split("\n");
     for (const [i, text] of changes) lines[i] = text;
-    message[name] = lines.join("\n");
+    lastState[name] = lines.join("\n");
+    const svg = $(PICTURES[name])?.querySelector("svg");
+    const shown = svg && svg.children.length === lines.length - 3;   // <svg …>, the elements, </svg>, ""
+    for (const [i, text] of changes) {
+      if (!shown || i < 1 || i > svg.children.length) { if (svg) $(PICTURES[name]).innerHTML = lastState[name]; break; }
+      const holder = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      holder.innerHTML = text;
+      svg.children[i - 1].replaceWith(holder.firstElementChild);
+      patchedElements++;
+    }
   }
   delete message.patches;
 }

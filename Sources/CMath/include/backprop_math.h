@@ -10,4 +10,8 @@
 static inline float backprop_sqrtf(float x) { return __builtin_elementwise_sqrt(x); }
 static inline double backprop_sqrt(double x) { return __builtin_elementwise_sqrt(x); }
 
+// Asks the CPU to start loading the cache line at `p` (for reading, into the outer caches), so
+// that the next batch's rows arrive while this batch's products run.
+static inline void backprop_prefetch(const void *p) { __builtin_prefetch(p, 0, 1); }
+
 #endif
