@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backprop
 import Foundation
 
 /// `backprop` and its subcommands.
@@ -12,6 +13,7 @@ public struct BackpropCommand: AsyncParsableCommand {
         Interrupt.shared.listen()                 // Ctrl-C at any moment: exit 130, never a signal death
         signal(SIGPIPE, SIG_IGN)                  // a closed stdout (| head) must not lose a trained model
         do {
+            try checkCommandName()
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -31,10 +33,37 @@ public struct BackpropCommand: AsyncParsableCommand {
         }
     }
 
-    /// The subcommand named on the command line, for the help hint.
+    /// The subcommands' names.
+    static var commandNames: [String] { configuration.subcommands.map { $0.configuration.commandName ?? "" } }
+
+    /// The subcommand named on the command line (its first argument), for the help hint.
     private static var helpTopic: String {
-        let names = configuration.subcommands.map { $0.configuration.commandName ?? "" }
-        return CommandLine.arguments.dropFirst().first { names.contains($0) } ?? ""
+        let first = CommandLine.arguments.dropFirst().first ?? ""
+        return commandNames.contains(first) ? first : ""
+    }
+
+    /// A first argument that is no option must name a command: a typo gets the nearest name.
+    static func checkCommandName(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws {
+        guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) else { return }
+        let nearest = commandNames.min { editDistance($0, first) < editDistance($1, first) } ?? ""
+        let hint = editDistance(nearest, first) <= 2 ? "did you mean '\(nearest)'? " : ""
+        throw ValidationError("unknown command '\(first)'; \(hint)(commands: \(commandNames.joined(separator: ", ")))")
+    }
+
+    /// Levenshtein distance: the fewest single-character insertions, deletions and substitutions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let (a, b) = (Array(a), Array(b))
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let saved = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = saved
+            }
+        }
+        return row[b.count]
     }
 
     public static let configuration = CommandConfiguration(
@@ -52,6 +81,7 @@ public struct BackpropCommand: AsyncParsableCommand {
               δ^L = (a^L − y) ⊙ σ'(z^L)    δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)
               W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
             """,
+        version: BackpropVersion.string,
         subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self, TrainCommand.self,
                       EvaluateCommand.self, PredictCommand.self, ConvertCommand.self, PlotCommand.self,
                       ServeCommand.self]

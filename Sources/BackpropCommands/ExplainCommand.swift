@@ -119,9 +119,7 @@ struct ExplainCommand: ParsableCommand {
         let (optimizer, masks) = try makeOptimizer(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)
         if let svgPath {
-            do { try writeFileAtomically(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath) } catch {
-                throw InputError("\(error)")
-            }
+            try write(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath)
         }
         try present(trace, network: network)
     }

@@ -28,6 +28,17 @@ func padRight(_ s: String, _ width: Int) -> String {
 /// The superscript of a layer number: 1 → ¹.
 func sup(_ n: Int) -> String { NetworkDiagram.sup(n) }
 
+/// Writes `bytes` to `path` (atomically, as every save) and says so on stderr: `wrote PATH`.
+func write(_ bytes: [UInt8], to path: String) throws {
+    do { try writeFileAtomically(bytes, to: path) } catch { throw InputError("\(error)") }
+    announceWritten(path)
+}
+
+/// `wrote PATH` on stderr: every file a command writes is named (stdout stays the output).
+func announceWritten(_ path: String) {
+    FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+}
+
 /// Writes each picture atomically into `folder` (made if missing) and returns the paths written;
 /// `option` names the folder's option in error messages.
 func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, option: String) throws -> [String] {
@@ -36,7 +47,7 @@ func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, op
     }
     return try pictures.map { name, svg in
         let path = folder + "/" + name
-        do { try writeFileAtomically(Array(svg.rendered.utf8), to: path) } catch { throw InputError("\(error)") }
+        try write(Array(svg.rendered.utf8), to: path)
         return path
     }
 }

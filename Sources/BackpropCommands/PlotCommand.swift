@@ -45,11 +45,14 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let file = try readModel(model, as: Float.self)
-        func write(_ svg: SVG, _ name: String) throws {
-            for path in try writePictures([(name, svg)], to: out, option: "--out") { print("wrote \(path)") }
-        }
-        try write(NetworkDiagram.svg(network: file.network, title: "\(model): \(shapeName(file.network.sizes))"), "network.svg")
-        guard let data else { return }
+        let boundary = try data.map { try boundarySVG(file, data: $0) }       // every check before any file is written
+        var pictures = [("network.svg", NetworkDiagram.svg(network: file.network, title: "\(model): \(shapeName(file.network.sizes))"))]
+        if let boundary { pictures.append(("boundary.svg", boundary)) }
+        _ = try writePictures(pictures, to: out, option: "--out")              // each announced on stderr
+    }
+
+    /// The decision boundary of `file` over `data`'s points, or why there is none.
+    func boundarySVG(_ file: ModelFile<Float>, data: String) throws -> SVG {
         let points: Dataset<Float>
         do {
             points = try dataPlan.dataSource().load(as: Float.self, testSplit: false).train
@@ -59,7 +62,6 @@ struct PlotCommand: ParsableCommand {
         }
         var style = DecisionBoundary.Style()
         (style.title, style.classNames) = ("\(model) on \(data)", file.classes)
-        try write(DecisionBoundary.svg(model: file, points: points.x, targets: .init(points.y, isClassification: points.isClassification),
-                                       style: style), "boundary.svg")
+        return DecisionBoundary.svg(model: file, points: points.x, targets: .init(points.y, isClassification: points.isClassification), style: style)
     }
 }

@@ -77,7 +77,7 @@ struct PredictCommand: ParsableCommand {
         }
         let text = lines.joined(separator: "\n") + "\n"
         guard let outPath else { return print(text, terminator: "") }
-        do { try writeFileAtomically(Array(text.utf8), to: outPath) } catch { throw InputError("\(error)") }
+        try write(Array(text.utf8), to: outPath)
     }
 
     func printText(_ inputs: [[Double]], _ outputs: Matrix<Float>, _ file: ModelFile<Float>) {

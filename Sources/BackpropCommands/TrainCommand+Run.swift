@@ -70,7 +70,7 @@ extension TrainCommand {
     /// The headline and the column titles (or nothing, with --json), and warnings about the plan.
     func announce(_ run: TrainingRun<Float>) -> TrainReport {
         let report = TrainReport(json: output.json, epochs: run.configuration.epochs, classification: run.train.isClassification,
-                                 hasValidation: run.validation != nil)
+                                 hasValidation: run.validation != nil, printEvery: outputFiles.printEvery ?? 1)
         report.start(headline(run))
         var warnings = (run.plan?.ineffective ?? []) + outputFiles.ineffective(resuming: resumePath != nil)
         if run.train.count < 10 {
@@ -112,6 +112,7 @@ extension TrainCommand {
             var checkpoint = run.checkpoint
             checkpoint.writing = (every, template)
             do { try checkpoint.write(to: path) } catch { return "no checkpoint after epoch \(done): \(error)" }
+            announceWritten(path)
         }
         if let every = outputFiles.plotsEvery, let plots = outputFiles.plots, done % every == 0, run.rawTrainInputs.cols == 2 {
             let svg = boundary(run, model: run.model, title: "decision boundary after epoch \(done)")
@@ -147,7 +148,7 @@ extension TrainCommand {
         if let reportPath = outputFiles.reportPath {
             let html = TrainingReport(title: "backprop train on \(run.dataName)", settings: model.training, result: result, test: testResult,
                                       health: health, pictures: pictures.map { ($0.name, $0.svg) }).html
-            do { try writeFileAtomically(Array(html.utf8), to: reportPath) } catch { throw InputError("\(error)") }
+            try write(Array(html.utf8), to: reportPath)
         }
         report.finish(result: result, test: testResult, health: health, saved: savePath, settings: model.training,
                       loadSeconds: run.loadSeconds)

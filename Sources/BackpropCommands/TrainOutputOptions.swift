@@ -20,6 +20,9 @@ struct TrainOutputOptions: ParsableArguments {
     @Option(name: .customLong("report"), help: ArgumentHelp("Write a self-contained HTML report here: settings, epochs, health and the pictures.", valueName: "file.html"))
     var reportPath: String?
 
+    @Option(parsing: .unconditional, help: "Print every N-th epoch's line, and the last (default: every epoch).")
+    var printEvery: Int?
+
     @Option(parsing: .unconditional, help: "Write a checkpoint (the model, the settings and the optimizer's state) every N epochs.")
     var checkpointEvery: Int?
 
@@ -30,8 +33,9 @@ struct TrainOutputOptions: ParsableArguments {
     static let defaultCheckpointPath = "checkpoint.json"
 
     func validate() throws {
-        if let plotsEvery, plotsEvery < 1 || plots == nil { throw ValidationError("--plots-every needs --plots and a number of epochs of at least 1") }
-        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery))") }
+        if let plotsEvery, plotsEvery < 1 || plots == nil { throw ValidationError("--plots-every needs --plots and a number of epochs ≥ 1") }
+        if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be ≥ 1 (got \(printEvery))") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be ≥ 1 (got \(checkpointEvery))") }
         if let checkpointPath, checkpointPath.hasSuffix(".safetensors") {
             throw ValidationError("--checkpoint \(checkpointPath): checkpoints are JSON (they hold the settings and the optimizer's state); name it .json")
         }

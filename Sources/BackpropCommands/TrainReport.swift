@@ -16,8 +16,12 @@ final class TrainReport {
     /// Loss sum and batch count of the running epoch, for the live mean loss.
     private var running = (sum: 0.0, batches: 0)
 
-    init(json: Bool, epochs: Int, classification: Bool, hasValidation: Bool) {
+    /// Print every N-th epoch's line (and the last).
+    let printEvery: Int
+
+    init(json: Bool, epochs: Int, classification: Bool, hasValidation: Bool, printEvery: Int = 1) {
         self.json = json
+        self.printEvery = max(1, printEvery)
         self.epochs = epochs
         self.classification = classification
         self.hasValidation = hasValidation
@@ -50,6 +54,7 @@ final class TrainReport {
             FileHandle.standardError.write(Data("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(running.sum / Double(running.batches), 4))  ETA \(duration(eta))".utf8))
         case let .epoch(m):
             if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            guard m.epoch % printEvery == 0 || m.epoch == epochs else { return }
             var cells = [String(m.epoch), fmt(m.learningRate, 4), fmt(m.loss, 5)]
             if let a = m.accuracy { cells.append(String(format: "%.4f", a)) }
             if hasValidation {

@@ -50,7 +50,7 @@ struct XORCommand: ParsableCommand {
         if hidden != nil && initPath != nil { throw ValidationError("--hidden and --init exclude each other: the model file fixes the network") }
         guard epochs >= 0 else { throw ValidationError("--epochs must be 0 or more (got \(epochs))") }
         guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
-        if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be at least 1 (got \(printEvery))") }
+        if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be ≥ 1 (got \(printEvery))") }
     }
 
     func run() throws {

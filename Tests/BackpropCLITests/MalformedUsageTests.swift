@@ -7,7 +7,7 @@ struct AbsurdOptionTests {
         (["gradcheck", "--layers", "1000,1000,10"], "gradcheck runs 4 forward passes per parameter"),
         (["gradcheck", "--samples", "1000000"], "--samples must be between 1 and 10000"),
         (["xor", "--hidden", "100000000"], "--hidden must be between 1 and 10000"),
-        (["train", "--data", "xor", "--batch", "0"], "--batch must be at least 1"),
+        (["train", "--data", "xor", "--batch", "0"], "--batch must be ≥ 1"),
         (["train", "--data", "xor", "--threads", "1000"], "--threads must be between 1 and 256"),
         (["train", "--data", "xor", "--noise", "3"], "--noise must be between 0 and 1"),
     ] as [([String], String)])

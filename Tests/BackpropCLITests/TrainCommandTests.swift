@@ -170,7 +170,7 @@ struct TrainCommandTests {
         #expect(try backprop(["train", "--data", "gaussians", "--layers", "2,4,2", "--epochs", "3", "--save", "g.json"], in: folder).status == 0)
         let run = try backprop(["plot", "--model", "g.json", "--data", "gaussians", "--out", "pics"], in: folder)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("wrote pics/network.svg") && run.stdout.contains("wrote pics/boundary.svg"))
+        #expect(run.stderr.contains("wrote pics/network.svg") && run.stderr.contains("wrote pics/boundary.svg"))
         let boundary = try String(contentsOf: folder.appendingPathComponent("pics/boundary.svg"), encoding: .utf8)
         #expect(boundary.components(separatedBy: "<circle").count - 1 == 500 + 1)       // and the legend's "train"
         try "a,b,c,label\n1,2,3,x\n4,5,6,y\n".write(to: folder.appendingPathComponent("three.csv"), atomically: true, encoding: .utf8)

@@ -45,7 +45,7 @@ struct LiveChangeTests {
         #expect(run.learningRate == 0.03 && run.batchesPerEpoch == 6)
         run.trainEpochs(1)
         #expect(run.pendingChange == nil && run.learningRate == 0.2 && run.batchesPerEpoch == 15 && run.plan?.batch == 4)
-        #expect(throws: PlanError(.batch, "must be at least 1 (got 0)")) { try run.change(.init(batch: 0)) }
+        #expect(throws: PlanError(.batch, "must be ≥ 1 (got 0)")) { try run.change(.init(batch: 0)) }
         #expect(throws: PlanError.self) { try run.change(.init(learningRate: -1)) }
         #expect(run.plan?.batch == 4)
     }

@@ -11,8 +11,8 @@ struct TrainingPlanTests {
     }
 
     @Test("bad settings are refused by option, with the reason", arguments: [
-        (Self.with { $0.batch = 0 }, "--batch must be at least 1 (got 0)"),
-        (Self.with { $0.epochs = 0 }, "--epochs must be at least 1 (got 0)"),
+        (Self.with { $0.batch = 0 }, "--batch must be ≥ 1 (got 0)"),
+        (Self.with { $0.epochs = 0 }, "--epochs must be ≥ 1 (got 0)"),
         (Self.with { $0.threads = 1000 }, "--threads must be between 1 and 256 (got 1000)"),
         (Self.with { $0.learningRate = -1 }, "--lr must be a positive number"),
         (Self.with { $0.learningRate = .nan }, "--lr must be a positive number"),

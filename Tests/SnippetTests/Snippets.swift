@@ -442,7 +442,7 @@ return nil
 
 /// Sources/Backprop/Training/TrainingPlan.swift
 @discardableResult func snippet_TrainingPlan_1() throws -> Any? {
-PlanError(.batch, "must be at least 1 (got 0)").description   // "--batch must be at least 1 (got 0)"
+PlanError(.batch, "must be ≥ 1 (got 0)").description   // "--batch must be ≥ 1 (got 0)"
 return nil
 }
 

@@ -81,7 +81,7 @@ extension TrainingPlan {
     private func check(_ setting: Setting, _ value: Int, _ range: ClosedRange<Int>) throws(PlanError) {
         guard !range.contains(value) else { return }
         if range.upperBound <= 10_000 { throw PlanError(setting, "must be between \(range.lowerBound) and \(range.upperBound) (got \(value))") }
-        throw PlanError(setting, value < range.lowerBound ? "must be at least \(range.lowerBound) (got \(value))"
+        throw PlanError(setting, value < range.lowerBound ? "must be ≥ \(range.lowerBound) (got \(value))"
                                                           : "must be at most \(range.upperBound) (got \(value))")
     }
 

@@ -253,17 +253,17 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
 /// Why a ``TrainingPlan`` cannot run: the setting (by its `backprop train` option) and the reason.
 ///
 /// ```swift
-/// PlanError(.batch, "must be at least 1 (got 0)").description   // "--batch must be at least 1 (got 0)"
+/// PlanError(.batch, "must be ≥ 1 (got 0)").description   // "--batch must be ≥ 1 (got 0)"
 /// ```
 public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     public var setting: TrainingPlan.Setting
-    /// The reason, without the setting's name: "must be at least 1 (got 0)".
+    /// The reason, without the setting's name: "must be ≥ 1 (got 0)".
     public var reason: String
     public init(_ setting: TrainingPlan.Setting, _ reason: String) {
         self.setting = setting
         self.reason = reason
     }
-    /// `--batch must be at least 1 (got 0)`.
+    /// `--batch must be ≥ 1 (got 0)`.
     public var description: String { "--\(setting.rawValue) \(reason)" }
 }
 

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// Every file a command writes is named on stderr; `train --print-every` thins the epoch lines.
+@Suite("Written files are announced; --print-every")
+struct OutputAnnouncementTests {
+    @Test("train --plots, --report, --checkpoint-every and explain --svg each say what they wrote")
+    func announced() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try backprop(["train", "--data", "circles", "--samples", "100", "--layers", "2,4,2", "--epochs", "2",
+                                "--plots", "pics", "--report", "r.html", "--checkpoint-every", "1", "--checkpoint", "ck-{epoch}.json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        for file in ["pics/loss.svg", "pics/boundary.svg", "r.html", "ck-1.json", "ck-2.json"] {
+            #expect(run.stderr.contains("wrote \(file)\n"), "\(file): \(run.stderr)")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path))
+        }
+        let explain = try backprop(["explain", "--svg", "step.svg"], in: folder)
+        #expect(explain.status == 0 && explain.stderr == "wrote step.svg\n", "\(explain.stderr)")
+    }
+
+    @Test("--print-every 5: the lines of epochs 5 and 10 (the last); 0 is refused")
+    func printEvery() throws {
+        let run = try backprop(["train", "--data", "xor", "--layers", "2,3,2", "--epochs", "12", "--print-every", "5"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = run.stdout.components(separatedBy: "\ntrained ")[0]          // the epoch lines, before the summary
+        let epochs = table.split(separator: "\n").compactMap { line -> Int? in
+            let cells = line.split(separator: " ")
+            return cells.count >= 4 ? Int(cells[0]) : nil
+        }
+        #expect(epochs == [5, 10, 12], "\(run.stdout)")
+        let refused = try backprop(["train", "--data", "xor", "--print-every", "0"])
+        #expect(refused.status == 64 && refused.stderr.contains("--print-every must be ≥ 1 (got 0)"), "\(refused.stderr)")
+    }
+}
