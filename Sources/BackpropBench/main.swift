@@ -72,6 +72,33 @@ func setup(_ o: Options) -> (Network<Float>, Matrix<Float>, Matrix<Float>) {
     return (net, x, Dataset<Float>.oneHot(labels, classes: o.sizes.last!))
 }
 
+/// The playground's state, as `state` measures it (see the top of this file).
+func stateBench(_ o: Options) async throws -> [(String, JSON)] {
+    var settings = PlaygroundSettings()
+    (settings.hidden, settings.activations) = (o.hidden, [.tanh])
+    let session = try PlaygroundSession(settings: settings) { _ in }
+    var delta = StateDelta()
+    // Steps by messages, as the page sends them: the reply to the epoch's last step is a
+    // state drawn afresh (the network changed), and what the server sends of it is timed.
+    func epoch() async -> (seconds: Double, bytes: Int, members: [(key: String, value: JSON)]) {
+        let run = await session.run              // (a copy: the run is a value)
+        let steps = run.batchesPerEpoch
+        for _ in 1..<steps { _ = await session.receive(#"{"type":"step"}"#) }
+        let t = ContinuousClock.now
+        let reply = await session.receive(#"{"type":"step"}"#)
+        let text = delta.text(reply[0])
+        return ((ContinuousClock.now - t).seconds, text.utf8.count, reply[0].members)
+    }
+    let first = await epoch()
+    var later: [(seconds: Double, bytes: Int, members: [(key: String, value: JSON)])] = []
+    for _ in 0..<o.reps { later.append(await epoch()) }
+    let parts = later.last!.members.map { ($0.key, JSON.number($0.value.serialized().utf8.count)) }
+    return [("bench", .string("state")), ("hidden", .string(o.hidden.map(String.init).joined(separator: ","))),
+            ("first_seconds", .number(first.seconds)), ("first_bytes", .number(first.bytes)),
+            ("seconds", .number(median(later.map(\.seconds)))), ("bytes", .number(median(later.map { Double($0.bytes) }))),
+            ("member_bytes", .object(parts))]
+}
+
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
 
 func time(_ reps: Int, _ body: () -> Void) -> Double {
@@ -95,28 +122,7 @@ do {
                                     ("batch", .number(o.batch)), ("threads", .number(o.threads))]
     switch o.command {
     case "state":
-        var settings = PlaygroundSettings()
-        (settings.hidden, settings.activations) = (o.hidden, [.tanh])
-        let session = try PlaygroundSession(settings: settings) { _ in }
-        // Steps by messages, as the page sends them: the reply to the epoch's last step is a
-        // state drawn afresh (the network changed), and what the server sends of it is timed.
-        func epoch() async -> (seconds: Double, bytes: Int, members: [(key: String, value: JSON)]) {
-            let steps = await session.run.batchesPerEpoch
-            for _ in 1..<steps { _ = await session.receive(#"{"type":"step"}"#) }
-            let t = ContinuousClock.now
-            let reply = await session.receive(#"{"type":"step"}"#)
-            let text = delta.text(reply[0])
-            return ((ContinuousClock.now - t).seconds, text.utf8.count, reply[0].members)
-        }
-        var delta = StateDelta()
-        let first = await epoch()
-        var later: [(seconds: Double, bytes: Int, members: [(key: String, value: JSON)])] = []
-        for _ in 0..<o.reps { later.append(await epoch()) }
-        let parts = later.last!.members.map { ($0.key, JSON.number($0.value.serialized().utf8.count)) }
-        emit([("bench", .string("state")), ("hidden", .string(o.hidden.map(String.init).joined(separator: ","))),
-              ("first_seconds", .number(first.seconds)), ("first_bytes", .number(first.bytes)),
-              ("seconds", .number(median(later.map(\.seconds)))), ("bytes", .number(median(later.map { Double($0.bytes) }))),
-              ("member_bytes", .object(parts))])
+        emit(try await stateBench(o))
     case "csv":
         guard !o.file.isEmpty else { throw BenchError("csv needs --file") }
         let size = Double((try? FileManager.default.attributesOfItem(atPath: o.file)[.size] as? Int) ?? 0)

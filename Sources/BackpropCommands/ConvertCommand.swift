@@ -32,6 +32,6 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         let model = try readModel(input, as: Float.self)
         try saveModel(model, to: output)
-        print("wrote \(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")
+        announceWritten("\(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")
     }
 }

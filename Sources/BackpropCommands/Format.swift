@@ -36,7 +36,8 @@ func write(_ bytes: [UInt8], to path: String) throws {
 
 /// `wrote PATH` on stderr: every file a command writes is named (stdout stays the output).
 func announceWritten(_ path: String) {
-    FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+    let clear = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[2K" : ""        // not glued to a progress bar
+    FileHandle.standardError.write(Data("\(clear)wrote \(path)\n".utf8))
 }
 
 /// Writes each picture atomically into `folder` (made if missing) and returns the paths written;

@@ -54,21 +54,30 @@ final class TrainReport {
             FileHandle.standardError.write(Data("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(running.sum / Double(running.batches), 4))  ETA \(duration(eta))".utf8))
         case let .epoch(m):
             if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-            guard m.epoch % printEvery == 0 || m.epoch == epochs else { return }
-            var cells = [String(m.epoch), fmt(m.learningRate, 4), fmt(m.loss, 5)]
-            if let a = m.accuracy { cells.append(String(format: "%.4f", a)) }
-            if hasValidation {
-                cells.append(m.validationLoss.map { fmt($0, 5) } ?? "")
-                if classification { cells.append(m.validationAccuracy.map { String(format: "%.4f", $0) } ?? "") }
-            }
-            cells.append(String(format: "%.2f", m.seconds))
-            print(cells.map { pad($0, 10) }.joined(separator: " ") + (m.isBest && hasValidation ? "  *" : ""))
-            fflush(nil)
+            if m.epoch % printEvery == 0 || m.epoch == epochs { line(m) }
         }
+    }
+
+    /// The epoch last printed (`--print-every` skips some; the last one is always shown).
+    private var printed = 0
+
+    /// One epoch's line of the table.
+    private func line(_ m: EpochMetrics) {
+        printed = m.epoch
+        var cells = [String(m.epoch), fmt(m.learningRate, 4), fmt(m.loss, 5)]
+        if let a = m.accuracy { cells.append(String(format: "%.4f", a)) }
+        if hasValidation {
+            cells.append(m.validationLoss.map { fmt($0, 5) } ?? "")
+            if classification { cells.append(m.validationAccuracy.map { String(format: "%.4f", $0) } ?? "") }
+        }
+        cells.append(String(format: "%.2f", m.seconds))
+        print(cells.map { pad($0, 10) }.joined(separator: " ") + (m.isBest && hasValidation ? "  *" : ""))
+        fflush(nil)
     }
 
     func finish(result: TrainingResult, test: Evaluation?, health: TrainingHealth, saved: String?,
                 settings: [(key: String, value: JSON)], loadSeconds: Double) {
+        if !json, let last = result.epochs.last, last.epoch != printed { line(last) }    // stopped before a printed epoch
         if json {
             printJSON(.object([
                 ("settings", .object(settings)),

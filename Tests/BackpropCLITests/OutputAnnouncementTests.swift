@@ -33,3 +33,21 @@ struct OutputAnnouncementTests {
         #expect(refused.status == 64 && refused.stderr.contains("--print-every must be ≥ 1 (got 0)"), "\(refused.stderr)")
     }
 }
+
+@Suite("--print-every and a run that stops early")
+struct PrintEveryEarlyStopTests {
+    @Test("the run's last epoch is always shown, even when it stops before a printed one")
+    func lastEpochShown() throws {
+        let run = try backprop(["train", "--data", "circles", "--samples", "200", "--layers", "2,4,2", "--epochs", "300",
+                                "--print-every", "1000", "--patience", "1", "--validation-split", "0.25", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let epochs = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])["epochs"] as? [Any]
+        let text = try backprop(["train", "--data", "circles", "--samples", "200", "--layers", "2,4,2", "--epochs", "300",
+                                 "--print-every", "1000", "--patience", "1", "--validation-split", "0.25"])
+        let table = text.stdout.components(separatedBy: "\ntrained ")[0].split(separator: "\n").compactMap { line -> Int? in
+            let cells = line.split(separator: " ")
+            return cells.count >= 4 ? Int(cells[0]) : nil
+        }
+        #expect(table == [epochs?.count ?? -1], "\(text.stdout)")
+    }
+}

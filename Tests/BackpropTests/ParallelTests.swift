@@ -110,3 +110,19 @@ import Testing
         }
     }
 }
+
+/// A hand-made checkpoint may carry Adam's first moments without its second: the step starts
+/// the state afresh instead of reading past an empty buffer.
+@Suite struct OptimizerStateTests {
+    @Test func adamWithoutSecondMomentsStartsFresh() {
+        var net = Network<Double>.tutorial(seed: 1)
+        var opt = Optimizer<Double>(.adam, learningRate: 0.01)
+        opt.firstMoments = [[0, 0, 0, 0], [0, 0], [0, 0], [0]]
+        let (x, y) = ToySets.xor(Double.self)
+        net.forward(x)
+        _ = net.computeLoss(target: y)
+        net.backward(input: x)
+        opt.step(&net)
+        #expect(opt.secondMoments.map(\.count) == [4, 2, 2, 1] && opt.steps == 1)
+    }
+}

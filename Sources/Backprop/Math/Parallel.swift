@@ -1,4 +1,5 @@
 import CThreads
+import Foundation
 
 /// Splitting one computation over the cores: the training step's large matrix products and its
 /// optimizer update run in `threads` parts at once (a fork-join pool of long-lived threads,
@@ -50,7 +51,10 @@ public enum Parallel {
     public static let minimumUpdates = 1 << 13
 
     /// In how many parts to do `work` units: at most ``threads``, at least `minimum` each.
-    static func parts(work: Int, minimum: Int = minimumWork) -> Int { max(1, min(threads, work / minimum)) }
+    static func parts(work: Int, minimum: Int = minimumWork) -> Int { max(1, min(threads, cores, work / minimum)) }
+
+    /// The machine's cores: more parts than that would only wait for each other (the workers spin).
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `body(part)` for `part` in `0..<parts`, at the same time, and returns when all are done.
     static func run(_ parts: Int, _ body: (Int) -> Void) {

@@ -70,7 +70,8 @@ public struct Optimizer<T: Scalar>: Sendable {
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func step(_ network: inout Network<T>) {
-        if kind != .sgd && firstMoments.count != 2 * network.layers.count { makeState(for: network) }
+        if kind != .sgd && (firstMoments.count != 2 * network.layers.count
+                            || (kind == .adam && secondMoments.count != firstMoments.count)) { makeState(for: network) }
         steps += 1
         let (kind, eta, mu, beta1, beta2, epsilon, t) = (kind, learningRate, momentum, beta1, beta2, epsilon, steps)
         for l in network.layers.indices {

@@ -161,12 +161,12 @@ public enum NetworkDiagram {
         return String(n).map { digits[Int(String($0))!] }.joined()
     }
 
-    /// 4 significant digits, for labels.
     /// An edge's width: 0.5 to 5.5 by its share of the largest, in steps of 0.1 (so that a picture
     /// drawn again after a small change has mostly the same lines: see the playground's deltas).
     static func edgeWidth(_ size: Double, largest: Double) -> Double {
         ((0.5 + 5 * size / max(largest, 1e-12)) * 10).rounded() / 10
     }
 
+    /// 4 significant digits, for labels.
     static func short(_ x: Double) -> String { String(format: "%.4g", x == 0 ? 0 : x) }
 }

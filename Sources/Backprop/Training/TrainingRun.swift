@@ -150,14 +150,14 @@ public struct TrainingRun<T: Scalar>: Sendable {
         guard !isFinished else { return nil }
         let started = clock.now
         let indices = batches.indices(nextBatch)
+        let outerThreads = Parallel.threads
+        Parallel.setThreads(configuration.threads)          // the gather and the step, split (not a closure: see Parallel)
+        defer { Parallel.setThreads(outerThreads) }
         x.gatherRows(of: train.x, indices)
         y.gatherRows(of: train.y, indices)
         if nextBatch + 1 < batches.count { train.x.prefetchRows(batches.indices(nextBatch + 1)) }   // the next batch's rows
-        let outerThreads = Parallel.threads
-        Parallel.setThreads(configuration.threads)
         let loss = Double(network.trainStep(x, y, optimizer: &optimizer, dropout: configuration.dropout,
                                             dropoutSeed: configuration.dropoutSeed))
-        Parallel.setThreads(outerThreads)
         steps += 1
         let batchSum = network.reduction == .mean ? loss * Double(indices.count) : loss     // summed over the batch
         let batchLoss = batchSum / Double(indices.count)

@@ -265,7 +265,7 @@ public actor PlaygroundSession {
     /// Picture `name`, drawn again only when the network, the view settings or `detail` changed.
     private func picture(_ name: String, _ detail: String, draw: () -> JSON) -> JSON {
         let s = run.settings
-        let key = "\(generation) \(run.steps) \(run.edits.count) \(run.history.count) \(s.showTest) \(s.discretize) \(s.edgesByGradient) \(detail)"
+        let key = "\(generation) \(run.steps) \(run.edits.count) \(run.history.count) \(s.batch) \(s.showTest) \(s.discretize) \(s.edgesByGradient) \(detail)"
         if let cached = pictures[name], cached.key == key { return cached.value }
         let value = draw()
         pictures[name] = (key, value)

@@ -29,7 +29,7 @@ public struct StateDelta: Sendable {
         var changed: [(key: String, value: JSON)] = [], patches: [(key: String, value: JSON)] = []
         for (key, value) in message.members where key == "type" || last[key] != value {
             last[key] = value
-            guard case .string(let text) = value, text.hasPrefix("<svg") else { changed.append((key, value)); continue }
+            guard case .string(let text) = value, text.hasPrefix("<svg") else { lines[key] = nil; changed.append((key, value)); continue }
             let new = text.split(separator: "\n", omittingEmptySubsequences: false)
             defer { lines[key] = new }
             if let old = lines[key], old.count == new.count {
