@@ -51,3 +51,22 @@ struct PrintEveryEarlyStopTests {
         #expect(table == [epochs?.count ?? -1], "\(text.stdout)")
     }
 }
+
+@Suite("The shipped examples")
+struct ExampleDataTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples")
+
+    @Test("examples/iris.csv: the README's command learns it (test accuracy 1.0) and predicts the two flowers it shows")
+    func iris() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = Self.examples.appendingPathComponent("iris.csv").path
+        let run = try backprop(["train", "--data", data, "--layers", "4,8,3", "--lr", "0.05", "--batch", "8", "--epochs", "100",
+                                "--test-split", "0.3", "--save", "iris.json"], in: folder)
+        #expect(run.status == 0 && run.stdout.contains("test accuracy 1.0000 (45 samples)"), "\(run.stdout) \(run.stderr)")
+        let predict = try backprop(["predict", "--model", "iris.json", "--input", "5.1,3.5,1.4,0.2", "--input", "6.7,3.0,5.2,2.3"], in: folder)
+        #expect(predict.stdout.contains("→ setosa") && predict.stdout.contains("→ virginica"), "\(predict.stdout)")
+        #expect(try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").count == 151)
+    }
+}

@@ -28,6 +28,9 @@ public struct PlaygroundServer: Sendable {
     /// Least time between two `state` messages of a playing session.
     public var updateInterval: Duration
     public let registry = SessionRegistry()
+    /// Whether the server's own error log is printed (false: only critical ones — for tests that
+    /// stop servers on purpose, where the shutdown logs errors that are expected).
+    public var logsErrors = true
     let page: PageFiles
 
     public init(host: String = "127.0.0.1", port: Int = 8080, updateInterval: Duration = .milliseconds(100)) throws(PlaygroundError) {
@@ -41,7 +44,7 @@ public struct PlaygroundServer: Sendable {
     /// page's URL (with the real port when `port` is 0).
     public func run(onReady: @escaping @Sendable (String) async -> Void) async throws {
         var logger = Logger(label: "backprop-playground")
-        logger.logLevel = .error
+        logger.logLevel = logsErrors ? .error : .critical
         let app = Application(
             router: router(),
             server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
