@@ -1,5 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
+
+/// Dependencies that only the tool and the benchmarks use, and those of the playground's server.
+let tools: TargetDependencyCondition? = .when(traits: ["Tools"])
+let server: TargetDependencyCondition? = .when(traits: ["Playground"])
 
 let package = Package(
     name: "Backprop",
@@ -11,12 +15,23 @@ let package = Package(
         .library(name: "BackpropPlayground", targets: ["BackpropPlayground"]),
         .library(name: "BackpropCommands", targets: ["BackpropCommands"]),
     ],
+    // Two traits, both on by default, bring what only the `backprop` tool needs: `Tools` the
+    // command line and the benchmarks, `Playground` the server of `backprop serve` (Hummingbird).
+    // A package that uses only the library turns them off and then resolves swift-numerics alone
+    // (and the DocC plugin, which builds nothing): `.package(url: …, from: "0.14.0", traits: [])`.
+    traits: [
+        .trait(name: "Tools", description: "The backprop command (swift-argument-parser) and the benchmarks."),
+        .trait(name: "Playground", description: "backprop serve: the playground's web server (Hummingbird)."),
+        .default(enabledTraits: ["Tools", "Playground"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
+        // `swift package generate-documentation --target Backprop` (DocC); nothing is built with it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // OpenBLAS through pkg-config on Linux; Apple platforms use Accelerate instead.
@@ -51,10 +66,14 @@ let package = Package(
             name: "BackpropPlayground",
             dependencies: [
                 "Backprop",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: server),
             ],
-            resources: [.copy("Page")]
+            // The page is compiled into the binary (PackageResources), so a copied `backprop` serves it.
+            resources: [
+                .embedInCode("Page/index.html"), .embedInCode("Page/playground.js"),
+                .embedInCode("Page/address.js"), .embedInCode("Page/playground.css"),
+            ]
         ),
         // The commands (one type per file, option groups, output formatting), as a library so
         // that the argument fuzzer (fuzz/) drives the same parsing and checks; `backprop` is
@@ -64,7 +83,7 @@ let package = Package(
             dependencies: [
                 "Backprop",
                 "BackpropPlayground",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: tools),
             ]
         ),
         // Ctrl-C before main: exit 130 (a C constructor, in the executable only).
@@ -80,7 +99,7 @@ let package = Package(
             dependencies: [
                 "Backprop",
                 "BackpropPlayground",
-                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer", condition: tools),
             ]
         ),
         .testTarget(
@@ -93,8 +112,8 @@ let package = Package(
             dependencies: [
                 "Backprop",
                 "BackpropPlayground",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: server),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket", condition: server),
             ]
         ),
         // The documentation's Swift examples, verbatim: this target compiles only if they do.

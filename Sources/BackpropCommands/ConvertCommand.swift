@@ -12,8 +12,8 @@ struct ConvertCommand: ParsableCommand {
             back to the same model.
 
             Examples:
-              backprop convert fmnist.json fmnist.safetensors
-              backprop convert fmnist.safetensors fmnist.json
+              backprop convert iris.json iris.safetensors
+              backprop convert iris.safetensors iris-again.json
             """
     )
 

@@ -13,7 +13,7 @@ struct EvaluateCommand: ParsableCommand {
 
             Examples:
               backprop evaluate --model fmnist.json --data fashion-mnist
-              backprop evaluate --model iris.json --data iris-test.csv --json
+              backprop evaluate --model iris.json --data examples/iris.csv --json
             """
     )
 

@@ -24,12 +24,14 @@ struct ExplainCommand: ParsableCommand {
 
             Examples:
               backprop explain
-              backprop explain --model net.json --input 0.05,0.1 --target 0.01,0.99 --lr 0.5
+              backprop explain --model examples/step-by-step.json \\
+                  --input 0.05,0.1 --target 0.01,0.99 --lr 0.5
               backprop explain --json > step.json
-              backprop explain --svg step.svg          the diagram, annotated with the numbers
-              backprop explain --parameter 2,0,1       the chain rule of the weight W²[0][1] alone
+              backprop explain --svg step.svg     # the diagram, with the numbers on it
+              backprop explain --parameter 2,0,1  # the chain of the weight W²[0][1]
               backprop explain --optimizer momentum --l1 0.01 --parameter 2,0,1
-              backprop explain --model ck.json --state ck.json --input 1,2 --target 0,1
+              backprop explain --model ck.json --state ck.json \\
+                  --input 0.5,-1 --target 1,0     # ck.json: see backprop train --help
             """
     )
 

@@ -18,9 +18,8 @@ struct GradCheckCommand: ParsableCommand {
 
             Examples:
               backprop gradcheck --layers 2,3,2 --activation tanh
-              backprop gradcheck --model net.json
-              backprop gradcheck --all          every activation × output × loss × reduction
-                                                (a random 2,3,2 network unless --layers)
+              backprop gradcheck --model examples/step-by-step.json
+              backprop gradcheck --all   # every activation × output × loss × reduction
             """
     )
 

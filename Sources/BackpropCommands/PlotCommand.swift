@@ -13,7 +13,7 @@ struct PlotCommand: ParsableCommand {
 
             Examples:
               backprop plot --model spiral.json --data spiral --out pictures
-              backprop plot --model xor.json
+              backprop plot --model xor.json    # xor.json: see backprop xor --help
             """
     )
 

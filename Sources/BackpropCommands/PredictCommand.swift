@@ -13,7 +13,8 @@ struct PredictCommand: ParsableCommand {
 
             Examples:
               backprop predict --model iris.json --input 5.1,3.5,1.4,0.2
-              backprop predict --model iris.json --csv new-flowers.csv --out predictions.csv
+              backprop predict --model iris.json --csv examples/iris-new.csv \\
+                  --out predictions.csv
             """
     )
 

@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               backprop serve
               backprop serve --port 9000
-              backprop serve --port 0            any free port (the URL says which)
+              backprop serve --port 0    # any free port (the URL says which)
             """
     )
 
@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        #if Playground
         let server: PlaygroundServer
         do { server = try PlaygroundServer(host: host, port: port) } catch { throw InputError(error.message) }
         // Ctrl-C closes every tab's connection and stops; a tab that does not answer within 3 s
@@ -60,5 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw InputError("cannot serve on \(host):\(port): \(text)")
         }
+        #else
+        throw InputError("this backprop was built without the playground (the Playground trait); build it with its default traits: swift build -c release")
+        #endif
     }
 }

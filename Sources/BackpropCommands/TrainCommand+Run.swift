@@ -134,8 +134,11 @@ extension TrainCommand {
     func finish(_ run: TrainingRun<Float>, result: TrainingResult, report: TrainReport, failure: String?) throws {
         let testResult = run.test.map { Evaluation(network: run.network, data: $0) }
         let probe = min(run.train.count, 1000)
+        let plan = run.plan ?? TrainingPlan.defaults
+        let setting = TrainingHealth.Setting(scaledInputs: plan.scale != .none,
+                                             initializers: run.network.layers.map { plan.initializer ?? .standard(for: $0.activation) })
         let health = TrainingHealth(network: run.network, input: run.train.x.rows(0..<probe), target: run.train.y.rows(0..<probe),
-                                    learningRate: Double(run.optimizer.learningRate))
+                                    optimizer: run.optimizer, learningRates: result.epochs.map(\.learningRate), setting: setting)
         var model = run.model
         if let accuracy = testResult?.accuracy { model.training.append(("test_accuracy", .number(accuracy))) }
         // A diverged run does not replace a model with a worse one; an interrupted run that did

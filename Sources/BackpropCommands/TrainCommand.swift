@@ -32,9 +32,12 @@ struct TrainCommand: ParsableCommand {
             state and the shuffles go on), as a change in the playground does.
 
             Examples:
-              backprop train --data fashion-mnist --layers 784,128,10 --lr 0.1 --epochs 5 --save fmnist.json
-              backprop train --data spiral --layers 2,16,16,2 --activation tanh --optimizer adam --lr 0.01 --epochs 200
-              backprop train --data spiral --epochs 20 --checkpoint-every 5 --checkpoint ck.json
+              backprop train --data fashion-mnist --layers 784,128,10 --lr 0.1 \\
+                  --epochs 5 --save fmnist.json
+              backprop train --data spiral --layers 2,16,16,2 --activation tanh \\
+                  --optimizer adam --lr 0.01 --epochs 200 --save spiral.json
+              backprop train --data spiral --epochs 20 --checkpoint-every 5 \\
+                  --checkpoint ck.json
               backprop train --resume ck.json --epochs 40
             """
     )

@@ -128,7 +128,7 @@ final class TrainReport {
         for l in health.layers {
             let dead = l.deadFraction.map { String(format: "%3.0f%%", $0 * 100) } ?? "   -"
             let saturated = l.saturatedFraction.map { String(format: "%8.0f%%", $0 * 100) } ?? "        -"
-            print("  \(pad(String(l.layer), 5))  \(padRight(l.activation.rawValue, 10)) \(pad(fmt(l.gradientNorm, 3), 9))   \(dead)  \(saturated)  \(pad(fmt(l.updateRatio, 2), 13))")
+            print("  \(pad(String(l.layer), 5))  \(padRight(l.activation.rawValue, 10)) \(pad(fmt(l.gradientNorm, 3), 9))   \(dead)  \(saturated)  \(pad(TrainingHealth.format(l.updateRatio), 13))")
         }
         for w in health.warnings { print("  warning: \(w)") }
     }

@@ -512,6 +512,88 @@ net.train(x, y, epochs: 10_000, optimizer: &sgd)
 return nil
 }
 
+/// Sources/Backprop/Backprop.docc/ExplainAndGradCheck.md
+@discardableResult func snippet_ExplainAndGradCheck() throws -> Any? {
+let model = try ModelFile<Double>(text: """
+{"format": "backprop-model", "version": 1, "loss": "squared-error", "reduction": "sum",
+ "layers": [{"activation": "sigmoid", "weights": [[0.15, 0.2], [0.25, 0.3]], "biases": [0.35, 0.35]},
+            {"activation": "sigmoid", "weights": [[0.4, 0.45], [0.5, 0.55]], "biases": [0.6, 0.6]}]}
+""")
+let trace = StepTrace.record(network: model.network, input: Matrix([[0.05, 0.1]]),
+                             target: Matrix([[0.01, 0.99]]), learningRate: 0.5)
+trace.lossBefore                    // 0.298371109…, Matt Mazur's hand-computed loss
+trace.layers[1].delta[0, 0]         // δ²[0] = (a² − y) ⊙ σ'(z²) = 0.138498562…
+trace.layers[1].weightGradient[0, 0] // dLoss/dW²[0][0] = δ²[0] · a¹[0] = 0.082167041…
+print(trace.text(source: "step-by-step.json"))
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/ExplainAndGradCheck.md
+@discardableResult func snippet_ExplainAndGradCheck_1() throws -> Any? {
+let network = Network<Double>(sizes: [2, 3, 2], activation: .tanh, output: .sigmoid, seed: 7)
+let check = GradientCheck.run(network: network, input: Matrix([[0.5, -1.0], [2.0, 0.25]]),
+                              target: Matrix([[1.0, 0.0], [0.0, 1.0]]))
+check.worst.maxRelativeError        // about 1e-10
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/FormulasToCode.md
+@discardableResult func snippet_FormulasToCode() throws -> Any? {
+var net = Network<Float>.tutorial(seed: 42)
+let (x, y) = ToySets.xor(Float.self)
+var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)
+net.forward(x)                          // z, a of every layer
+let loss = net.computeLoss(target: y)   // ½ Σ (a − y)², and dLoss/da
+net.backward(input: x)                  // δ, dW, db of every layer
+sgd.step(&net)                          // W ← W − η dW, b ← b − η db
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/Regression.md
+@discardableResult func snippet_Regression() throws -> Any? {
+var plan = TrainingPlan(data: "multi-gaussian")
+plan.layers = [2, 16, 16, 1]
+plan.activations = [.tanh]
+plan.optimizer = .adam
+plan.learningRate = 0.01
+plan.epochs = 100
+var run = try TrainingRun<Float>(plan: plan)
+let result = run.run()
+print(result.epochs.last?.loss ?? 0)                // ½ squared error, mean over the batch
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/Regression.md
+@discardableResult func snippet_Regression_1() throws -> Any? {
+var csv = CSVOptions()
+csv.task = .regression
+let data = try Dataset<Float>.csv("x,y\n1,2\n2,4\n3,6\n", options: csv, file: "double.csv")
+data.isClassification   // false
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/SavingLoadingConverting.md
+@discardableResult func snippet_SavingLoadingConverting() throws -> Any? {
+var net = Network<Float>.tutorial(seed: 42)
+let (x, y) = ToySets.xor(Float.self)
+var sgd = Optimizer<Float>.gradientDescent(learningRate: 0.5)
+net.train(x, y, epochs: 10_000, optimizer: &sgd)
+try ModelFile(network: net).write(to: "xor.json")
+
+let back = try ModelFile<Float>(contentsOf: "xor.json")
+back.network.predict(x) == net.predict(x)          // true, bit for bit
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/SavingLoadingConverting.md
+@discardableResult func snippet_SavingLoadingConverting_1() throws -> Any? {
+let model = try ModelFile<Float>(contentsOf: "xor.json")
+try writeFileAtomically(model.safetensors(), to: "xor.safetensors")
+let same = try ModelFile<Float>(safetensors: model.safetensors())
+same.network.layers.count                           // 2
+return nil
+}
+
 /// Sources/Backprop/Backprop.docc/ThePlayground.md
 @discardableResult func snippet_ThePlayground() throws -> Any? {
 var settings = PlaygroundSettings()            // spiral, 2-8-8-2 tanh, sgd η = 0.3
@@ -520,6 +602,38 @@ run.trainEpoch()
 let weight = run.nextStepTrace().chain(layer: 2, neuron: 7, from: 1)!
 print(weight.text)                             // W²[7][1] = …, sample by sample, the update
 print(settings.commandLine(epochs: run.epochsDone))
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/TrainingOnYourCSV.md
+@discardableResult func snippet_TrainingOnYourCSV() throws -> Any? {
+let text = "length,width,kind\n1.4,0.2,setosa\n4.7,1.4,versicolor\n5.9,2.1,virginica\n"
+let data = try Dataset<Float>.csv(text, file: "flowers.csv")
+data.features      // 2
+data.classNames    // ["setosa", "versicolor", "virginica"]
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/TrainingOnYourCSV.md
+@discardableResult func snippet_TrainingOnYourCSV_1() throws -> Any? {
+var plan = TrainingPlan(data: "examples/iris.csv")   // 150 flowers, 3 kinds
+plan.layers = [4, 8, 3]
+plan.learningRate = 0.05
+plan.batch = 8
+plan.epochs = 100
+plan.testSplit = 0.3                                 // a seeded 30% held out for the test
+var run = try TrainingRun<Float>(plan: plan)
+let result = run.run()
+print(result.epochs.last?.loss ?? 0, Evaluation(network: run.network, data: run.test ?? run.train).accuracy ?? 0)
+try run.model.write(to: "iris.json")
+return nil
+}
+
+/// Sources/Backprop/Backprop.docc/TrainingOnYourCSV.md
+@discardableResult func snippet_TrainingOnYourCSV_2() throws -> Any? {
+let model = try ModelFile<Float>(contentsOf: "iris.json")
+let outputs = model.predict(Matrix([[5.1, 3.5, 1.4, 0.2]]))
+print(model.classNames(of: outputs) ?? [])          // ["setosa"]
 return nil
 }
 

@@ -60,7 +60,7 @@ public struct TrainingReport: Sendable {
             out += "<h2>Health</h2>\n<p>On \(health.samples) training samples.</p>\n<table>\n<tr><th>layer</th><th>activation</th><th>‖dW‖</th><th>dead ReLUs</th><th>saturated</th><th>update/weight</th></tr>\n"
             for l in health.layers {
                 out += "<tr><td>\(l.layer)</td><td>\(l.activation.rawValue)</td><td>\(cell(l.gradientNorm, 3))</td><td>\(l.deadFraction.map { String(format: "%.0f%%", $0 * 100) } ?? "")</td>"
-                    + "<td>\(l.saturatedFraction.map { String(format: "%.0f%%", $0 * 100) } ?? "")</td><td>\(cell(l.updateRatio, 2))</td></tr>\n"
+                    + "<td>\(l.saturatedFraction.map { String(format: "%.0f%%", $0 * 100) } ?? "")</td><td>\(TrainingHealth.format(l.updateRatio))</td></tr>\n"
             }
             out += "</table>\n" + health.warnings.map { "<p class=\"warning\">\(e($0))</p>" }.joined(separator: "\n") + "\n"
         }

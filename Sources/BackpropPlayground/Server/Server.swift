@@ -1,3 +1,4 @@
+#if Playground
 import Backprop
 import Foundation
 import Hummingbird
@@ -37,7 +38,7 @@ public struct PlaygroundServer: Sendable {
         self.host = host
         self.port = port
         self.updateInterval = updateInterval
-        self.page = try PageFiles.load()
+        self.page = PageFiles.load()
     }
 
     /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM; `onReady` gets the
@@ -144,3 +145,4 @@ public struct PlaygroundServer: Sendable {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: s)))
     }
 }
+#endif
