@@ -102,10 +102,15 @@ struct PlaygroundCommandTests {
         #expect(usage.status == 64 && usage.stderr.contains("expected L,J,K for a weight or L,J for a bias"))
     }
 
-    @Test("serve prints its URL and serves the page; bad options are refused")
+    @Test("serve, from a copy of the binary alone in a folder, prints its URL and serves the page; bad options are refused")
     func serve() throws {
+        // The page is compiled into the binary: a copy with nothing beside it serves it.
+        let alone = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: alone) }
+        let copy = alone.appendingPathComponent("backprop")
+        try FileManager.default.copyItem(at: try backpropBinary(), to: copy)
         let process = Process()
-        process.executableURL = try backpropBinary()
+        process.executableURL = copy
         process.arguments = ["serve", "--port", "0"]
         let out = Pipe()
         process.standardOutput = out
@@ -123,6 +128,10 @@ struct PlaygroundCommandTests {
         let url = String(try #require(text.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://") }))
         let page = try String(contentsOf: URL(string: url)!, encoding: .utf8)
         #expect(page.contains("Backprop playground"))
+        for file in ["playground.js", "address.js", "playground.css"] {
+            let text = try String(contentsOf: URL(string: url + file)!, encoding: .utf8)
+            #expect(text.count > 1000, "\(file)")
+        }
         // A tab that never reads (nor answers the close): Ctrl-C still stops the server, cleanly.
         let port = try #require(URL(string: url)?.port)
         let tab = try LoopbackHTTP.connectAndSend(port: port, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\n"
