@@ -55,6 +55,18 @@ struct PlotTests {
         for label in [">x1<", ">x2<", ">class 0<", ">class 1<", ">train<", "shade: P(class 1)"] { #expect(text.contains(label), "\(label)") }
         #expect(!text.contains(">test<"))
     }
+
+    @Test("decision boundary axes: ticks at 1-2-5 steps inside the range, not the range's ends")
+    func boundaryTicks() {
+        let net = Network<Double>(layers: [Dense(weights: Matrix([[1, 0]]), biases: [0], activation: .sigmoid)], loss: .binaryCrossEntropy)
+        let points = Matrix<Double>([[-5.4, -0.3], [5.35, 0.72]])
+        let text = DecisionBoundary.svg(model: ModelFile(network: net), points: points, labels: [0, 1], resolution: 4).rendered
+        let labels = text.components(separatedBy: "\n").filter { $0.hasPrefix("<text") && $0.contains("font-size=\"10\"") }
+            .compactMap { $0.split(separator: ">").dropFirst().first?.split(separator: "<").first.map(String.init) }
+            .compactMap(Double.init)
+        #expect(labels == [-5, 0, 5, 0, 0.5])              // x from −5.4 to 5.35, y from −0.3 to 0.72 (8% more)
+        #expect(!text.contains(">-5.4") && !text.contains(">5.35"))
+    }
 }
 
 @Suite("Network diagram")
@@ -85,6 +97,50 @@ struct NetworkDiagramTests {
                                                              input: Matrix(rows: 1, cols: 10, repeating: 0.5),
                                                              target: Matrix(rows: 1, cols: 3, repeating: 0.5), learningRate: 0.1)).rendered
         #expect(!big.contains("   dW ") && !big.contains(">δ "))          // too many neurons to annotate
+    }
+
+    @Test("annotated labels fit inside their circles, however long the numbers")
+    func labelsInsideCircles() {
+        var net = stepByStepNetwork()
+        net.layers[0].biases = [-7.5, 0.35]          // a¹[0] = σ(−7.47) = 0.000568…: a long label
+        let trace = StepTrace.record(network: net, input: Matrix([[0.05, 0.1]]), target: Matrix([[0.01, 0.99]]), learningRate: 0.5)
+        let text = NetworkDiagram.svg(network: net, trace: trace).rendered
+        let lines = text.components(separatedBy: "\n")
+        func attribute(_ line: String, _ name: String) -> Double? {
+            guard let r = line.range(of: " \(name)=\"") else { return nil }
+            return Double(line[r.upperBound...].prefix { $0 != "\"" })
+        }
+        let circles = lines.filter { $0.hasPrefix("<circle") }.compactMap { l in attribute(l, "cx").map { ($0, attribute(l, "cy")!, attribute(l, "r")!) } }
+        let labels = lines.filter { $0.hasPrefix("<text") && ($0.contains(">a ") || $0.contains(">x ")) }
+        #expect(labels.count == 6 && labels.contains { $0.contains(">a 0.000") })
+        for label in labels {
+            let (x, y) = (attribute(label, "x")!, attribute(label, "y")!)
+            let content = String(label.split(separator: ">")[1].split(separator: "<")[0])
+            let circle = circles.first { abs($0.0 - x) < 0.5 && abs($0.1 - (y - 4)) < 0.5 }
+            // DejaVu Sans's digits are 0.636 em wide; every character counted as one.
+            #expect(circle.map { 0.636 * 11 * Double(content.count) <= 2 * $0.2 } == true, "\(content) in \(String(describing: circle))")
+        }
+    }
+
+    @Test("a big network is summarised: the strongest weights into each neuron, under 1 MB")
+    func summary() {
+        let net = Network<Float>(sizes: [784, 256, 128, 10], activation: .relu, output: .softmax, seed: 3)
+        let text = NetworkDiagram.svg(network: net).rendered
+        #expect(text.utf8.count < 1_000_000)
+        let lines = text.components(separatedBy: "\n").filter { $0.hasPrefix("<line") }
+        #expect(lines.count == (256 + 128 + 10) * NetworkDiagram.strongestEdges)
+        #expect(text.contains("234,752 weights: the 3 strongest into each neuron are drawn (1,182)"))
+        #expect(text.components(separatedBy: "<circle").count - 1 == 784 + 256 + 128 + 10)
+        // Output neuron 0's edges are its 3 largest |W| (drawn last, in input order).
+        let w = net.layers[2].weights
+        let strongest = (0..<128).sorted { abs(w[0, $0]) > abs(w[0, $1]) }.prefix(3).sorted()
+        let largest = Double(net.layers.flatMap { $0.weights.storage.map(abs) }.max()!)
+        let widths = strongest.map { max(0.2, (NetworkDiagram.edgeWidth(Double(abs(w[0, $0])), largest: largest) * 2.5).rounded() / 10) }   // thin: a quarter
+        let last = lines.suffix(30).prefix(3)
+        #expect(zip(last, widths).allSatisfy { $0.contains("stroke-width=\"\(SVG.number($1))\"") }, "\(Array(last))")
+        // Small networks keep every edge.
+        #expect(NetworkDiagram.svg(network: Network<Float>(sizes: [4, 30, 3], activation: .relu, seed: 1)).rendered
+            .components(separatedBy: "\n").filter { $0.hasPrefix("<line") }.count == 4 * 30 + 30 * 3)
     }
 }
 

@@ -121,7 +121,7 @@ public enum DecisionBoundary {
             if style.discretize { p = p > 0.5 ? 1 : 0 }
             return p
         }
-        let (left, top, bottom) = (18.0, 28.0, 58.0), cell = size / Double(resolution)
+        let (left, top, bottom) = (34.0, 28.0, 66.0), cell = size / Double(resolution)
         var svg = SVG(width: size + left, height: size + top + bottom)
         svg.rect(x: 0, y: 0, width: size + left, height: size + top + bottom, fill: "#ffffff")
         svg.text(style.title, x: left + size / 2, y: 19, size: 14, anchor: "middle")
@@ -164,15 +164,20 @@ public enum DecisionBoundary {
             let (px, py) = position(points, r)
             svg.circle(cx: px, cy: py, r: 6.5, fill: "none", stroke: "#111111")
         }
-        // Axes: x1 across, x2 up, with the range at the ends.
-        let n = { (v: Double) in String(format: "%.3g", v) }
-        svg.text("x1", x: left + size / 2, y: top + size + 14, size: 12, anchor: "middle")
-        svg.text(n(grid.x0), x: left, y: top + size + 14, size: 10)
-        svg.text(n(grid.x1), x: left + size, y: top + size + 14, size: 10, anchor: "end")
-        svg.text("x2", x: 4, y: top + size / 2, size: 12)
-        svg.text(n(grid.y1), x: 1, y: top + 10, size: 9)
-        svg.text(n(grid.y0), x: 1, y: top + size, size: 9)
-        legend(&svg, x: left, y: top + size + 24, width: size, regression: isRegression,
+        // Axes: x1 across, x2 up, ticks at 1-2-5 steps.
+        for v in LineChart.niceTicks(grid.x0, grid.x1) {
+            let x = left + (v - grid.x0) / (grid.x1 - grid.x0) * size
+            svg.line(x1: x, y1: top + size, x2: x, y2: top + size + 4, stroke: "#555555", width: 1)
+            svg.text(LineChart.tick(v), x: x, y: top + size + 14, size: 10, anchor: "middle")
+        }
+        for v in LineChart.niceTicks(grid.y0, grid.y1) {
+            let y = top + (grid.y1 - v) / (grid.y1 - grid.y0) * size
+            svg.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#555555", width: 1)
+            svg.text(LineChart.tick(v), x: left - 6, y: y + 3.5, size: 10, anchor: "end")
+        }
+        svg.text("x1", x: left + size / 2, y: top + size + 28, size: 12, anchor: "middle")
+        svg.text("x2", x: left - 6, y: top - 6, size: 12, anchor: "end")
+        legend(&svg, x: left, y: top + size + 34, width: size, regression: isRegression,
                names: style.classNames ?? ["0", "1"], testShown: testPoints != nil, discrete: style.discretize)
         return svg
     }

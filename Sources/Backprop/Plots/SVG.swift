@@ -32,6 +32,13 @@ public struct SVG: Sendable {
         return sign + String(whole) + "." + (fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction))
     }
 
+    /// About how wide `text` is drawn in a sans-serif font of `size` (DejaVu Sans, Helvetica):
+    /// digits and letters about 0.64 em, punctuation and spaces about 0.35 em. A little wide
+    /// rather than narrow, to fit labels inside shapes.
+    public static func textWidth(_ text: String, size: Double) -> Double {
+        text.reduce(0.0) { $0 + (" .,:;'·-".contains($1) ? 0.35 : 0.64) } * size
+    }
+
     /// Text with `&`, `<`, `>` and quotes escaped.
     public static func escape(_ s: String) -> String {
         guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) else {
