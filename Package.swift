@@ -17,8 +17,8 @@ let package = Package(
     ],
     // Two traits, both on by default, bring what only the `backprop` tool needs: `Tools` the
     // command line and the benchmarks, `Playground` the server of `backprop serve` (Hummingbird).
-    // A package that uses only the library turns them off and then resolves swift-numerics alone
-    // (and the DocC plugin, which builds nothing): `.package(url: …, from: "0.14.0", traits: [])`.
+    // A package that uses only the library turns them off and then fetches swift-numerics alone
+    // (measured; the DocC plugin is not fetched either): `.package(url: …, from: …, traits: [])`.
     traits: [
         .trait(name: "Tools", description: "The backprop command (swift-argument-parser) and the benchmarks."),
         .trait(name: "Playground", description: "backprop serve: the playground's web server (Hummingbird)."),

@@ -45,9 +45,10 @@ public struct BackpropCommand: AsyncParsableCommand {
     /// A first argument that is no option must name a command: a typo gets the nearest name.
     static func checkCommandName(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws {
         guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) else { return }
-        let nearest = commandNames.min { editDistance($0, first) < editDistance($1, first) } ?? ""
-        let hint = editDistance(nearest, first) <= 2 ? "did you mean '\(nearest)'? " : ""
-        throw ValidationError("unknown command '\(first)'; \(hint)(commands: \(commandNames.joined(separator: ", ")))")
+        let typed = first.lowercased()          // `backprop XOR` too
+        let nearest = commandNames.min { editDistance($0, typed) < editDistance($1, typed) } ?? ""
+        let hint = editDistance(nearest, typed) <= 2 ? "; did you mean '\(nearest)'?" : ""
+        throw ValidationError("unknown command '\(first)'\(hint) (commands: \(commandNames.joined(separator: ", ")))")
     }
 
     /// Levenshtein distance: the fewest single-character insertions, deletions and substitutions.
@@ -73,8 +74,9 @@ public struct BackpropCommand: AsyncParsableCommand {
             Every number of the chain rule can be seen and checked:
               backprop xor         learn XOR with the tutorial's 2-2-1 sigmoid network
               backprop explain     one training step, hand by hand, with every number
+              backprop exercise    compute a step yourself: each answer checked, mistakes named
               backprop gradcheck   compare every gradient with finite differences
-              backprop serve       the playground: train in the browser, click a weight, read its chain rule
+              backprop serve       the playground: train in the browser, click a weight
 
             The formulas (a batch is rows, so z = a_prev·Wᵀ + b):
               z^l = W^l a^(l-1) + b^l      a^l = σ(z^l)       Loss = ½ (a^L − y)²
@@ -82,7 +84,7 @@ public struct BackpropCommand: AsyncParsableCommand {
               W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
             """,
         version: BackpropVersion.string,
-        subcommands: [XORCommand.self, ExplainCommand.self, GradCheckCommand.self, TrainCommand.self,
+        subcommands: [XORCommand.self, ExplainCommand.self, ExerciseCommand.self, GradCheckCommand.self, TrainCommand.self,
                       EvaluateCommand.self, PredictCommand.self, ConvertCommand.self, PlotCommand.self,
                       ServeCommand.self]
     )

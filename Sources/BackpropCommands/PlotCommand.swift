@@ -46,7 +46,9 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let file = try readModel(model, as: Float.self)
         let boundary = try data.map { try boundarySVG(file, data: $0) }       // every check before any file is written
-        var pictures = [("network.svg", NetworkDiagram.svg(network: file.network, title: "\(model): \(shapeName(file.network.sizes))"))]
+        var style = NetworkDiagram.Style()
+        (style.title, style.outputLabels) = ("\(model): \(shapeName(file.network.sizes))", file.classes)
+        var pictures = [("network.svg", NetworkDiagram.svg(network: file.network, style: style))]
         if let boundary { pictures.append(("boundary.svg", boundary)) }
         _ = try writePictures(pictures, to: out, option: "--out")              // each announced on stderr
     }

@@ -121,6 +121,13 @@ extension TrainCommand {
         return nil
     }
 
+    /// The diagram's style for a saved model: its class names beside the outputs.
+    func labelled(_ model: ModelFile<Float>) -> NetworkDiagram.Style {
+        var style = NetworkDiagram.Style()
+        style.outputLabels = model.classes
+        return style
+    }
+
     /// The decision boundary (or a regression's output) of `model` over the run's raw 2-D training points.
     func boundary(_ run: TrainingRun<Float>, model: ModelFile<Float>, title: String = "decision boundary") -> SVG {
         var style = DecisionBoundary.Style()
@@ -189,7 +196,7 @@ extension TrainCommand {
             out.append(("accuracy.svg", accuracy.svg()))
         }
         if run.rawTrainInputs.cols == 2 && train.outputs <= 2 { out.append(("boundary.svg", boundary(run, model: model))) }
-        if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network))) }
+        if model.network.sizes.reduce(0, +) <= 300 { out.append(("network.svg", NetworkDiagram.svg(network: model.network, style: labelled(model)))) }
         let side = Int(Double(train.features).squareRoot())
         if side * side == train.features && side >= 4 && train.isClassification {      // square images
             out.append(("weights.svg", ImageGrid.firstLayerWeights(model.network, side: side)))

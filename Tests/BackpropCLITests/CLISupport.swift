@@ -29,8 +29,8 @@ struct CLITestError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Runs `backprop` with `arguments` in `directory` and waits for it.
-func backprop(_ arguments: [String], in directory: URL? = nil) throws -> Run {
+/// Runs `backprop` with `arguments` in `directory` (with `stdin` piped in, or none) and waits for it.
+func backprop(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil) throws -> Run {
     let process = Process()
     process.executableURL = try backpropBinary()
     process.arguments = arguments
@@ -44,7 +44,13 @@ func backprop(_ arguments: [String], in directory: URL? = nil) throws -> Run {
     let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    if let stdin {
+        let inURL = folder.appendingPathComponent("stdin")
+        try Data(stdin.utf8).write(to: inURL)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
     try process.run()
     process.waitUntilExit()
     try out.close()

@@ -16,7 +16,8 @@ struct CommandNameTests {
         (["trian", "--data", "xor"], "unknown command 'trian'; did you mean 'train'?"),
         (["expalin"], "unknown command 'expalin'; did you mean 'explain'?"),
         (["serv", "--port", "0"], "did you mean 'serve'?"),
-        (["fly"], "unknown command 'fly'; (commands: xor, explain, gradcheck, train"),
+        (["fly"], "unknown command 'fly' (commands: xor, explain, exercise, gradcheck, train"),
+        (["XOR"], "unknown command 'XOR'; did you mean 'xor'?"),
     ] as [([String], String)])
     func typo(_ arguments: [String], _ message: String) throws {
         let run = try backprop(arguments)

@@ -175,3 +175,14 @@ struct ImageGridTests {
         #expect(!text.contains(">cat → "))
     }
 }
+
+@Suite("Chart ticks")
+struct ChartTickTests {
+    @Test("a log-scale chart over a short range (0.63 to 1.09) still gets several 1-2-5 ticks")
+    func shortLogRange() {
+        let losses = [1.09, 0.66, 0.65, 0.64, 0.63]
+        let chart = LineChart(title: "loss", yLabel: "loss", series: [.init(name: "train", color: LineChart.colors[0], points: losses.enumerated().map { (Double($0 + 1), $1) })],
+                              logScale: true)
+        #expect(chart.yTicks.count >= 4 && chart.yTicks.allSatisfy { abs($0 * 10 - ($0 * 10).rounded()) < 1e-9 }, "\(chart.yTicks)")
+    }
+}

@@ -120,6 +120,16 @@ data.train.count       // 500
 return nil
 }
 
+/// Sources/Backprop/Exercises/Exercise.swift
+@discardableResult func snippet_Exercise() throws -> Any? {
+let exercise = try Exercise.draw(seed: 7)            // 2-2-1 sigmoid, ½ squared error, η = 0.5
+let first = exercise.questions[0]                    // z¹[0]
+exercise.grade(first, answer: first.answer)          // right
+let delta = exercise.questions.first { $0.id == "delta2[0]" }
+delta.map { exercise.grade($0, answer: 0.1).mistake }   // the mistake 0.1 matches, if any
+return nil
+}
+
 /// Sources/Backprop/Files/AtomicWrite.swift
 @discardableResult func snippet_AtomicWrite() throws -> Any? {
 let text = "notes"

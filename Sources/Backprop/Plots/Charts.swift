@@ -92,7 +92,8 @@ public struct LineChart: Sendable {
             }
         }
         if ticks.count > 8 { ticks = ticks.filter { abs(log10($0) - log10($0).rounded()) < 1e-9 } }
-        return ticks.count >= 2 ? ticks : Self.niceTicks(pow(10, ry.lowerBound), pow(10, ry.upperBound)).filter { $0 > 0 }
+        // A short range (0.6 to 1, say) has few 1-2-5 powers: ticks at 1-2-5 steps then.
+        return ticks.count >= 4 ? ticks : Self.niceTicks(pow(10, ry.lowerBound), pow(10, ry.upperBound), count: 8).filter { $0 > 0 }
     }
 
     /// Where the data point `(x, y)` is drawn.

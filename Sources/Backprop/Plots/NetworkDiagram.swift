@@ -166,6 +166,14 @@ public enum NetworkDiagram {
                 }
             }
         }
+        if trace == nil && maps == nil && !clickable {     // a picture on its own says what its colours mean
+            let y = height - 16, x = width / 2 - 170
+            svg.rect(x: x, y: y - 6, width: 24, height: 3, fill: positive)
+            svg.text("positive weight", x: x + 30, y: y, size: 11)
+            svg.rect(x: x + 130, y: y - 6, width: 24, height: 3, fill: negative)
+            svg.text("negative weight", x: x + 160, y: y, size: 11)
+            svg.text("width: |w|", x: x + 270, y: y, size: 11)
+        }
         if let t = trace {
             let rule = t.optimizerBefore.kind == .sgd && t.optimizerBefore.weightDecay == 0 && t.optimizerBefore.l1 == 0
                 ? "W ← W − \(short(t.learningRate))·dW" : "\(t.optimizerBefore.kind.rawValue)'s update"
