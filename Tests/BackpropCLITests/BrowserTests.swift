@@ -140,6 +140,22 @@ struct BrowserTests {
         let parts = tip.split(separator: "|").map(String.init)
         #expect(parts.count == 4 && parts[0] == "0", "\(tip)")
         #expect(parts.count == 4 && parts[1] == "W¹[0][0] = \(parts[3])" && parts[2].hasPrefix("b¹[0] = "), "\(tip)")
+
+        // Quiz me: the panel's numbers hide; a wrong sign for the first question (z) is caught and
+        // the right working shown; Stop brings the panel back.
+        try await browser.click("#quiz-start")
+        _ = try await waitFor("the quiz", seconds: 20) { try await browser.script("return document.getElementById('quiz-answer') ? 1 : null").number }
+        let hidden = try await browser.script("return document.getElementById('chain').hidden ? 'hidden' : 'shown'").string
+        #expect(hidden == "hidden")
+        _ = try await browser.script("document.getElementById('quiz-answer').value = '123456'; checkQuiz(); return 1")
+        let feedback = try await waitFor("the quiz's answer", seconds: 20) { () -> String? in
+            let text = try await browser.script("return document.getElementById('quiz-feedback').textContent || null").string
+            return text?.contains("✗") == true ? text : nil
+        }
+        #expect(feedback.contains("✗ not 123456") && feedback.contains(" = "), "\(feedback)")
+        try await browser.click("#quiz-stop")
+        let back = try await browser.script("return document.getElementById('chain').hidden ? 'hidden' : 'shown'").string
+        #expect(back == "shown")
     }
 
     /// The panel's parameter, value, δ per sample, dW and W − η·dW, against `backprop explain

@@ -12,6 +12,7 @@ let restoring = false;
 let socket = null, session = null, settings = null, lastSettingsText = "", speed = 30;
 
 function send(message) {
+  if (quiz && message.type !== "quizAnswer") endQuiz();   // any change ends a quiz (the server's too)
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
@@ -41,6 +42,10 @@ function connect() {
       applyPatches(message);
       showState(Object.assign(lastState, message), message);   // a state carries only what changed
       if (restoring) { restoring = false; restoreFromAddress(); }
+    } else if (message.type === "quiz") {
+      startQuiz(message);
+    } else if (message.type === "quizResult") {
+      showQuizResult(message);
     } else if (message.type === "error") {
       if (pendingAddress) { const change = pendingAddress; pendingAddress = null; applyKeysOneByOne(change); }
       showError(message.message);
@@ -125,6 +130,7 @@ function selectValue(id, value) {
 function wireControls() {
   $("features").innerHTML = FEATURES.map(([name, label]) => `<label><input type="checkbox" data-feature="${name}"> ${label}</label>`).join("");
   $("play").onclick = () => { showError(""); send({ type: "play" }); };
+  $("quiz-start").onclick = () => { showError(""); send({ type: "quiz" }); };
   $("pause").onclick = () => send({ type: "pause" });
   $("step").onclick = () => { showError(""); send({ type: "step" }); };
   $("reset").onclick = () => { showError(""); send({ type: "reset" }); };
@@ -302,9 +308,65 @@ function showState(s, changed = s) {
   showChain(s.chain, s);
 }
 
+// ---- quiz me: the chain's numbers hidden, asked one at a time, checked by the server ------------
+
+let quiz = null;     // { questions: [{id, symbol}], index, right, about }
+
+function startQuiz(message) {
+  quiz = { questions: message.questions, index: 0, right: 0, about: message.about };
+  $("chain").hidden = true;                 // the panel's numbers are the answers
+  askQuiz();
+}
+
+function askQuiz() {
+  const q = quiz.questions[quiz.index];
+  $("quiz").hidden = false;
+  $("quiz").innerHTML = `<p class="hint">${escapeHTML(quiz.about)} Question ${quiz.index + 1} of ${quiz.questions.length}.</p>
+    <p class="formula">${escapeHTML(q.symbol)} = <input id="quiz-answer" size="12" autocomplete="off">
+      <button id="quiz-check">Check</button> <button id="quiz-stop">Stop</button></p><div id="quiz-feedback"></div>`;
+  $("quiz-answer").focus();
+  $("quiz-answer").onkeydown = (e) => { if (e.key === "Enter") checkQuiz(); };
+  $("quiz-check").onclick = checkQuiz;
+  $("quiz-stop").onclick = endQuiz;
+}
+
+function checkQuiz() {
+  const text = $("quiz-answer").value.trim().replace("−", "-");
+  const value = Number(text);
+  if (text === "" || !Number.isFinite(value)) { $("quiz-feedback").textContent = "type a number, e.g. 0.1385"; return; }
+  send({ type: "quizAnswer", id: quiz.questions[quiz.index].id, value });
+}
+
+function showQuizResult(r) {
+  if (!quiz) return;
+  if (r.correct) quiz.right += 1;
+  const last = quiz.index + 1 === quiz.questions.length;
+  $("quiz-feedback").innerHTML = (r.correct ? `<p class="quiz-right">✓ right</p>`
+      : `<p class="quiz-wrong">✗ not ${escapeHTML($("quiz-answer").value)}${r.mistake ? ` — likely mistake (<code>${r.mistake}</code>): ${escapeHTML(r.explanation)}` : ""}</p>`)
+    + `<p class="formula">${escapeHTML(r.working)}</p>`
+    + (last ? `<p><b>${quiz.right} of ${quiz.questions.length} right.</b> <button id="quiz-next">Show the panel</button></p>`
+            : `<p><button id="quiz-next">Next</button></p>`);
+  $("quiz-check").disabled = true;
+  $("quiz-answer").disabled = true;
+  $("quiz-next").onclick = () => { if (last) endQuiz(); else { quiz.index += 1; askQuiz(); } };
+  $("quiz-next").focus();
+}
+
+function endQuiz() {
+  quiz = null;
+  $("quiz").hidden = true;
+  $("quiz").innerHTML = "";
+  $("chain").hidden = false;
+}
+
+function escapeHTML(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
 // The selected parameter's chain rule for the next step, as the server computed it.
 function showChain(c, s) {
   const box = $("chain");
+  $("quiz-start").hidden = !c;
   if (!c) {
     $("panel-title").textContent = "— click a weight or a neuron";
     box.innerHTML = "";

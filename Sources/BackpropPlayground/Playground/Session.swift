@@ -50,6 +50,8 @@ public actor PlaygroundSession {
     private var stateInFlight = false
     /// Why the run last started over, until the next play or step.
     private var restartNote: String? = nil
+    /// The "Quiz me" exercise on the selected parameter (nil: none running); any change ends it.
+    var quiz: Exercise? = nil
     /// How many messages were refused.
     public private(set) var refused = 0
     /// Bumped whenever `run` is replaced (a restart, new weights, new data): with the run's step
@@ -164,9 +166,15 @@ public actor PlaygroundSession {
         case "select":
             guard let value = message["parameter"] else { throw PlaygroundError("select: give \"parameter\": \"w-l-j-k\", \"n-l-j\" or null") }
             selection = try parseParameter(value)
+        case "quiz":
+            pause()
+            return [try startQuiz()]
+        case "quizAnswer":
+            return [try answerQuiz(message)]
         default:
-            throw PlaygroundError("unknown message type '\(type)'; expected configure, play, pause, step, reset, newData, speed, select or edit")
+            throw PlaygroundError("unknown message type '\(type)'; expected configure, play, pause, step, reset, newData, speed, select, edit, quiz or quizAnswer")
         }
+        quiz = nil                       // the network, the batch or the selection may have changed
         return [state()]
     }
 
