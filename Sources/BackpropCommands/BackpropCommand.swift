@@ -84,7 +84,7 @@ public struct BackpropCommand: AsyncParsableCommand {
               W^l ← W^l − η δ^l (a^(l-1))ᵀ    b^l ← b^l − η δ^l
             """,
         version: BackpropVersion.string,
-        subcommands: [XORCommand.self, ExplainCommand.self, ExerciseCommand.self, GradCheckCommand.self, TrainCommand.self,
+        subcommands: [XORCommand.self, ExplainCommand.self, ExerciseCommand.self, GradCheckCommand.self, TrainCommand.self, ExportCommand.self,
                       EvaluateCommand.self, PredictCommand.self, ConvertCommand.self, PlotCommand.self,
                       ServeCommand.self]
     )

@@ -158,6 +158,14 @@ let names = model.classNames(of: model.predict(Matrix([[5.1, 3.5, 1.4, 0.2]]))) 
 return nil
 }
 
+/// Sources/Backprop/Files/SourceExport.swift
+@discardableResult func snippet_SourceExport() throws -> Any? {
+let model = ModelFile(network: Network<Float>.tutorial(seed: 42))
+let swift = try SourceExport.swift(model: model, name: "XOR")     // "public enum XOR { …"
+let (header, source) = try SourceExport.c(model: model, name: "xor")
+return nil
+}
+
 /// Sources/Backprop/Insight/GradientCheck.swift
 @discardableResult func snippet_GradientCheck() throws -> Any? {
 let net = Network<Double>.tutorial(seed: 42)

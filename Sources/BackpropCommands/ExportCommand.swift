@@ -1,0 +1,74 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a trained model as dependency-free Swift or C source.",
+        discussion: """
+            Swift: one file NAME.swift with public enum NAME (inputs, outputs, classes, \
+            predict(_: [Float]) -> [Float]) that imports nothing. C: NAME.h and NAME.c (C99, no \
+            allocation): NAME_predict(const float *input, float *output), NAME_INPUTS, \
+            NAME_OUTPUTS, NAME_CLASSES and NAME_class_names; link with -lm. Both apply the model's \
+            input features and scaling, as backprop predict does; every weight is written as the \
+            shortest decimal that reads back to the same Float.
+
+            --out is the Swift file, or for C the .c file (the .h goes beside it) or a folder. \
+            Default: NAME.swift, or NAME.h and NAME.c, here.
+
+            Examples:
+              backprop export --model iris.json --language swift --name Iris
+              backprop export --model iris.json --language c --name iris --out examples/export
+            """
+    )
+
+    enum Language: String, ExpressibleByArgument, CaseIterable { case swift, c }
+
+    @Option(help: "The model file (.json or .safetensors).")
+    var model: String
+
+    @Option(help: "swift or c.")
+    var language: Language
+
+    @Option(help: "The name of the Swift enum, or the C prefix (an identifier).")
+    var name: String = "Model"
+
+    @Option(help: ArgumentHelp("Where to write (see above).", valueName: "path"))
+    var out: String?
+
+    func validate() throws {
+        do { try SourceExport.check(name: name) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The files to write: (path, text).
+    func destinations() -> [String] {
+        let out = self.out ?? ""
+        var isFolder: ObjCBool = false
+        let folder = out.isEmpty ? "" : FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) && isFolder.boolValue || out.hasSuffix("/") ? out : nil
+        switch language {
+        case .swift:
+            return [folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + "\(name).swift" } ?? out]
+        case .c:
+            let base = folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + name } ?? (out.hasSuffix(".c") ? String(out.dropLast(2)) : out)
+            return [base + ".h", base + ".c"]
+        }
+    }
+
+    func run() throws {
+        let paths = destinations()
+        try checkNoCollision(outputs: paths.map { ("--out", $0) }, inputs: [("--model", model)])
+        let file = try readModel(model, as: Float.self)
+        let source = URL(fileURLWithPath: model).lastPathComponent
+        do {
+            switch language {
+            case .swift:
+                try write(Array(try SourceExport.swift(model: file, name: name, source: source).utf8), to: paths[0])
+            case .c:
+                let (header, code) = try SourceExport.c(model: file, name: name, source: source)
+                try write(Array(header.utf8), to: paths[0])
+                try write(Array(code.utf8), to: paths[1])
+            }
+        } catch let error as SourceExport.Failure { throw InputError(error.description) }
+    }
+}
