@@ -19,7 +19,8 @@ struct ExportCommand: ParsableCommand {
 
             Examples:
               backprop export --model iris.json --language swift --name Iris
-              backprop export --model iris.json --language c --name iris --out examples/export
+              backprop export --model iris.json --language c --name iris \\
+                  --out examples/export
             """
     )
 
