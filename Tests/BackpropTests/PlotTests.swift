@@ -186,3 +186,20 @@ struct ChartTickTests {
         #expect(chart.yTicks.count >= 4 && chart.yTicks.allSatisfy { abs($0 * 10 - ($0 * 10).rounded()) < 1e-9 }, "\(chart.yTicks)")
     }
 }
+
+@Suite("Image grid captions")
+struct ImageGridCaptionTests {
+    @Test("a long caption (Dress → T-shirt/top) is set smaller, so that it stays within its column")
+    func longCaptions() {
+        let images = [[Double]](repeating: [Double](repeating: 0.5, count: 784), count: 3)
+        let captions = ["Dress → T-shirt/top", "Ankle boot → Sneaker", "Bag → Bag"]
+        let text = ImageGrid.svg(images: images, side: 28, captions: captions, title: "misclassified", signed: false).rendered
+        let lines = text.components(separatedBy: "\n").filter { l in captions.contains { l.contains(">\($0)<") } }
+        #expect(lines.count == 3)
+        for line in lines {
+            let size = Double(line.components(separatedBy: "font-size=\"")[1].prefix { $0 != "\"" }) ?? 99
+            let caption = String(line.split(separator: ">")[1].split(separator: "<")[0])
+            #expect(SVG.textWidth(caption, size: size) <= 28 * 3 + 8, "\(caption) at \(size)")
+        }
+    }
+}

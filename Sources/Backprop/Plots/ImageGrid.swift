@@ -40,7 +40,10 @@ public enum ImageGrid {
                     if c != "#ffffff" { svg.rect(x: x0 + Double(j) * pixel, y: y0 + Double(i) * pixel, width: pixel, height: pixel, fill: c) }
                 }
             }
-            if n < captions.count { svg.text(captions[n], x: x0 + tile / 2, y: y0 + tile + 11, size: 9, anchor: "middle") }
+            if n < captions.count {      // smaller type for a long caption, so that it stays within its tile's column
+                let size = min(9, 9 * (tile + gap - 2) / max(SVG.textWidth(captions[n], size: 9), 1))
+                svg.text(captions[n], x: x0 + tile / 2, y: y0 + tile + 11, size: (size * 10).rounded(.down) / 10, anchor: "middle")
+            }
         }
         return svg
     }
