@@ -46,7 +46,7 @@ struct ExerciseCommand: ParsableCommand {
     @Option(help: "A model file instead of a drawn network (with --input and --target).")
     var model: String?
 
-    @Option(parsing: .unconditional, help: "The sample's inputs, comma-separated (with --model).")
+    @Option(parsing: .unconditional, help: "The sample's inputs to the network, comma-separated (with --model; after its features and scaling).")
     var input: String?
 
     @Option(parsing: .unconditional, help: "The sample's targets, comma-separated (with --model).")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Backprop
 
 struct ExplainCommand: ParsableCommand {
@@ -38,7 +39,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Model file to explain (default: the XOR network of --seed).")
     var model: String?
 
-    @Option(parsing: .unconditionalSingleValue, help: "One sample's inputs, comma-separated (repeat for a batch; may start with a minus sign). Default: the 4 XOR rows.")
+    @Option(parsing: .unconditionalSingleValue, help: "One sample's inputs to the network, comma-separated (after a model's features and scaling; repeat for a batch; may start with a minus sign). Default: the 4 XOR rows.")
     var input: [String] = []
 
     @Option(parsing: .unconditionalSingleValue, help: "That sample's targets, comma-separated (one --target per --input).")
@@ -115,8 +116,14 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         if let svgPath { try checkNoCollision(outputs: [("--svg", svgPath)], inputs: [("--model", model)]) }
-        let network: Network<Double> = try model.map { try readModel($0, as: Double.self).network }
-            ?? Network.tutorial(seed: seed)
+        let file = try model.map { try readModel($0, as: Double.self) }
+        let network = file?.network ?? Network.tutorial(seed: seed)
+        if let file, !input.isEmpty, file.preprocessing != nil || file.features != nil {
+            // The step is the network's: its inputs are what the network takes, after the
+            // model's features and scaling (as the playground's exported command gives them).
+            let what = [file.features.map { _ in "input features" }, file.preprocessing.map { "\($0.kind.rawValue) scaling" }].compactMap { $0 }
+            FileHandle.standardError.write(Data("note: --input is taken as the network's input: \(model ?? "")'s \(what.joined(separator: " and ")) \(what.count == 1 ? "is" : "are") not applied to it\n".utf8))
+        }
         let (x, y) = try batch(for: network)
         let (optimizer, masks) = try makeOptimizer(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)

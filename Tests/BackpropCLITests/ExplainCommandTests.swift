@@ -145,3 +145,20 @@ struct ExplainCommandTests {
         #expect(try backprop(["explain", "--model", "ck.json", "--state", "ck.json", "--input", "1,2", "--target", "0,1", "--optimizer", "sgd"], in: folder).status == 64)
     }
 }
+
+@Suite("explain on a scaled model")
+struct ExplainScaledModelTests {
+    @Test("a model with scaling or features: explain says on stderr that --input is the network's input")
+    func note() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("m.json").path
+        try ModelFile(network: Network<Float>(sizes: [2, 3, 2], activation: .tanh, output: .softmax, seed: 1),
+                      preprocessing: Preprocessing(kind: .standardize, offset: [0, 0], scale: [2, 2])).write(to: path)
+        let run = try backprop(["explain", "--model", path, "--input", "0.5,1", "--target", "1,0"])
+        #expect(run.status == 0 && run.stderr == "note: --input is taken as the network's input: \(path)'s standardize scaling is not applied to it\n", "\(run.stderr)")
+        let plain = folder.appendingPathComponent("p.json").path
+        try ModelFile(network: Network<Float>(sizes: [2, 3, 2], activation: .tanh, output: .softmax, seed: 1)).write(to: plain)
+        #expect(try backprop(["explain", "--model", plain, "--input", "0.5,1", "--target", "1,0"]).stderr.isEmpty)
+    }
+}
