@@ -113,6 +113,10 @@ struct ExerciseTests {
         #expect(Set(gradients.questions.map(\.quantity)) == [.dW, .db])
         #expect(throws: ExerciseError.self) { try Exercise(network: Self.seven.network, input: [1], target: [0], learningRate: 0.5) }
         #expect(throws: ExerciseError.self) { try Exercise.draw(seed: 1, layers: [2, 40, 1]) }
+        #expect(throws: ExerciseError.self) { try Exercise.draw(seed: 1, learningRate: 1e308) }
+        #expect(throws: ExerciseError.self) {
+            try Exercise(network: Self.seven.network, input: [1.5e308, 1.5e308], target: [0], learningRate: 0.5)   // z¹[1] overflows
+        }
         #expect(throws: ExerciseError.self) {
             try Exercise(network: Self.seven.network, input: [0.5, .nan], target: [0], learningRate: 0.5)
         }

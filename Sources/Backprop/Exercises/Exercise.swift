@@ -85,6 +85,7 @@ public struct Exercise: Sendable {
             throw ExerciseError("the network has \(network.layers.last?.outputSize ?? 0) outputs; --target has \(target.count)")
         }
         guard (input + target + [learningRate]).allSatisfy(\.isFinite) else { throw ExerciseError("--input, --target and --lr must be finite numbers") }
+        guard learningRate > 0 && learningRate <= 100 else { throw ExerciseError("--lr must be more than 0 and at most 100 (got \(learningRate))") }
         if let problem = network.loss.problem(outputActivation: network.layers[network.layers.count - 1].activation, outputs: target.count) {
             throw ExerciseError(problem)
         }
@@ -94,9 +95,12 @@ public struct Exercise: Sendable {
         self.network = network
         (self.input, self.target, self.learningRate) = (input, target, learningRate)
         trace = StepTrace.record(network: network, input: Matrix([input]), target: Matrix([target]), learningRate: learningRate)
-        questions = []
         let wanted = Set(steps.flatMap(\.quantities))
-        questions = Self.questions(trace: trace).filter { wanted.contains($0.quantity) }
+        let all = Self.questions(trace: trace)
+        questions = all.filter { wanted.contains($0.quantity) }
+        if let q = all.first(where: { !$0.answer.isFinite }) {
+            throw ExerciseError("\(q.symbol) is not a finite number for these weights and this sample; choose smaller numbers")
+        }
     }
 
     /// A network drawn from `seed` for hand computation: weights and biases uniform in −1…1 and
