@@ -5,11 +5,15 @@
 //       the matrix products of one training step alone (same shapes and transposes), median
 //   backprop-bench step  [--layers …] [--batch …] [--threads …] [--reps …] [--optimizer sgd|adam]
 //       one whole training step (forward, loss, backward, update) on fixed data, median
+//   backprop-bench epoch [--layers …] [--batch …] [--threads …] [--optimizer …] [--rows 60000] [--reps 3]
+//       whole epochs of a TrainingRun (gather, step, metrics) over random data of `rows` rows,
+//       median seconds per epoch: the training loop without loading Fashion-MNIST
 //   backprop-bench csv --file F [--reps 3]
 //       loading a CSV file as a data set (read, parse, one-hot labels), median seconds and MB/s
 //   backprop-bench state [--hidden 8,8] [--reps 30]
-//       the playground's `state` message while playing (an epoch between two): median seconds to
-//       make one, and its bytes, for the first (full) state and the later ones
+//       the playground's `state` message while playing (an epoch between two): median seconds of
+//       the reply to the epoch's last step, of the state alone (the reply less the same step on a
+//       copy of the run), and its bytes, for the first (full) state and the later ones
 //   backprop-bench alloc [--layers …] [--batch …] [--steps 200]
 //       heap allocations of a TrainingRun's first step and of all later ones (one epoch); run with
 //       LD_PRELOAD=…/libMallocInterposerSwift.so (DYLD_INSERT_LIBRARIES on macOS)
@@ -28,11 +32,12 @@ struct Options {
     var optimizer = Optimizer<Float>.Kind.sgd
     var file = ""
     var hidden = [8, 8]
+    var rows = 60000
 
     init(_ arguments: [String]) throws {
         var args = arguments.dropFirst()
-        guard let command = args.popFirst(), ["gemm", "step", "alloc", "csv", "state"].contains(command) else {
-            throw BenchError("usage: backprop-bench gemm|step|alloc|csv|state [--file F] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
+        guard let command = args.popFirst(), ["gemm", "step", "epoch", "alloc", "csv", "state"].contains(command) else {
+            throw BenchError("usage: backprop-bench gemm|step|epoch|alloc|csv|state [--file F] [--rows 60000] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
         }
         self.command = command
         while let flag = args.popFirst() {
@@ -44,6 +49,7 @@ struct Options {
             case "--reps": reps = Int(value) ?? 0
             case "--steps": steps = Int(value) ?? 0
             case "--file": file = value
+            case "--rows": rows = Int(value) ?? 0
             case "--hidden": hidden = value.split(separator: ",").compactMap { Int($0) }
             case "--optimizer":
                 guard let kind = Optimizer<Float>.Kind(rawValue: value) else { throw BenchError("unknown optimizer \(value)") }
@@ -51,7 +57,7 @@ struct Options {
             default: throw BenchError("unknown option \(flag)")
             }
         }
-        guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }), batch > 0, threads > 0, reps > 0, steps > 1 else {
+        guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }), batch > 0, threads > 0, reps > 0, steps > 1, rows > 0 else {
             throw BenchError("options out of range")
         }
     }
@@ -80,23 +86,30 @@ func stateBench(_ o: Options) async throws -> [(String, JSON)] {
     var delta = StateDelta()
     // Steps by messages, as the page sends them: the reply to the epoch's last step is a
     // state drawn afresh (the network changed), and what the server sends of it is timed.
-    func epoch() async -> (seconds: Double, bytes: Int, members: [(key: String, value: JSON)]) {
-        let run = await session.run              // (a copy: the run is a value)
-        let steps = run.batchesPerEpoch
+    // The reply also holds the step and the epoch's measurement (training work): the same step on
+    // a copy of the run, timed alone, is taken off to give the state's own cost.
+    typealias Sample = (seconds: Double, state: Double, bytes: Int, members: [(key: String, value: JSON)])
+    func epoch() async -> Sample {
+        let steps = await session.run.batchesPerEpoch
         for _ in 1..<steps { _ = await session.receive(#"{"type":"step"}"#) }
-        let t = ContinuousClock.now
+        var copy = await session.run              // (a copy: the run is a value)
+        var t = ContinuousClock.now
+        _ = copy.step()
+        let training = (ContinuousClock.now - t).seconds
+        t = ContinuousClock.now
         let reply = await session.receive(#"{"type":"step"}"#)
         let text = delta.text(reply[0])
-        return ((ContinuousClock.now - t).seconds, text.utf8.count, reply[0].members)
+        let seconds = (ContinuousClock.now - t).seconds
+        return (seconds, seconds - training, text.utf8.count, reply[0].members)
     }
     let first = await epoch()
-    var later: [(seconds: Double, bytes: Int, members: [(key: String, value: JSON)])] = []
+    var later: [Sample] = []
     for _ in 0..<o.reps { later.append(await epoch()) }
     let parts = later.last!.members.map { ($0.key, JSON.number($0.value.serialized().utf8.count)) }
     return [("bench", .string("state")), ("hidden", .string(o.hidden.map(String.init).joined(separator: ","))),
             ("first_seconds", .number(first.seconds)), ("first_bytes", .number(first.bytes)),
-            ("seconds", .number(median(later.map(\.seconds)))), ("bytes", .number(median(later.map { Double($0.bytes) }))),
-            ("member_bytes", .object(parts))]
+            ("seconds", .number(median(later.map(\.seconds)))), ("state_seconds", .number(median(later.map(\.state)))),
+            ("bytes", .number(median(later.map { Double($0.bytes) }))), ("member_bytes", .object(parts))]
 }
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
@@ -159,6 +172,19 @@ do {
         var opt = Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
         let seconds = time(o.reps) { Parallel.withThreads(o.threads) { _ = net.trainStep(x, y, optimizer: &opt) } }
         emit(common + [("bench", .string("step")), ("optimizer", .string(o.optimizer.rawValue)), ("seconds_per_step", .number(seconds))])
+    case "epoch":
+        var rng = SeededGenerator(seed: 3)
+        let classes = o.sizes.last!
+        let data = Dataset<Float>(x: Matrix(rows: o.rows, cols: o.sizes[0], storage: (0..<(o.rows * o.sizes[0])).map { _ in Float(rng.uniform()) }),
+                                  y: Dataset<Float>.oneHot((0..<o.rows).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
+                                  classNames: (0..<classes).map(String.init))
+        var configuration = TrainingConfiguration(epochs: o.reps, batchSize: o.batch, seed: 1)
+        configuration.threads = o.threads
+        var run = TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1),
+                              train: data, configuration: configuration)
+        let result = run.run()
+        emit(common + [("bench", .string("epoch")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
+                       ("seconds_per_epoch", .number(median(result.epochs.map(\.seconds))))])
     default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
         var rng = SeededGenerator(seed: 3)
         let (n, classes) = (o.batch * (o.steps + 1), o.sizes.last!)

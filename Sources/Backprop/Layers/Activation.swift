@@ -53,7 +53,7 @@ public enum Activation: String, CaseIterable, Sendable {
     public func value<T: Scalar>(_ z: T) -> T {
         switch self {
         case .sigmoid: return 1 / (1 + T.exp(-z))
-        case .tanh: return T.tanh(z)
+        case .tanh: return T.vectorizableTanh(z)
         case .relu: return z > 0 ? z : 0
         case .leakyRelu: return z > 0 ? z : T(Activation.leakySlope) * z
         case .identity: return z

@@ -24,6 +24,10 @@ public protocol Scalar: BinaryFloatingPoint, Real, LosslessStringConvertible, SI
 
     /// `√x` without C's errno side effect (NaN for x < 0), so that loops over it vectorise.
     static func vectorizableSquareRoot(_ x: Self) -> Self
+
+    /// `tanh x`: written out for `Float` (vectorises, the same bits everywhere, ≤ 1.4 ulp; see
+    /// `Float+Tanh.swift`), the C library's for `Double`.
+    static func vectorizableTanh(_ x: Self) -> Self
 }
 
 extension Float {

@@ -52,8 +52,7 @@ public struct SVG: Sendable {
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil, id: String? = nil,
                               strokeWidth: Double? = nil, title: String? = nil) {
         let n = SVG.number
-        body.append("<rect" + SVG.idAttribute(id) + " x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\""
-                    + (stroke.map { " stroke=\"\($0)\"" } ?? "") + (strokeWidth.map { " stroke-width=\"\(n($0))\"" } ?? "") + SVG.closing(title))
+        body.append("<rect\(SVG.idAttribute(id)) x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\"\(stroke.map { " stroke=\"\($0)\"" } ?? "")\(strokeWidth.map { " stroke-width=\"\(n($0))\"" } ?? "")\(SVG.closing(title))")
     }
 
     /// `/>`, or with a title (a tooltip) `><title>…</title></rect>`-style closing for `tag`.
@@ -73,8 +72,7 @@ public struct SVG: Sendable {
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, id: String? = nil,
                               title: String? = nil) {
         let n = SVG.number
-        body.append("<line" + SVG.idAttribute(id) + " x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\""
-                    + SVG.closing(title, tag: "line"))
+        body.append("<line\(SVG.idAttribute(id)) x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"\(SVG.closing(title, tag: "line"))")
     }
 
     /// A raster image (a PNG file's bytes, embedded as a data URL), drawn with sharp pixels.

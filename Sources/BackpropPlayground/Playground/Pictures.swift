@@ -28,8 +28,9 @@ extension PlaygroundRun {
     /// saturated neurons marked, the selected parameter outlined; edges and neurons clickable
     /// (ids `w-l-j-k`, `n-l-j`).
     /// For the page (`tooltips` false): no `<title>` per edge and neuron — the page shows the
-    /// values of ``parametersJSON()`` instead.
-    public func networkSVG(resolution: Int = 16, selected: String? = nil, tooltips: Bool = true) -> SVG {
+    /// values of ``parametersJSON(marks:)`` instead.
+    /// `marks`: ``neuronMarks()``, when the caller has them already.
+    public func networkSVG(resolution: Int = 16, selected: String? = nil, tooltips: Bool = true, marks: [[String?]]? = nil) -> SVG {
         let grid = DecisionBoundary.Grid<Float>(covering: [rawTrain, rawTest], resolution: resolution)
         let inputs = model(withTraining: false).prepared(grid.points)
         var style = NetworkDiagram.Style()
@@ -39,7 +40,7 @@ extension PlaygroundRun {
         style.selected = selected
         style.inputLabels = (training.features ?? [.x1, .x2]).map(\.label)
         style.outputLabels = train.classNames.map { $0.map { "class \($0)" } } ?? ["output"]
-        style.marks = neuronMarks()
+        style.marks = marks ?? neuronMarks()
         style.tooltips = tooltips
         if settings.edgesByGradient { style.edgeMagnitudes = nextGradients() }
         return NetworkDiagram.svg(network: network, style: style)
@@ -73,12 +74,12 @@ extension PlaygroundRun {
     /// What the page's tooltips show over the network, per layer: `weights` `[j][k]` and `biases`
     /// `[j]` (4 significant digits), the neurons' `marks` (text or null), and with
     /// `edgesByGradient` the next batch's `dW` magnitudes.
-    public func parametersJSON() -> JSON {
+    public func parametersJSON(marks: [[String?]]? = nil) -> JSON {
         func rows(_ m: Matrix<Double>) -> JSON { .array((0..<m.rows).map { j in .array(m.row(j).map(Self.significant)) }) }
         var members: [(key: String, value: JSON)] = [
             ("weights", .array(network.layers.map { rows(Matrix<Double>(converting: $0.weights)) })),
             ("biases", .array(network.layers.map { .array($0.biases.map { Self.significant(Double($0)) }) })),
-            ("marks", .array(neuronMarks().map { .array($0.map { $0.map(JSON.string) ?? .null }) })),
+            ("marks", .array((marks ?? neuronMarks()).map { .array($0.map { $0.map(JSON.string) ?? .null }) })),
         ]
         if settings.edgesByGradient { members.append(("gradients", .array(nextGradients().map { rows(Matrix(rows: $0.rows, cols: $0.cols, storage: $0.storage.map(Swift.abs))) }))) }
         return .object(members)

@@ -59,6 +59,7 @@ public actor PlaygroundSession {
     private var generation = 0
     /// The pictures last drawn, each with what it was drawn from: drawn again only when that changes.
     private var pictures: [String: (key: String, value: JSON)] = [:]
+    private var marksCache: (key: String, marks: [[String?]])?
 
     public static let maxMessageBytes = PlaygroundSettings.maxCSVBytes + 4096
 
@@ -234,8 +235,8 @@ public actor PlaygroundSession {
             }
             if clock.now - lastSent >= updateInterval || !playing, !stateInFlight {
                 stateInFlight = true
+                lastSent = clock.now        // from the start of the state: one every interval, not interval + its cost
                 send(state())
-                lastSent = clock.now
             }
             if trained { await Task.yield() } else { try? await Task.sleep(for: .milliseconds(5)) }
         }
@@ -262,22 +263,35 @@ public actor PlaygroundSession {
             ("boundary", picture("boundary", "\(selection == nil ? "" : "\(run.nextBatch)")") {
                 .string(run.boundarySVG(highlighted: selection == nil ? [] : Array(run.nextBatchIndices)).rendered)
             }),
-            ("network", picture("network", selectionID ?? "") { .string(run.networkSVG(selected: selectionID, tooltips: false).rendered) }),
-            ("parameters", picture("parameters", "") { run.parametersJSON() }),
-            ("loss", picture("loss", "") { .string(run.lossSVG().rendered) }),
+            ("network", picture("network", selectionID ?? "") {
+                .string(run.networkSVG(selected: selectionID, tooltips: false, marks: currentMarks()).rendered)
+            }),
+            ("parameters", picture("parameters", "") { run.parametersJSON(marks: currentMarks()) }),
+            ("loss", picture("loss", "", key: "\(generation) \(run.history.count)") { .string(run.lossSVG().rendered) }),
         ]
         members.append(("chain", selectedChain() ?? .null))
         return Outgoing(state: members)
     }
 
-    /// Picture `name`, drawn again only when the network, the view settings or `detail` changed.
-    private func picture(_ name: String, _ detail: String, draw: () -> JSON) -> JSON {
+    /// Picture `name`, drawn again only when the network, the view settings or `detail` changed
+    /// (or, when `key` is given, only when `key` changed: the loss chart changes once an epoch).
+    private func picture(_ name: String, _ detail: String, key: String? = nil, draw: () -> JSON) -> JSON {
         let s = run.settings
-        let key = "\(generation) \(run.steps) \(run.edits.count) \(run.history.count) \(s.batch) \(s.showTest) \(s.discretize) \(s.edgesByGradient) \(detail)"
+        let key = key ?? "\(generation) \(run.steps) \(run.edits.count) \(run.history.count) \(s.batch) \(s.showTest) \(s.discretize) \(s.edgesByGradient) \(detail)"
         if let cached = pictures[name], cached.key == key { return cached.value }
         let value = draw()
         pictures[name] = (key, value)
         return value
+    }
+
+    /// The dead and saturated neurons of the network as it is now, found once for the network
+    /// picture and the parameters (each of which would otherwise run the training set through it).
+    private func currentMarks() -> [[String?]] {
+        let key = "\(generation) \(run.steps) \(run.edits.count)"
+        if let cached = marksCache, cached.key == key { return cached.marks }
+        let marks = run.neuronMarks()
+        marksCache = (key, marks)
+        return marks
     }
 
     /// The selection as the page names it: `w-l-j-k` or `n-l-j`.
