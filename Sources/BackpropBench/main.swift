@@ -90,7 +90,7 @@ func stateBench(_ o: Options) async throws -> [(String, JSON)] {
     // a copy of the run, timed alone, is taken off to give the state's own cost.
     typealias Sample = (seconds: Double, state: Double, bytes: Int, members: [(key: String, value: JSON)])
     func epoch() async -> Sample {
-        let steps = await session.run.batchesPerEpoch
+        let steps = (await session.run).batchesPerEpoch
         for _ in 1..<steps { _ = await session.receive(#"{"type":"step"}"#) }
         var copy = await session.run              // (a copy: the run is a value)
         var t = ContinuousClock.now
