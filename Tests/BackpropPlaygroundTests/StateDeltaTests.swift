@@ -49,6 +49,21 @@ import Testing
         for i in [1, 2, 4, 5] { #expect(sent[i] * 2 < whole[i], "state \(i): \(sent[i]) bytes of \(whole[i])") }   // steps
     }
 
+    /// An SVG goes as patches exactly when they are fewer bytes than the whole: many short lines
+    /// changed beside a long unchanged one are patches; every line changed is the whole text.
+    @Test func patchesWhenSmallerThanTheWhole() {
+        func svg(_ lines: [String]) -> Outgoing {
+            Outgoing(state: [("type", .string("state")), ("p", .string((["<svg>"] + lines).joined(separator: "\n")))])
+        }
+        let long = String(repeating: "x", count: 2000)
+        var delta = StateDelta()
+        _ = delta.text(svg(["a", "b", "c", "d", long, "</svg>"]))
+        let fourOfSeven = delta.text(svg(["A", "B", "C", "D", long, "</svg>"]))     // more than half the lines
+        #expect(fourOfSeven.contains("patches") && !fourOfSeven.contains(long), "4 of 7 lines changed, but few bytes")
+        let all = delta.text(Outgoing(state: [("type", .string("state")), ("p", .string((["<svg >", "1", "2", "3", "4", String(repeating: "y", count: 2000), "<end>"]).joined(separator: "\n")))]))
+        #expect(!all.contains("patches") && all.contains("yyyy"), "every line changed: the whole text is smaller")
+    }
+
     /// A selection redraws nothing but the network (the other pictures come from the cache).
     @Test func aSelectionRedrawsOnlyTheNetwork() async throws {
         let session = try PlaygroundSession(settings: PlaygroundSettings()) { _ in }

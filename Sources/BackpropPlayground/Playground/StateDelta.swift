@@ -8,7 +8,7 @@ import Backprop
 /// |-----------------|-----------------------------------------------------------------------|
 /// | the first state | every member                                                          |
 /// | a later state   | `type` and the members whose value differs from the last sent          |
-/// | a changed SVG   | when at most half of its lines changed: `patches.NAME = [[line, text], …]` (0-based lines of the last one sent) instead of the whole text |
+/// | a changed SVG   | when its changed lines are fewer bytes than the whole (with the same number of lines): `patches.NAME = [[line, text], …]` (0-based lines of the last one sent) instead of the whole text |
 /// | anything else   | as it is                                                              |
 ///
 /// ```swift
@@ -34,7 +34,8 @@ public struct StateDelta: Sendable {
             defer { lines[key] = new }
             if let old = lines[key], old.count == new.count {
                 let differing = new.indices.filter { old[$0] != new[$0] }
-                if differing.count * 2 <= new.count {
+                // Patches when they are smaller than the text: each costs its line and ~12 bytes of `[n, "…"],`.
+                if differing.reduce(0, { $0 + new[$1].utf8.count + 12 }) < text.utf8.count {
                     patches.append((key, .array(differing.map { .array([.number($0), .string(String(new[$0]))]) })))
                     continue
                 }
