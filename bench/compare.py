@@ -234,6 +234,7 @@ def main():
     p.add_argument("--full", action="store_true", help="PyTorch XOR runs the full 1 000 000 epochs too")
     p.add_argument("--skip-build", action="store_true")
     p.add_argument("--json-out", help="also write the JSON result here")
+    p.add_argument("--only", help="run only one kind of job: XOR, Playground, Fashion-MNIST, Recipe or CSV")
     args = p.parse_args()
 
     if not args.skip_build:
@@ -342,16 +343,20 @@ def main():
         return {"job": f"Playground states/s, {shape}", "unit": "1/s", "backprop": median([r for r, _ in rates]),
                 "bytes": median([b for _, b in rates])}
 
-    jobs = [lambda: xor_job(10_000), lambda: xor_job(1_000_000), lambda: state_job("8,8"), lambda: state_job("16,16,16,16,16,16"),
-            lambda: rate_job("8,8"), lambda: rate_job("16,16,16,16,16,16")]
+    # (what --only matches, the job)
+    jobs = [("XOR", lambda: xor_job(10_000)), ("XOR", lambda: xor_job(1_000_000)),
+            ("Playground", lambda: state_job("8,8")), ("Playground", lambda: state_job("16,16,16,16,16,16")),
+            ("Playground", lambda: rate_job("8,8")), ("Playground", lambda: rate_job("16,16,16,16,16,16"))]
     if have_data:
         for layers, opt, batch in (("784,128,10", "sgd", 64), ("784,256,128,10", "adam", 128)):
             for threads in (1, 2):
-                jobs.append(lambda l=layers, o=opt, b=batch, t=threads: fmnist_job(l, o, b, t))
-        jobs += [lambda: recipe_job(1), lambda: recipe_job(2)]
+                jobs.append(("Fashion-MNIST", lambda l=layers, o=opt, b=batch, t=threads: fmnist_job(l, o, b, t)))
+        jobs += [("Recipe", lambda: recipe_job(1)), ("Recipe", lambda: recipe_job(2))]
         if have["numpy"]:
-            jobs.append(csv_job)
-    for make in jobs:
+            jobs.append(("CSV", csv_job))
+    for name, make in jobs:
+        if args.only and args.only.lower() not in name.lower():
+            continue
         job = make()
         result["jobs"].append(job)
         print(f"done: {job['job']}", file=sys.stderr)

@@ -130,7 +130,7 @@ public enum DecisionBoundary {
             pixels.reserveCapacity(3 * resolution * resolution)
             for r in 0..<(resolution * resolution) {
                 let (red, green, blue) = rgb(probability: shade(r))
-                pixels += [red, green, blue]
+                pixels.append(red); pixels.append(green); pixels.append(blue)     // (no array per pixel)
             }
             svg.image(x: left, y: top, width: size, height: size, png: PNG.rgb(width: resolution, height: resolution, pixels: pixels),
                       smooth: !style.discretize)

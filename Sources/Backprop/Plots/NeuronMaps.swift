@@ -52,7 +52,7 @@ public struct NeuronMaps: Sendable {
         pixels.reserveCapacity(3 * map.count)
         for v in map {
             let (r, g, b) = DecisionBoundary.rgb(probability: position(v, layer: l, largest: largest))
-            pixels += [r, g, b]
+            pixels.append(r); pixels.append(g); pixels.append(b)     // (no array per pixel)
         }
         return PNG.rgb(width: resolution, height: resolution, pixels: pixels)
     }
