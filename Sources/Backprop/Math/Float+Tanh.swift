@@ -5,12 +5,13 @@ extension Float {
     /// it vectorises, and so that it gives the same bits on every platform (C's `tanhf` differs
     /// between libraries, and costs a call per element: it was a quarter of a playground state).
     ///
-    /// tanh is odd, so the formula works on `|x|` and puts the sign of `x` back at the end:
+    /// tanh is odd, so the formula works on the magnitude `m = abs(x)` and puts the sign of `x` back
+    /// at the end:
     ///
-    /// | `|x|`         | formula                                      | why                                              |
+    /// | `m`           | formula                                      | why                                              |
     /// |---------------|----------------------------------------------|--------------------------------------------------|
     /// | < 0.625       | `x + x³·P(x²)`, `P` of degree 4              | `1 − 2/(e²ˣ + 1)` would cancel near 0            |
-    /// | 0.625 … 10    | `1 − 2/(e^y + 1)`, `y = 2|x|`                | `e^y = 2ᵏ·eʳ`: `k = round(y / ln 2)`, `|r| ≤ ln 2 / 2`, `eʳ = 1 + r + r²·Q(r)`, `Q` of degree 4 |
+    /// | 0.625 … 10    | `1 − 2/(e^y + 1)`, `y = 2m`                  | `e^y = 2ᵏ·eʳ`: `k = round(y / ln 2)`, `abs(r) ≤ ln 2 / 2`, `eʳ = 1 + r + r²·Q(r)`, `Q` of degree 4 |
     /// | ≥ 10, ∞       | 1 (`1 − tanh 10 = 4·10⁻⁹` rounds away)        | `y` is capped at 20, so `2ᵏ` never overflows      |
     /// | NaN           | NaN                                          |                                                  |
     ///
