@@ -112,6 +112,20 @@ func stateBench(_ o: Options) async throws -> [(String, JSON)] {
             ("bytes", .number(median(later.map { Double($0.bytes) }))), ("member_bytes", .object(parts))]
 }
 
+/// A TrainingRun of `o`'s batch, threads and optimizer over `rows` random samples (uniform inputs,
+/// random classes): what `epoch` and `alloc` step through.
+func randomRun(_ o: Options, _ network: Network<Float>, rows: Int, epochs: Int, learningRate: Float) -> TrainingRun<Float> {
+    var rng = SeededGenerator(seed: 3)
+    let classes = o.sizes.last!
+    let data = Dataset<Float>(x: Matrix(rows: rows, cols: o.sizes[0], storage: (0..<(rows * o.sizes[0])).map { _ in Float(rng.uniform()) }),
+                              y: Dataset<Float>.oneHot((0..<rows).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
+                              classNames: (0..<classes).map(String.init))
+    var configuration = TrainingConfiguration(epochs: epochs, batchSize: o.batch, seed: 1)
+    configuration.threads = o.threads
+    return TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: learningRate), train: data,
+                       configuration: configuration)
+}
+
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
 
 func time(_ reps: Int, _ body: () -> Void) -> Double {
@@ -173,28 +187,12 @@ do {
         let seconds = time(o.reps) { Parallel.withThreads(o.threads) { _ = net.trainStep(x, y, optimizer: &opt) } }
         emit(common + [("bench", .string("step")), ("optimizer", .string(o.optimizer.rawValue)), ("seconds_per_step", .number(seconds))])
     case "epoch":
-        var rng = SeededGenerator(seed: 3)
-        let classes = o.sizes.last!
-        let data = Dataset<Float>(x: Matrix(rows: o.rows, cols: o.sizes[0], storage: (0..<(o.rows * o.sizes[0])).map { _ in Float(rng.uniform()) }),
-                                  y: Dataset<Float>.oneHot((0..<o.rows).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
-                                  classNames: (0..<classes).map(String.init))
-        var configuration = TrainingConfiguration(epochs: o.reps, batchSize: o.batch, seed: 1)
-        configuration.threads = o.threads
-        var run = TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1),
-                              train: data, configuration: configuration)
+        var run = randomRun(o, network, rows: o.rows, epochs: o.reps, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
         let result = run.run()
         emit(common + [("bench", .string("epoch")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
                        ("seconds_per_epoch", .number(median(result.epochs.map(\.seconds))))])
     default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
-        var rng = SeededGenerator(seed: 3)
-        let (n, classes) = (o.batch * (o.steps + 1), o.sizes.last!)
-        let data = Dataset<Float>(x: Matrix(rows: n, cols: o.sizes[0], storage: (0..<(n * o.sizes[0])).map { _ in Float(rng.uniform()) }),
-                                  y: Dataset<Float>.oneHot((0..<n).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
-                                  classNames: (0..<classes).map(String.init))
-        var configuration = TrainingConfiguration(epochs: 1, batchSize: o.batch, seed: 1)
-        configuration.threads = o.threads
-        var run = TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: 0.1), train: data,
-                              configuration: configuration)
+        var run = randomRun(o, network, rows: o.batch * (o.steps + 1), epochs: 1, learningRate: 0.1)
         MallocInterposerSwift.initialize()
         MallocInterposerSwift.hook()
         run.step()
