@@ -16,13 +16,18 @@ void bp_threads_set(int count) {
     requested_threads = count < 1 ? 1 : (count > MAX_WORKERS + 1 ? MAX_WORKERS + 1 : count);
 }
 
-// The job: written by the caller before it publishes a new generation, read by the workers after.
+// The job: written by the caller before it publishes a new generation, read by a thread only
+// after it has claimed one of the job's parts (so the job cannot change under it: the caller
+// publishes the next one only when every part of this one is done).
 static bp_task job_task;
 static void *job_context;
-static long job_parts;
 static atomic_ulong generation;         // bumped once per run
-static atomic_long remaining;           // workers that have not yet answered this run
+// The next part to claim, with the generation it belongs to: (generation << 16) | part. A thread
+// that claims a part runs it; a late worker sees another generation and claims nothing.
+static atomic_ulong claim;
+static atomic_long done_parts;          // parts of this run finished
 static atomic_int sleepers;             // workers waiting on `wake`
+static atomic_long job_parts;        // parts of this run
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;    // one run at a time
 static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -62,13 +67,24 @@ static unsigned long wait_for_work(unsigned long seen) {
     return g;
 }
 
+/// Claims and runs parts of generation `g` until none is left; a part is run by exactly one thread.
+static void claim_parts(unsigned long g) {
+    unsigned long c = atomic_load(&claim);
+    for (;;) {
+        if ((c >> 16) != (g & ((1UL << 48) - 1)) || (long)(c & 0xFFFF) >= atomic_load(&job_parts)) return;
+        if (!atomic_compare_exchange_weak(&claim, &c, c + 1)) continue;   // another thread took it
+        job_task(job_context, (long)(c & 0xFFFF));
+        atomic_fetch_add(&done_parts, 1);
+        c = atomic_load(&claim);
+    }
+}
+
 static void *worker_main(void *argument) {
     long part = (long)argument;                 // 1 … MAX_WORKERS
     unsigned long seen = start_generation[part];  // the generation before its first run
     for (;;) {
         seen = wait_for_work(seen);
-        if (part < job_parts) job_task(job_context, part);
-        atomic_fetch_sub(&remaining, 1);        // every worker answers every run, so none lags behind
+        claim_parts(seen);
     }
     return 0;
 }
@@ -101,18 +117,22 @@ void bp_parallel_run(long parts, bp_task task, void *context) {
     }
     job_task = task;
     job_context = context;
-    job_parts = parts;
-    atomic_store(&remaining, workers);
-    atomic_fetch_add(&generation, 1);           // publishes the job (sequentially consistent)
+    atomic_store(&job_parts, parts);
+    atomic_store(&done_parts, 0);
+    unsigned long g = atomic_load(&generation) + 1;
+    atomic_store(&claim, (g & ((1UL << 48) - 1)) << 16);
+    atomic_store(&generation, g);               // publishes the job (sequentially consistent)
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&sleep_lock);
         pthread_cond_broadcast(&wake);
         pthread_mutex_unlock(&sleep_lock);
     }
-    task(context, 0);
-    for (unsigned long spin = 1; atomic_load(&remaining) > 0; spin++) {
+    // The caller claims parts too: when a worker is slow to come (its core taken by another
+    // program), the caller runs its parts instead of waiting for it.
+    claim_parts(g);
+    for (unsigned long spin = 1; atomic_load(&done_parts) < parts; spin++) {
         relax();
-        if ((spin & 4095) == 0) sched_yield();  // a worker may have been descheduled
+        if ((spin & 4095) == 0) sched_yield();  // a worker may have been descheduled mid-part
     }
     pthread_mutex_unlock(&run_lock);
 }

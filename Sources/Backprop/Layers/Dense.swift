@@ -160,3 +160,47 @@ extension Dense {
                   biases: b.map { T($0) }, activation: activation)
     }
 }
+
+/// One layer's buffers in a split training step (`Network+SplitStep.swift`): addresses, for the
+/// parallel parts to read and write disjoint rows (or units) of. Valid until a buffer is resized
+/// or replaced, which nothing does during the step.
+struct DenseBuffers<T: Scalar> {
+    /// `W` (O, I), `b` (O).
+    var w, b: UnsafeMutablePointer<T>
+    /// `z`, `a`, `δ`: (B, O).
+    var z, a, delta: UnsafeMutablePointer<T>
+    /// `dLoss/da_prev = δ·W` (B, I); nil for the first layer (nothing below needs it).
+    var inputGradient: UnsafeMutablePointer<T>?
+    /// `dW` (O, I) and `db` (O), when an optimizer (not fused gradient descent) updates.
+    var weightGradient, biasGradient: UnsafeMutablePointer<T>
+    var inputs, outputs: Int
+    var activation: Activation
+}
+
+extension Dense {
+    /// Sizes this layer's caches for a training step over `rows` rows (≥ 1; nothing masked) and
+    /// returns their addresses. `propagate` sizes `inputGradient` too.
+    mutating func stepBuffers(rows: Int, propagate: Bool) -> DenseBuffers<T> {
+        let outputs = outputSize
+        masked = false
+        if z.rows != rows || z.cols != outputs { z.resize(rows: rows, cols: outputs) }
+        if a.rows != rows || a.cols != outputs { a.resize(rows: rows, cols: outputs) }
+        if delta.rows != rows || delta.cols != outputs { delta.resize(rows: rows, cols: outputs) }
+        if propagate && (inputGradient.rows != rows || inputGradient.cols != inputSize) {
+            inputGradient.resize(rows: rows, cols: inputSize)
+        }
+        return DenseBuffers(
+            w: weights.storage.base, b: biases.base, z: z.storage.base, a: a.storage.base, delta: delta.storage.base,
+            inputGradient: propagate ? inputGradient.storage.base : nil,
+            weightGradient: weightGradient.storage.base, biasGradient: biasGradient.base,
+            inputs: inputSize, outputs: outputs, activation: activation)
+    }
+}
+
+extension Array {
+    /// The address of the (unique, non-empty) elements, for a parallel step that neither
+    /// resizes nor replaces this array while it uses the address.
+    var base: UnsafeMutablePointer<Element> {
+        mutating get { withUnsafeMutableBufferPointer { $0.baseAddress! } }
+    }
+}

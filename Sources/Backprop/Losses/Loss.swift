@@ -92,6 +92,36 @@ public enum Loss: String, CaseIterable, Sendable {
         }
     }
 
+    /// The loss of whole rows (`cols` numbers each) of outputs `a` (logits `z`) against targets
+    /// `y`, times `scale` (1, or 1/B for a mean over a batch of B); writes `gradient` =
+    /// `scale · dLoss/da` (squared error) or `scale · δ` (the fused losses, see ``fusedActivation``).
+    /// All buffers are the same rows; a batch's rows may be done in parts.
+    @inlinable
+    public func rows<T: Scalar>(a pa: UnsafeBufferPointer<T>, z pz: UnsafeBufferPointer<T>, y py: UnsafeBufferPointer<T>,
+                                gradient pg: UnsafeMutableBufferPointer<T>, cols: Int, scale: T) -> T {
+        var total: T = 0
+        let rows = cols > 0 ? pa.count / cols : 0
+        if fusedActivation == nil {
+            for i in pa.indices {
+                total += value(a: pa[i], y: py[i])
+                pg[i] = scale * gradient(a: pa[i], y: py[i])
+            }
+            return scale * total
+        }
+        for r in 0..<rows { total += fusedValue(z: pz, y: py, range: (r * cols)..<((r + 1) * cols)) }
+        if self == .softmaxCrossEntropy {
+            for r in 0..<rows {                   // δ^L = a·Σy − y (= a − y when Σy = 1)
+                let row = (r * cols)..<((r + 1) * cols)
+                var ySum: T = 0
+                for i in row { ySum += py[i] }
+                for i in row { pg[i] = scale * (pa[i] * ySum - py[i]) }
+            }
+        } else {
+            for i in pa.indices { pg[i] = scale * (pa[i] - py[i]) }     // δ^L = a − y
+        }
+        return scale * total
+    }
+
     /// The loss to train an output layer with when none is named — the one rule, used by
     /// ``TrainingPlan`` and by `Network`'s initialisers:
     ///

@@ -103,6 +103,24 @@ extension Matrix {
         }
     }
 
+    /// `C ← α·op(A)·op(B) + β·C` on raw buffers (k ≥ 1), in the calling thread: a plain loop
+    /// when tiny (as ``multiply(_:transposeA:_:transposeB:into:alpha:beta:)``), else one BLAS call.
+    static func product(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: T, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+        beta: T, c: UnsafeMutablePointer<T>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        if m * n * k < smallProductLimit {
+            smallProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                         alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            _ = BLAS.singleThreaded
+            T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
     /// One BLAS product, or ``Parallel/threads`` of them at once on blocks of C: its columns
     /// when n ≥ m (each part packs all of op(A), the smaller operand, and its own columns of
     /// op(B)), else its rows. Each element of C is the same sum over k as in one call.

@@ -70,33 +70,66 @@ public struct Optimizer<T: Scalar>: Sendable {
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func step(_ network: inout Network<T>) {
-        if kind != .sgd && (firstMoments.count != 2 * network.layers.count
-                            || (kind == .adam && secondMoments.count != firstMoments.count)) { makeState(for: network) }
+        prepareState(for: network)
         steps += 1
-        let (kind, eta, mu, beta1, beta2, epsilon, t) = (kind, learningRate, momentum, beta1, beta2, epsilon, steps)
+        let rule = self.rule
         for l in network.layers.indices {
             for tensor in 0..<2 {
                 let index = 2 * l + tensor
-                let (decay, l1) = tensor == 0 ? (weightDecay, self.l1) : (0, 0)
                 network.layers[l].withParameter(tensor) { p, g in     // p: parameters, g: gradient
                     withMoments(index) { m, v in                        // the state: v, or m and v
                         Parallel.forEachRange(count: p.count, block: 64) { r in    // blocks of 64 at once
-                            let (p, g) = (UnsafeMutableBufferPointer(rebasing: p[r]), UnsafeBufferPointer(rebasing: g[r]))
-                            switch kind {
-                            case .sgd:
-                                Updates.sgd(p, g, eta: eta, decay: decay, l1: l1)
-                            case .momentum, .nesterov:
-                                Updates.momentum(p, g, .init(rebasing: m[r]), eta: eta, mu: mu, decay: decay, l1: l1,
-                                                 nesterov: kind == .nesterov)
-                            case .adam:
-                                Updates.adam(p, g, .init(rebasing: m[r]), .init(rebasing: v[r]), eta: eta, beta1: beta1,
-                                             beta2: beta2, epsilon: epsilon, decay: decay, l1: l1, t: t)
-                            }
+                            rule.apply(.init(rebasing: p[r]), .init(rebasing: g[r]), m.isEmpty ? m : .init(rebasing: m[r]),
+                                       v.isEmpty ? v : .init(rebasing: v[r]), weights: tensor == 0)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The update of this step (``steps`` already counts it), as a value that any thread may apply.
+    var rule: Rule {
+        Rule(kind: kind, eta: learningRate, mu: momentum, beta1: beta1, beta2: beta2, epsilon: epsilon,
+             weightDecay: weightDecay, l1: l1, t: steps)
+    }
+
+    /// The table above for one step: applied to a whole tensor or to any part of one (element
+    /// by element, so any split gives the same bits).
+    struct Rule {
+        var kind: Kind, eta: T, mu: T, beta1: T, beta2: T, epsilon: T, weightDecay: T, l1: T, t: Int
+
+        /// Updates parameters `p` from gradient `g` and the state `m` (v or Adam's m) and `v`
+        /// (Adam's v), all of one length (the state empty where the kind keeps none). Weight
+        /// decay and L1 act on `weights` only.
+        func apply(_ p: UnsafeMutableBufferPointer<T>, _ g: UnsafeBufferPointer<T>, _ m: UnsafeMutableBufferPointer<T>,
+                   _ v: UnsafeMutableBufferPointer<T>, weights: Bool) {
+            let (decay, l1) = weights ? (weightDecay, self.l1) : (0, 0)
+            switch kind {
+            case .sgd:
+                Updates.sgd(p, g, eta: eta, decay: decay, l1: l1)
+            case .momentum, .nesterov:
+                Updates.momentum(p, g, m, eta: eta, mu: mu, decay: decay, l1: l1, nesterov: kind == .nesterov)
+            case .adam:
+                Updates.adam(p, g, m, v, eta: eta, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: decay, l1: l1, t: t)
+            }
+        }
+    }
+
+    /// Makes the state for `network` unless it has one of the right sizes (one buffer per tensor
+    /// W¹, b¹, W², …, each as long as its tensor; a hand-made checkpoint may hold other sizes).
+    mutating func prepareState(for network: Network<T>) {
+        func fits(_ state: [[T]]) -> Bool {         // (a counted loop: an iterator allocates, unspecialised)
+            guard state.count == 2 * network.layers.count else { return false }
+            var l = 0
+            while l < network.layers.count {
+                let layer = network.layers[l]
+                if state[2 * l].count != layer.weights.storage.count || state[2 * l + 1].count != layer.biases.count { return false }
+                l += 1
+            }
+            return true
+        }
+        if kind != .sgd && (!fits(firstMoments) || (kind == .adam && !fits(secondMoments))) { makeState(for: network) }
     }
 
     /// Tensor `index`'s first and second moments (empty where the optimizer keeps none).

@@ -1,6 +1,9 @@
 extension Network {
     /// One training step on a batch: forward, loss, backward, update.
     ///
+    /// Without dropout the four run as one split step (`Network+SplitStep.swift`: two hand-offs
+    /// between threads a step); with dropout as the four calls, each split on its own.
+    ///
     /// Returns the loss of the batch *before* the update. Allocates nothing once the network has
     /// seen a batch of this size (every buffer is reused). Plain gradient descent is fused into
     /// backward (`Dense.backward(input:outputGradient:propagate:outputGradientIsDelta:fusedGradientDescent:)`); then the layers' `weightGradient`/`biasGradient`
@@ -14,12 +17,9 @@ extension Network {
     @_specialize(exported: true, where T == Double)
     public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>,
                                    dropout: Double = 0, dropoutSeed: UInt64 = 0) -> T {
-        if dropout > 0 {           // the step's masks, from its number: the same on a resumed run
-            var generator = Dropout.generator(seed: dropoutSeed, step: optimizer.steps)
-            forward(x, dropout: dropout, generator: &generator)
-        } else {
-            forward(x)
-        }
+        if dropout == 0 && x.rows > 0 { return splitStep(x, y, optimizer: &optimizer) }   // the same four, in parts
+        var generator = Dropout.generator(seed: dropoutSeed, step: optimizer.steps)   // the step's masks, from its
+        forward(x, dropout: dropout, generator: &generator)                             // number: same on a resume
         let loss = computeLoss(target: y)
         if optimizer.isPlainGradientDescent {       // W ← W − η dW inside the backward products
             backward(input: x, fusedGradientDescent: optimizer.learningRate)

@@ -22,7 +22,7 @@ public struct Network<T: Scalar>: Sendable {
     /// How losses combine over a batch.
     public var reduction: Reduction
     /// `dLoss/da^L`, (B, O): written by `computeLoss`, read by `backward`.
-    public private(set) var lossGradient = Matrix<T>(rows: 0, cols: 0)
+    public internal(set) var lossGradient = Matrix<T>(rows: 0, cols: 0)
 
     /// A network over the given layers; each layer's input size must be the previous one's output size.
     ///
@@ -129,35 +129,15 @@ public struct Network<T: Scalar>: Sendable {
         }
         let scale: T = reduction == .mean ? 1 / T(a.rows) : 1
         let loss = self.loss
-        let cols = a.cols
-        var total: T = 0
-        a.storage.withUnsafeBufferPointer { pa in
-            target.storage.withUnsafeBufferPointer { py in
-                lossGradient.storage.withUnsafeMutableBufferPointer { pg in
-                    if loss.fusedActivation == nil {
-                        for i in pa.indices {
-                            total += loss.value(a: pa[i], y: py[i])
-                            pg[i] = scale * loss.gradient(a: pa[i], y: py[i])
-                        }
-                    } else {
-                        last.z.storage.withUnsafeBufferPointer { pz in
-                            for r in 0..<a.rows { total += loss.fusedValue(z: pz, y: py, range: (r * cols)..<((r + 1) * cols)) }
-                        }
-                        if loss == .softmaxCrossEntropy {
-                            for r in 0..<a.rows {                   // δ^L = a·Σy − y (= a − y when Σy = 1)
-                                let row = (r * cols)..<((r + 1) * cols)
-                                var ySum: T = 0
-                                for i in row { ySum += py[i] }
-                                for i in row { pg[i] = scale * (pa[i] * ySum - py[i]) }
-                            }
-                        } else {
-                            for i in pa.indices { pg[i] = scale * (pa[i] - py[i]) }     // δ^L = a − y
-                        }
+        return a.storage.withUnsafeBufferPointer { pa in
+            last.z.storage.withUnsafeBufferPointer { pz in
+                target.storage.withUnsafeBufferPointer { py in
+                    lossGradient.storage.withUnsafeMutableBufferPointer { pg in
+                        loss.rows(a: pa, z: pz, y: py, gradient: pg, cols: a.cols, scale: scale)
                     }
                 }
             }
         }
-        return scale * total
     }
 
     /// Whether `lossGradient` is already `δ^L` (the loss is fused with the output activation).

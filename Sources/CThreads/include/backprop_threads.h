@@ -1,6 +1,9 @@
 // A fork-join pool for splitting one computation (a matrix product, an optimizer update) over
-// the cores: `bp_parallel_run(parts, task, context)` runs task(context, 0 … parts−1), part 0 on
-// the calling thread and the others on long-lived worker threads, and returns when all are done.
+// the cores: `bp_parallel_run(parts, task, context)` runs task(context, 0 … parts−1) on the
+// calling thread and long-lived worker threads, and returns when all are done. Each part is
+// claimed by whichever thread comes first, so a worker whose core is busy with another program
+// does not hold the caller up: the caller runs that part itself. What a part computes depends on
+// its number only, never on the thread that runs it.
 //
 // Workers wait for work by spinning briefly (a training step asks for work every few hundred
 // microseconds, and waking a sleeping thread costs more than a small product), then sleep on a

@@ -1,0 +1,98 @@
+import Testing
+@testable import Backprop
+
+/// `trainStep` runs as one split step (`Network+SplitStep.swift`): on one thread it is exactly the
+/// four calls (forward, computeLoss, backward, optimizer step) in bits; on two it is
+/// deterministic and within Float rounding of them, for every optimizer and loss.
+@Suite struct SplitStepTests {
+    /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`).
+    static func network(loss: Loss) -> Network<Float> {
+        switch loss {
+        case .softmaxCrossEntropy:
+            return Network(sizes: [60, 50, 40, 4], activation: .tanh, output: .softmax, reduction: .mean, seed: 3)
+        case .binaryCrossEntropy:
+            return Network(sizes: [60, 50, 40, 4], activation: .relu, output: .sigmoid, loss: .binaryCrossEntropy, seed: 3)
+        case .squaredError:
+            return Network(activations: [.sigmoid, .leakyRelu, .identity], sizes: [60, 50, 40, 4], loss: .squaredError, reduction: .mean, seed: 3)
+        }
+    }
+
+    static func batch(rows: Int) -> (Matrix<Float>, Matrix<Float>) {
+        var rng = SeededGenerator(seed: 11)
+        let x: Matrix<Float> = randomMatrix(rows, 60, &rng)
+        var y = Matrix<Float>(rows: rows, cols: 4)
+        for r in 0..<rows { y[r, Int(rng.next() % 4)] = 1 }                 // one-hot: every loss takes it
+        return (x, y)
+    }
+
+    /// The four calls of a step, each on its own (what `trainStep` did before the split step).
+    static func fourCalls(_ net: inout Network<Float>, _ x: Matrix<Float>, _ y: Matrix<Float>, _ opt: inout Optimizer<Float>) -> Float {
+        net.forward(x)
+        let loss = net.computeLoss(target: y)
+        if opt.isPlainGradientDescent {
+            net.backward(input: x, fusedGradientDescent: opt.learningRate)
+            opt.steps += 1
+        } else {
+            net.backward(input: x)
+            opt.step(&net)
+        }
+        return loss
+    }
+
+    static func optimizer(_ kind: Optimizer<Float>.Kind, decay: Bool) -> Optimizer<Float> {
+        Optimizer(kind, learningRate: kind == .adam ? 0.01 : 0.05, weightDecay: decay ? 0.01 : 0, l1: decay ? 0.001 : 0)
+    }
+
+    @Test(arguments: [Loss.softmaxCrossEntropy, .binaryCrossEntropy, .squaredError], Optimizer<Float>.Kind.allCases)
+    func oneThreadIsTheFourCallsAndTwoAreClose(loss: Loss, kind: Optimizer<Float>.Kind) {
+        let (x, y) = Self.batch(rows: 61)                                    // not a multiple of the row blocks
+        for decay in [false, true] {
+            var (reference, split, two) = (Self.network(loss: loss), Self.network(loss: loss), Self.network(loss: loss))
+            var (o1, o2, o3) = (Self.optimizer(kind, decay: decay), Self.optimizer(kind, decay: decay), Self.optimizer(kind, decay: decay))
+            #expect(Parallel.withThreads(2) { Parallel.parts(work: 61 * (60 * 50 + 50 * 40 + 40 * 4)) } == 2, "two parts")
+            for step in 0..<3 {
+                let expected = Self.fourCalls(&reference, x, y, &o1)
+                let one = split.trainStep(x, y, optimizer: &o2)
+                let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o3) }
+                #expect(one == expected, "step \(step): the loss, in bits")
+                #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)), "step \(step): \(both) vs \(expected)")
+            }
+            for l in reference.layers.indices {
+                #expect(split.layers[l].weights == reference.layers[l].weights, "\(loss) \(kind): W\(l + 1) in bits")
+                #expect(split.layers[l].biases == reference.layers[l].biases)
+                #expect(split.layers[l].delta == reference.layers[l].delta && split.layers[l].a == reference.layers[l].a)
+                #expect(maxError(two.layers[l].weights.storage, reference.layers[l].weights.storage) < 1e-5)
+                #expect(maxError(two.layers[l].biases, reference.layers[l].biases) < 1e-5)
+            }
+            #expect(o2.firstMoments == o1.firstMoments && o2.secondMoments == o1.secondMoments && o2.steps == o1.steps)
+            #expect(split.lossGradient == reference.lossGradient)
+            if !o1.isPlainGradientDescent {
+                #expect(split.layers.map(\.weightGradient) == reference.layers.map(\.weightGradient))
+                #expect(split.layers.map(\.biasGradient) == reference.layers.map(\.biasGradient))
+            }
+        }
+    }
+
+    @Test func twoThreadsGiveTheSameBitsEveryTime() {
+        let (x, y) = Self.batch(rows: 64)
+        func steps() -> Network<Float> {
+            var net = Self.network(loss: .softmaxCrossEntropy)
+            var adam = Self.optimizer(.adam, decay: true)
+            Parallel.withThreads(2) { for _ in 0..<5 { _ = net.trainStep(x, y, optimizer: &adam) } }
+            return net
+        }
+        let (a, b) = (steps(), steps())
+        #expect(a.layers.map(\.weights) == b.layers.map(\.weights) && a.layers.map(\.biases) == b.layers.map(\.biases))
+    }
+
+    /// A hand-made checkpoint's state of the wrong sizes is made afresh, not read past its end.
+    @Test func optimizerStateOfOtherSizesStartsFresh() {
+        let (x, y) = Self.batch(rows: 8)
+        var net = Self.network(loss: .softmaxCrossEntropy)
+        var adam = Self.optimizer(.adam, decay: false)
+        adam.firstMoments = [[0], [0], [0], [0], [0], [0]]
+        adam.secondMoments = adam.firstMoments
+        _ = net.trainStep(x, y, optimizer: &adam)
+        #expect(adam.firstMoments.map(\.count) == [3000, 50, 2000, 40, 160, 4] && adam.secondMoments.map(\.count) == [3000, 50, 2000, 40, 160, 4])
+    }
+}
