@@ -5,15 +5,16 @@ import Testing
 /// four calls (forward, computeLoss, backward, optimizer step) in bits; on two it is
 /// deterministic and within Float rounding of them, for every optimizer and loss.
 @Suite struct SplitStepTests {
-    /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`).
+    /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`), with
+    /// a layer of more neurons than inputs (its dW split by neurons) and two of fewer (by inputs).
     static func network(loss: Loss) -> Network<Float> {
         switch loss {
         case .softmaxCrossEntropy:
-            return Network(sizes: [60, 50, 40, 4], activation: .tanh, output: .softmax, reduction: .mean, seed: 3)
+            return Network(sizes: [60, 80, 40, 4], activation: .tanh, output: .softmax, reduction: .mean, seed: 3)
         case .binaryCrossEntropy:
-            return Network(sizes: [60, 50, 40, 4], activation: .relu, output: .sigmoid, loss: .binaryCrossEntropy, seed: 3)
+            return Network(sizes: [60, 80, 40, 4], activation: .relu, output: .sigmoid, loss: .binaryCrossEntropy, seed: 3)
         case .squaredError:
-            return Network(activations: [.sigmoid, .leakyRelu, .identity], sizes: [60, 50, 40, 4], loss: .squaredError, reduction: .mean, seed: 3)
+            return Network(activations: [.sigmoid, .leakyRelu, .identity], sizes: [60, 80, 40, 4], loss: .squaredError, reduction: .mean, seed: 3)
         }
     }
 
@@ -49,20 +50,32 @@ import Testing
         for decay in [false, true] {
             var (reference, split, two) = (Self.network(loss: loss), Self.network(loss: loss), Self.network(loss: loss))
             var (o1, o2, o3) = (Self.optimizer(kind, decay: decay), Self.optimizer(kind, decay: decay), Self.optimizer(kind, decay: decay))
-            #expect(Parallel.withThreads(2) { Parallel.parts(work: 61 * (60 * 50 + 50 * 40 + 40 * 4)) } == 2, "two parts")
+            #expect(Parallel.withThreads(2) { Parallel.parts(work: 61 * (60 * 80 + 80 * 40 + 40 * 4)) } == 2, "two parts")
             for step in 0..<3 {
                 let expected = Self.fourCalls(&reference, x, y, &o1)
                 let one = split.trainStep(x, y, optimizer: &o2)
                 let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o3) }
                 #expect(one == expected, "step \(step): the loss, in bits")
                 #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)), "step \(step): \(both) vs \(expected)")
+                if step == 0 && !o1.isPlainGradientDescent {       // from the same weights: rounding alone
+                    for l in reference.layers.indices {
+                        #expect(maxError(two.layers[l].weightGradient.storage, reference.layers[l].weightGradient.storage) < 1e-5)
+                        #expect(maxError(two.layers[l].biasGradient, reference.layers[l].biasGradient) < 1e-5)
+                    }
+                }
+            }
+            // Adam divides by √v: where a gradient is near 0, rounding can move its update by up to
+            // η (a few parameters of thousands); the others stay within Float rounding.
+            func close(_ a: [Float], _ b: [Float]) -> Bool {
+                let far = zip(a, b).filter { abs($0 - $1) > 1e-5 }.count
+                return kind == .adam ? far * 200 <= a.count && maxError(a, b) <= 3 * 2 * 0.01 : far == 0
             }
             for l in reference.layers.indices {
                 #expect(split.layers[l].weights == reference.layers[l].weights, "\(loss) \(kind): W\(l + 1) in bits")
                 #expect(split.layers[l].biases == reference.layers[l].biases)
                 #expect(split.layers[l].delta == reference.layers[l].delta && split.layers[l].a == reference.layers[l].a)
-                #expect(maxError(two.layers[l].weights.storage, reference.layers[l].weights.storage) < 1e-5)
-                #expect(maxError(two.layers[l].biases, reference.layers[l].biases) < 1e-5)
+                #expect(close(two.layers[l].weights.storage, reference.layers[l].weights.storage), "\(loss) \(kind): W\(l + 1)")
+                #expect(close(two.layers[l].biases, reference.layers[l].biases), "\(loss) \(kind): b\(l + 1)")
             }
             #expect(o2.firstMoments == o1.firstMoments && o2.secondMoments == o1.secondMoments && o2.steps == o1.steps)
             #expect(split.lossGradient == reference.lossGradient)
@@ -93,6 +106,6 @@ import Testing
         adam.firstMoments = [[0], [0], [0], [0], [0], [0]]
         adam.secondMoments = adam.firstMoments
         _ = net.trainStep(x, y, optimizer: &adam)
-        #expect(adam.firstMoments.map(\.count) == [3000, 50, 2000, 40, 160, 4] && adam.secondMoments.map(\.count) == [3000, 50, 2000, 40, 160, 4])
+        #expect(adam.firstMoments.map(\.count) == [4800, 80, 3200, 40, 160, 4] && adam.secondMoments.map(\.count) == [4800, 80, 3200, 40, 160, 4])
     }
 }

@@ -91,13 +91,15 @@ public struct Optimizer<T: Scalar>: Sendable {
     /// The update of this step (``steps`` already counts it), as a value that any thread may apply.
     var rule: Rule {
         Rule(kind: kind, eta: learningRate, mu: momentum, beta1: beta1, beta2: beta2, epsilon: epsilon,
-             weightDecay: weightDecay, l1: l1, t: steps)
+             weightDecay: weightDecay, l1: l1,
+             corrections: AdamCorrections(eta: learningRate, beta1: beta1, beta2: beta2, t: steps))
     }
 
     /// The table above for one step: applied to a whole tensor or to any part of one (element
     /// by element, so any split gives the same bits).
     struct Rule {
-        var kind: Kind, eta: T, mu: T, beta1: T, beta2: T, epsilon: T, weightDecay: T, l1: T, t: Int
+        var kind: Kind, eta: T, mu: T, beta1: T, beta2: T, epsilon: T, weightDecay: T, l1: T
+        var corrections: AdamCorrections<T>
 
         /// Updates parameters `p` from gradient `g` and the state `m` (v or Adam's m) and `v`
         /// (Adam's v), all of one length (the state empty where the kind keeps none). Weight
@@ -111,7 +113,8 @@ public struct Optimizer<T: Scalar>: Sendable {
             case .momentum, .nesterov:
                 Updates.momentum(p, g, m, eta: eta, mu: mu, decay: decay, l1: l1, nesterov: kind == .nesterov)
             case .adam:
-                Updates.adam(p, g, m, v, eta: eta, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: decay, l1: l1, t: t)
+                Updates.adam(p, g, m, v, eta: eta, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: decay, l1: l1,
+                             corrections: corrections)
             }
         }
     }

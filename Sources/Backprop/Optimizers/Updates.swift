@@ -51,11 +51,10 @@ enum Updates {
     /// `p ← (1 − η λ) p − η (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)`.
     static func adam<T: Scalar>(_ p: UnsafeMutableBufferPointer<T>, _ g: UnsafeBufferPointer<T>,
                                 _ m: UnsafeMutableBufferPointer<T>, _ v: UnsafeMutableBufferPointer<T>,
-                                eta: T, beta1: T, beta2: T, epsilon: T, decay: T, l1: T, t: Int) {
+                                eta: T, beta1: T, beta2: T, epsilon: T, decay: T, l1: T, corrections: AdamCorrections<T>) {
         let n = p.count
         guard let p = p.baseAddress, let g = g.baseAddress, let m = m.baseAddress, let v = v.baseAddress else { return }
-        // The bias corrections as factors: η / (1 − β₁ᵗ) and 1 / (1 − β₂ᵗ), so one division per element.
-        let stepSize = eta / (1 - T.pow(beta1, T(t))), inverseC2 = 1 / (1 - T.pow(beta2, T(t)))
+        let (stepSize, inverseC2) = (corrections.stepSize, corrections.inverseC2)
         let keep = 1 - eta * decay
         Elements.each(n, l1: l1) { i, l1 in
             let old = p[i]
@@ -66,6 +65,17 @@ enum Updates {
             v[i] = vv
             p[i] = keep * old - stepSize * mv / (T.vectorizableSquareRoot(vv * inverseC2) + epsilon)
         }
+    }
+}
+
+/// Adam's bias corrections at step `t` as factors, η / (1 − β₁ᵗ) and 1 / (1 − β₂ᵗ), so that an
+/// element costs one division; computed once a step (two `pow`s), not once per stretch updated.
+struct AdamCorrections<T: Scalar> {
+    var stepSize: T, inverseC2: T
+
+    init(eta: T, beta1: T, beta2: T, t: Int) {
+        stepSize = eta / (1 - T.pow(beta1, T(t)))
+        inverseC2 = 1 / (1 - T.pow(beta2, T(t)))
     }
 }
 

@@ -36,15 +36,14 @@ extension Network {
         for l in 0..<count { work += rows * layers[l].inputSize * layers[l].outputSize }
         let parts = Parallel.parts(work: work)
         return withUnsafeTemporaryAllocation(of: DenseBuffers<T>.self, capacity: count) { buffers in
-            withUnsafeTemporaryAllocation(of: (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?).self,
-                                          capacity: 2 * count) { moments in
+            withUnsafeTemporaryAllocation(of: LayerMoments<T>.self, capacity: count) { moments in
+                func state(_ i: Int) -> (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?) {
+                    (i < optimizer.firstMoments.count ? optimizer.firstMoments[i].base : nil,
+                     i < optimizer.secondMoments.count ? optimizer.secondMoments[i].base : nil)
+                }
                 for l in 0..<count {
                     (buffers.baseAddress! + l).initialize(to: layers[l].stepBuffers(rows: rows, propagate: l > 0))
-                    for t in 0..<2 {
-                        let i = 2 * l + t
-                        (moments.baseAddress! + i).initialize(to: (i < optimizer.firstMoments.count ? optimizer.firstMoments[i].base : nil,
-                                                                   i < optimizer.secondMoments.count ? optimizer.secondMoments[i].base : nil))
-                    }
+                    (moments.baseAddress! + l).initialize(to: LayerMoments(weights: state(2 * l), biases: state(2 * l + 1)))
                 }
                 return withUnsafeTemporaryAllocation(of: T.self, capacity: parts) { partial in
                     x.storage.withUnsafeBufferPointer { px in
@@ -57,10 +56,8 @@ extension Network {
                             }
                             Parallel.run(parts) { part in            // units: dW, db, update
                                 for l in 0..<count {
-                                    let d = buffers[l]
-                                    let units = Parallel.range(part, of: parts, count: d.outputs, block: 4)
-                                    Network.unitsPass(units, rows: rows, aPrev: l == 0 ? x : UnsafePointer(buffers[l - 1].a), d,
-                                                      fusedEta: fused ? eta : nil, rule: rule, moments: (moments[2 * l], moments[2 * l + 1]))
+                                    Network.unitsPass(part: part, of: parts, rows: rows, aPrev: l == 0 ? x : UnsafePointer(buffers[l - 1].a),
+                                                      buffers[l], fusedEta: fused ? eta : nil, rule: rule, moments: moments[l])
                                 }
                             }
                         }
@@ -111,30 +108,52 @@ extension Network {
         return value
     }
 
-    /// The units region's work on neurons `units` of one layer: `dW` and `db` over the whole
-    /// batch, and the update of those rows of `W` and entries of `b`.
-    private static func unitsPass(_ units: Range<Int>, rows: Int, aPrev: UnsafePointer<T>, _ d: DenseBuffers<T>,
-                                  fusedEta: T?, rule: Optimizer<T>.Rule,
-                                  moments: ((m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?),
-                                            (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?))) {
-        guard !units.isEmpty else { return }
-        let (i, o, j0, n) = (d.inputs, d.outputs, units.lowerBound, units.count)
+    /// The units region's work on one layer, part `part` of `parts`: `dW` and `db` over the whole
+    /// batch, and the update of `W` and `b`. `dW` (O, I) is cut along its longer side, as a split
+    /// product is (a wide first layer by its inputs: each part then reads half of `a_prev`);
+    /// `db` always by neurons.
+    fileprivate static func unitsPass(part: Int, of parts: Int, rows: Int, aPrev: UnsafePointer<T>, _ d: DenseBuffers<T>,
+                                      fusedEta: T?, rule: Optimizer<T>.Rule, moments: LayerMoments<T>) {
+        let (i, o) = (d.inputs, d.outputs)
+        let units = Parallel.range(part, of: parts, count: o, block: 4)
+        let byInputs = i > o
+        let (wRows, wCols) = byInputs ? (0..<o, Parallel.range(part, of: parts, count: i, block: 16)) : (units, 0..<i)
         let (alpha, beta, dW, db): (T, T, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) =
             fusedEta.map { (-$0, 1, d.w, d.b) } ?? (1, 0, d.weightGradient, d.biasGradient)
-        Matrix<T>.product(transposeA: true, transposeB: false, m: n, n: i, k: rows, alpha: alpha,   // (n, B)·(B, I)
-                          a: d.delta + j0, lda: o, b: aPrev, ldb: i, beta: beta, c: dW + j0 * i, ldc: i)
+        if !wRows.isEmpty && !wCols.isEmpty {                          // dW[rows, cols]: (n, B)·(B, c)
+            Matrix<T>.product(transposeA: true, transposeB: false, m: wRows.count, n: wCols.count, k: rows, alpha: alpha,
+                              a: d.delta + wRows.lowerBound, lda: o, b: aPrev + wCols.lowerBound, ldb: i, beta: beta,
+                              c: dW + wRows.lowerBound * i + wCols.lowerBound, ldc: i)
+        }
         for j in units {                                               // Σ_batch δ[:, j]
             var sum: T = 0
             for r in 0..<rows { sum += d.delta[r * o + j] }
             db[j] = beta == 0 ? alpha * sum : db[j] + alpha * sum
         }
         guard fusedEta == nil else { return }
-        func state(_ p: UnsafeMutablePointer<T>?, _ at: Int, _ count: Int) -> UnsafeMutableBufferPointer<T> {
+        func span(_ p: UnsafeMutablePointer<T>?, _ at: Int, _ count: Int) -> UnsafeMutableBufferPointer<T> {
             p.map { .init(start: $0 + at, count: count) } ?? .init(start: nil, count: 0)
         }
-        rule.apply(.init(start: d.w + j0 * i, count: n * i), .init(start: d.weightGradient + j0 * i, count: n * i),
-                   state(moments.0.m, j0 * i, n * i), state(moments.0.v, j0 * i, n * i), weights: true)
-        rule.apply(.init(start: d.b + j0, count: n), .init(start: d.biasGradient + j0, count: n),
-                   state(moments.1.m, j0, n), state(moments.1.v, j0, n), weights: false)
+        func update(_ at: Int, _ count: Int) {                         // W's elements at..<at+count
+            rule.apply(span(d.w, at, count), .init(span(d.weightGradient, at, count)),
+                       span(moments.weights.m, at, count), span(moments.weights.v, at, count), weights: true)
+        }
+        if wCols.count == i {                                          // whole rows: one stretch
+            if !wRows.isEmpty { update(wRows.lowerBound * i, wRows.count * i) }
+        } else if !wCols.isEmpty {
+            for j in wRows { update(j * i + wCols.lowerBound, wCols.count) }
+        }
+        if !units.isEmpty {
+            rule.apply(span(d.b, units.lowerBound, units.count), .init(span(d.biasGradient, units.lowerBound, units.count)),
+                       span(moments.biases.m, units.lowerBound, units.count), span(moments.biases.v, units.lowerBound, units.count),
+                       weights: false)
+        }
     }
+}
+
+/// A layer's optimizer state in a split step: the first and second moments of `W` and of `b`
+/// (nil where the optimizer keeps none).
+struct LayerMoments<T: Scalar> {
+    var weights: (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?)
+    var biases: (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?)
 }
