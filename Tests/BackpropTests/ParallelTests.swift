@@ -19,12 +19,20 @@ import Testing
         let counts = Mutex([Int](repeating: 0, count: 4))
         Parallel.run(4) { part in counts.withLock { $0[part] += 1 } }
         #expect(counts.withLock { $0 } == [1, 1, 1, 1])
-        // The second part runs on a worker thread (unless another test holds the pool: then the
-        // caller runs both parts itself, so try a few times).
+        // The other part runs on a worker thread. Parts are claimed by whichever thread comes
+        // first, so each part waits (up to 0.2 s) for the other to start: the caller, busy with
+        // one, cannot take the second. (When another test holds the pool the caller runs both
+        // in turn, after the wait; so try a few times.)
         var distinct = 0
-        for _ in 0..<200 where distinct < 2 {
+        for _ in 0..<50 where distinct < 2 {
             let threads = Mutex(Set<String>())
-            Parallel.run(2) { _ in threads.withLock { _ = $0.insert("\(pthread_self())") } }
+            let started = Atomic<Int>(0)
+            Parallel.run(2) { _ in
+                threads.withLock { _ = $0.insert("\(pthread_self())") }
+                started.add(1, ordering: .sequentiallyConsistent)
+                let deadline = ContinuousClock.now + .milliseconds(200)
+                while started.load(ordering: .sequentiallyConsistent) < 2 && ContinuousClock.now < deadline {}
+            }
             distinct = threads.withLock { $0.count }
             if distinct < 2 { usleep(10_000) }
         }
