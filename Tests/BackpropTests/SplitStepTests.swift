@@ -86,6 +86,38 @@ import Testing
         }
     }
 
+    /// With dropout the masks are drawn before the step, in the order the four calls draw them.
+    @Test(arguments: [Optimizer<Float>.Kind.sgd, .adam])
+    func dropoutIsTheFourCallsWithTheSameMasks(kind: Optimizer<Float>.Kind) {
+        let (x, y) = Self.batch(rows: 61)
+        var (reference, split, two) = (Self.network(loss: .softmaxCrossEntropy), Self.network(loss: .softmaxCrossEntropy),
+                                       Self.network(loss: .softmaxCrossEntropy))
+        var (o1, o2, o3) = (Self.optimizer(kind, decay: false), Self.optimizer(kind, decay: false), Self.optimizer(kind, decay: false))
+        for step in 0..<3 {
+            var generator = Dropout.generator(seed: 5, step: o1.steps)
+            reference.forward(x, dropout: 0.3, generator: &generator)
+            let expected = reference.computeLoss(target: y)
+            if o1.isPlainGradientDescent {
+                reference.backward(input: x, fusedGradientDescent: o1.learningRate)
+                o1.steps += 1
+            } else {
+                reference.backward(input: x)
+                o1.step(&reference)
+            }
+            let one = split.trainStep(x, y, optimizer: &o2, dropout: 0.3, dropoutSeed: 5)
+            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o3, dropout: 0.3, dropoutSeed: 5) }
+            #expect(one == expected, "step \(step): the loss, in bits")
+            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
+        }
+        for l in reference.layers.indices {
+            #expect(split.layers[l].weights == reference.layers[l].weights && split.layers[l].biases == reference.layers[l].biases)
+            #expect(split.layers[l].mask == reference.layers[l].mask && split.layers[l].delta == reference.layers[l].delta)
+            #expect(split.layers[l].output == reference.layers[l].output)
+            #expect(two.layers[l].mask == reference.layers[l].mask, "the same masks on 2 threads")
+        }
+        #expect(reference.layers[0].masked && !reference.layers[2].masked && split.layers[0].masked && !split.layers[2].masked)
+    }
+
     @Test func twoThreadsGiveTheSameBitsEveryTime() {
         let (x, y) = Self.batch(rows: 64)
         func steps() -> Network<Float> {

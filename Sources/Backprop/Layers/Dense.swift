@@ -173,16 +173,27 @@ struct DenseBuffers<T: Scalar> {
     var inputGradient: UnsafeMutablePointer<T>?
     /// `dW` (O, I) and `db` (O), when an optimizer (not fused gradient descent) updates.
     var weightGradient, biasGradient: UnsafeMutablePointer<T>
+    /// Dropout's mask (drawn before the step) and `a ⊙ mask`, (B, O); nil without dropout.
+    var mask, dropped: UnsafeMutablePointer<T>?
     var inputs, outputs: Int
     var activation: Activation
 }
 
 extension Dense {
-    /// Sizes this layer's caches for a training step over `rows` rows (≥ 1; nothing masked) and
-    /// returns their addresses. `propagate` sizes `inputGradient` too.
-    mutating func stepBuffers(rows: Int, propagate: Bool) -> DenseBuffers<T> {
+    /// Sizes this layer's caches for a training step over `rows` rows (≥ 1) and returns their
+    /// addresses. `propagate` sizes `inputGradient` too; `dropout` > 0 draws this layer's mask
+    /// from `generator` (as ``applyDropout(rate:generator:)`` does) and masks the output.
+    mutating func stepBuffers(rows: Int, propagate: Bool, dropout: Double, generator: inout SeededGenerator) -> DenseBuffers<T> {
         let outputs = outputSize
-        masked = false
+        masked = dropout > 0
+        if masked {
+            if mask.rows != rows || mask.cols != outputs { mask.resize(rows: rows, cols: outputs) }
+            if dropped.rows != rows || dropped.cols != outputs { dropped.resize(rows: rows, cols: outputs) }
+            let keep: T = Dropout.keep(rate: dropout)
+            mask.storage.withUnsafeMutableBufferPointer { m in
+                for i in m.indices { m[i] = Dropout.draw(rate: dropout, keep: keep, generator: &generator) }
+            }
+        }
         if z.rows != rows || z.cols != outputs { z.resize(rows: rows, cols: outputs) }
         if a.rows != rows || a.cols != outputs { a.resize(rows: rows, cols: outputs) }
         if delta.rows != rows || delta.cols != outputs { delta.resize(rows: rows, cols: outputs) }
@@ -193,6 +204,7 @@ extension Dense {
             w: weights.storage.base, b: biases.base, z: z.storage.base, a: a.storage.base, delta: delta.storage.base,
             inputGradient: propagate ? inputGradient.storage.base : nil,
             weightGradient: weightGradient.storage.base, biasGradient: biasGradient.base,
+            mask: masked ? mask.storage.base : nil, dropped: masked ? dropped.storage.base : nil,
             inputs: inputSize, outputs: outputs, activation: activation)
     }
 }

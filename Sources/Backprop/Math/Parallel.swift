@@ -2,13 +2,13 @@ import CThreads
 import Foundation
 
 /// Splitting one computation over the cores, in `threads` parts at once (a fork-join pool of
-/// long-lived threads, `CThreads`). A training step without dropout is split in two regions, the
-/// batch's rows then the layers' neurons (`Network+SplitStep.swift`); everything else — a step
-/// with dropout, `forward` for an evaluation, `explain` — splits each product and update:
+/// long-lived threads, `CThreads`). A training step is split in two regions, the batch's rows
+/// then the layers' neurons (`Network+SplitStep.swift`); everything else — `forward` for an
+/// evaluation, `explain` — splits each product and update:
 ///
 /// | what                          | split                                                   |
 /// |-------------------------------|---------------------------------------------------------|
-/// | a training step (no dropout)  | forward, loss and δ by rows; dW, db, update by neurons  |
+/// | a training step               | forward, loss and δ by rows; dW, db, update by neurons  |
 /// | `C = op(A)·op(B)` (m × n)     | C's columns (or rows, when m > n) in blocks of 16        |
 /// | an optimizer update           | each parameter tensor in blocks of 64 elements          |
 /// | σ, σ', a batch's gather       | whole rows of the batch                                  |

@@ -17,14 +17,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// A generator whose whole sequence is fixed by `seed`.
     public init(seed: UInt64) {
         var sm = seed
-        func splitMix64() -> UInt64 {
-            sm &+= 0x9E37_79B9_7F4A_7C15
-            var z = sm
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitMix64(), splitMix64(), splitMix64(), splitMix64())
+        let (a, b, c, d) = (Self.splitMix64(&sm), Self.splitMix64(&sm), Self.splitMix64(&sm), Self.splitMix64(&sm))
+        s = (a, b, c, d)
+    }
+
+    /// SplitMix64's next number from `state` (not a closure over it: a training step makes a
+    /// dropout generator, and a captured variable is a heap box in an unoptimised build).
+    private static func splitMix64(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// The next 64 random bits (xoshiro256**).

@@ -14,13 +14,18 @@
 /// region sums over the whole batch in one product per part (a sum over k is never cut), so a
 /// part's results are the same numbers as the whole batch's in one thread, but for the rounding
 /// of BLAS on a smaller product. With one part this is exactly `forward`, `computeLoss`,
-/// `backward` and `Optimizer.step`. The loss is the parts' sums added in part order.
+/// `backward` and `Optimizer.step`. The loss is the parts' sums added in part order. With
+/// dropout, each hidden layer's mask `m` is drawn before the regions; a part sends `a ⊙ m` up
+/// and multiplies its `δ` by `m`, and `dW` takes `a ⊙ m` as `a_prev`.
 extension Network {
-    /// Forward, loss, backward and update of `(x, y)` (B ≥ 1 rows) without dropout, in
-    /// ``Parallel/threads`` parts; returns the loss before the update.
+    /// Forward, loss, backward and update of `(x, y)` (B ≥ 1 rows), in ``Parallel/threads``
+    /// parts; returns the loss before the update. With `dropout` > 0 every hidden layer's mask is
+    /// drawn first, layer by layer from `generator` — the same numbers in the same order as
+    /// ``forward(_:dropout:generator:)`` draws them (they do not depend on the activations).
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
-    mutating func splitStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>) -> T {
+    mutating func splitStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>,
+                            dropout: Double = 0, generator: inout SeededGenerator) -> T {
         let rows = x.rows, count = layers.count
         precondition(rows > 0 && x.cols == inputSize && y.rows == rows && y.cols == outputSize,
                      "a batch of (\(x.rows), \(x.cols)) → (\(y.rows), \(y.cols)) for \(shapeName(sizes))")
@@ -42,7 +47,8 @@ extension Network {
                      i < optimizer.secondMoments.count ? optimizer.secondMoments[i].base : nil)
                 }
                 for l in 0..<count {
-                    (buffers.baseAddress! + l).initialize(to: layers[l].stepBuffers(rows: rows, propagate: l > 0))
+                    (buffers.baseAddress! + l).initialize(to: layers[l].stepBuffers(rows: rows, propagate: l > 0,
+                                                                                   dropout: l < count - 1 ? dropout : 0, generator: &generator))
                     (moments.baseAddress! + l).initialize(to: LayerMoments(weights: state(2 * l), biases: state(2 * l + 1)))
                 }
                 return withUnsafeTemporaryAllocation(of: T.self, capacity: parts) { partial in
@@ -56,7 +62,7 @@ extension Network {
                             }
                             Parallel.run(parts) { part in            // units: dW, db, update
                                 for l in 0..<count {
-                                    Network.unitsPass(part: part, of: parts, rows: rows, aPrev: l == 0 ? x : UnsafePointer(buffers[l - 1].a),
+                                    Network.unitsPass(part: part, of: parts, rows: rows, aPrev: l == 0 ? x : UnsafePointer(buffers[l - 1].dropped ?? buffers[l - 1].a),
                                                       buffers[l], fusedEta: fused ? eta : nil, rule: rule, moments: moments[l])
                                 }
                             }
@@ -82,8 +88,14 @@ extension Network {
             for i in 0..<n { (z + i * o).update(from: d.b, count: o) }
             Matrix<T>.product(transposeA: false, transposeB: true, m: n, n: o, k: d.inputs, alpha: 1,
                               a: input, lda: d.inputs, b: d.w, ldb: d.inputs, beta: 1, c: z, ldc: o)
-            d.activation.forward(z: .init(start: z, count: n * o), a: .init(start: d.a + r.lowerBound * o, count: n * o), cols: o)
-            input = UnsafePointer(d.a + r.lowerBound * o)
+            let a = d.a + r.lowerBound * o
+            d.activation.forward(z: .init(start: z, count: n * o), a: .init(start: a, count: n * o), cols: o)
+            input = UnsafePointer(a)
+            if let mask = d.mask, let dropped = d.dropped {                  // dropout: a ⊙ m goes up
+                let (m, out) = (mask + r.lowerBound * o, dropped + r.lowerBound * o)
+                for i in 0..<(n * o) { out[i] = a[i] * m[i] }
+                input = UnsafePointer(out)
+            }
         }
         let top = buffers[last], o = top.outputs, span = r.lowerBound * o
         let value = loss.rows(a: .init(start: top.a + span, count: n * o), z: .init(start: top.z + span, count: n * o),
@@ -98,6 +110,9 @@ extension Network {
                 d.activation.backward(z: .init(start: d.z + at, count: n * o), a: .init(start: d.a + at, count: n * o),
                                       outputGradient: .init(start: g, count: n * o),
                                       delta: .init(start: d.delta + at, count: n * o), cols: o)
+            }
+            if let mask = d.mask {                                         // dropout: δ ⊙ m
+                for i in at..<(at + n * o) { d.delta[i] *= mask[i] }
             }
             if let below = d.inputGradient {
                 Matrix<T>.product(transposeA: false, transposeB: false, m: n, n: d.inputs, k: o, alpha: 1,

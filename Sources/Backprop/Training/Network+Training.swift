@@ -1,8 +1,8 @@
 extension Network {
     /// One training step on a batch: forward, loss, backward, update.
     ///
-    /// Without dropout the four run as one split step (`Network+SplitStep.swift`: two hand-offs
-    /// between threads a step); with dropout as the four calls, each split on its own.
+    /// The four run as one split step (`Network+SplitStep.swift`: two hand-offs between threads
+    /// a step), with the same numbers on one thread.
     ///
     /// Returns the loss of the batch *before* the update. Allocates nothing once the network has
     /// seen a batch of this size (every buffer is reused). Plain gradient descent is fused into
@@ -17,11 +17,13 @@ extension Network {
     @_specialize(exported: true, where T == Double)
     public mutating func trainStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>,
                                    dropout: Double = 0, dropoutSeed: UInt64 = 0) -> T {
-        if dropout == 0 && x.rows > 0 { return splitStep(x, y, optimizer: &optimizer) }   // the same four, in parts
         var generator = Dropout.generator(seed: dropoutSeed, step: optimizer.steps)   // the step's masks, from its
-        forward(x, dropout: dropout, generator: &generator)                             // number: same on a resume
+        if x.rows > 0 {                                                                  // number: same on a resume
+            return splitStep(x, y, optimizer: &optimizer, dropout: dropout, generator: &generator)
+        }
+        forward(x, dropout: dropout, generator: &generator)                 // an empty batch: the four calls
         let loss = computeLoss(target: y)
-        if optimizer.isPlainGradientDescent {       // W ← W − η dW inside the backward products
+        if optimizer.isPlainGradientDescent {
             backward(input: x, fusedGradientDescent: optimizer.learningRate)
             optimizer.steps += 1
         } else {
