@@ -27,8 +27,10 @@ import Testing
     }
 
     /// The four calls of a step, each on its own (what `trainStep` did before the split step).
-    static func fourCalls(_ net: inout Network<Float>, _ x: Matrix<Float>, _ y: Matrix<Float>, _ opt: inout Optimizer<Float>) -> Float {
-        net.forward(x)
+    static func fourCalls(_ net: inout Network<Float>, _ x: Matrix<Float>, _ y: Matrix<Float>, _ opt: inout Optimizer<Float>,
+                          dropout: Double = 0, seed: UInt64 = 0) -> Float {
+        var generator = Dropout.generator(seed: seed, step: opt.steps)
+        net.forward(x, dropout: dropout, generator: &generator)
         let loss = net.computeLoss(target: y)
         if opt.isPlainGradientDescent {
             net.backward(input: x, fusedGradientDescent: opt.learningRate)
@@ -94,16 +96,7 @@ import Testing
                                        Self.network(loss: .softmaxCrossEntropy))
         var (o1, o2, o3) = (Self.optimizer(kind, decay: false), Self.optimizer(kind, decay: false), Self.optimizer(kind, decay: false))
         for step in 0..<3 {
-            var generator = Dropout.generator(seed: 5, step: o1.steps)
-            reference.forward(x, dropout: 0.3, generator: &generator)
-            let expected = reference.computeLoss(target: y)
-            if o1.isPlainGradientDescent {
-                reference.backward(input: x, fusedGradientDescent: o1.learningRate)
-                o1.steps += 1
-            } else {
-                reference.backward(input: x)
-                o1.step(&reference)
-            }
+            let expected = Self.fourCalls(&reference, x, y, &o1, dropout: 0.3, seed: 5)
             let one = split.trainStep(x, y, optimizer: &o2, dropout: 0.3, dropoutSeed: 5)
             let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o3, dropout: 0.3, dropoutSeed: 5) }
             #expect(one == expected, "step \(step): the loss, in bits")
