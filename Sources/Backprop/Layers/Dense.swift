@@ -182,18 +182,12 @@ struct DenseBuffers<T: Scalar> {
 extension Dense {
     /// Sizes this layer's caches for a training step over `rows` rows (≥ 1) and returns their
     /// addresses. `propagate` sizes `inputGradient` too; `dropout` > 0 draws this layer's mask
-    /// from `generator` (as ``applyDropout(rate:generator:)`` does) and masks the output.
+    /// from `generator` (``drawMask(rows:rate:generator:)``, as a dropout forward does) and masks
+    /// the output.
     mutating func stepBuffers(rows: Int, propagate: Bool, dropout: Double, generator: inout SeededGenerator) -> DenseBuffers<T> {
         let outputs = outputSize
-        masked = dropout > 0
-        if masked {
-            if mask.rows != rows || mask.cols != outputs { mask.resize(rows: rows, cols: outputs) }
-            if dropped.rows != rows || dropped.cols != outputs { dropped.resize(rows: rows, cols: outputs) }
-            let keep: T = Dropout.keep(rate: dropout)
-            mask.storage.withUnsafeMutableBufferPointer { m in
-                for i in m.indices { m[i] = Dropout.draw(rate: dropout, keep: keep, generator: &generator) }
-            }
-        }
+        masked = false
+        if dropout > 0 { drawMask(rows: rows, rate: dropout, generator: &generator) }
         if z.rows != rows || z.cols != outputs { z.resize(rows: rows, cols: outputs) }
         if a.rows != rows || a.cols != outputs { a.resize(rows: rows, cols: outputs) }
         if delta.rows != rows || delta.cols != outputs { delta.resize(rows: rows, cols: outputs) }

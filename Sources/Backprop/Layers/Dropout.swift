@@ -39,18 +39,25 @@ extension Dense {
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     mutating func applyDropout(rate: Double, generator: inout SeededGenerator) {
-        if mask.rows != a.rows || mask.cols != a.cols { mask.resize(rows: a.rows, cols: a.cols) }
-        if dropped.rows != a.rows || dropped.cols != a.cols { dropped.resize(rows: a.rows, cols: a.cols) }
-        let keep: T = Dropout.keep(rate: rate)
-        mask.storage.withUnsafeMutableBufferPointer { m in
+        drawMask(rows: a.rows, rate: rate, generator: &generator)
+        mask.storage.withUnsafeBufferPointer { m in
             a.storage.withUnsafeBufferPointer { pa in
                 dropped.storage.withUnsafeMutableBufferPointer { d in
-                    for i in m.indices {
-                        m[i] = Dropout.draw(rate: rate, keep: keep, generator: &generator)
-                        d[i] = pa[i] * m[i]
-                    }
+                    for i in m.indices { d[i] = pa[i] * m[i] }
                 }
             }
+        }
+    }
+
+    /// Sizes `mask` and `dropped` for `rows` rows and draws the mask from `generator`, entry by
+    /// entry in row order (the masks of a step depend on its generator alone, not on `a`).
+    mutating func drawMask(rows: Int, rate: Double, generator: inout SeededGenerator) {
+        let outputs = outputSize
+        if mask.rows != rows || mask.cols != outputs { mask.resize(rows: rows, cols: outputs) }
+        if dropped.rows != rows || dropped.cols != outputs { dropped.resize(rows: rows, cols: outputs) }
+        let keep: T = Dropout.keep(rate: rate)
+        mask.storage.withUnsafeMutableBufferPointer { m in
+            for i in m.indices { m[i] = Dropout.draw(rate: rate, keep: keep, generator: &generator) }
         }
         masked = true
     }

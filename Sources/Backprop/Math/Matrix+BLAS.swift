@@ -90,10 +90,9 @@ extension Matrix {
                     let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
                     if k == 0 {
                         for i in 0..<(m * n) { pc[i] = beta == 0 ? 0 : beta * pc[i] }
-                    } else if m * n * k < smallProductLimit {
-                        smallProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                     alpha: alpha, a: pa, lda: lda, b: pb, ldb: ldb,
-                                     beta: beta, c: pc, ldc: ldc)
+                    } else if m * n * k < smallProductLimit || Parallel.parts(work: m * n * k) <= 1 {
+                        product(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                alpha: alpha, a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: pc, ldc: ldc)
                     } else {
                         splitProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                      alpha: alpha, a: pa, lda: lda, b: pb, ldb: ldb, beta: beta, c: pc, ldc: ldc)
@@ -121,7 +120,8 @@ extension Matrix {
         }
     }
 
-    /// One BLAS product, or ``Parallel/threads`` of them at once on blocks of C: its columns
+    /// ``Parallel/threads`` BLAS products at once (``multiply(_:transposeA:_:transposeB:into:alpha:beta:)``
+    /// calls this only when the product splits in two or more parts) on blocks of C: its columns
     /// when n ≥ m (each part packs all of op(A), the smaller operand, and its own columns of
     /// op(B)), else its rows. Each element of C is the same sum over k as in one call.
     static func splitProduct(
@@ -131,11 +131,6 @@ extension Matrix {
     ) {
         _ = BLAS.singleThreaded
         let parts = Parallel.parts(work: m * n * k)
-        guard parts > 1 else {
-            T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
         let columns = n >= m
         Parallel.run(parts) { part in
             let r = Parallel.range(part, of: parts, count: columns ? n : m, block: 16)
