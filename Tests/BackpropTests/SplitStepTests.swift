@@ -111,6 +111,34 @@ import Testing
         #expect(reference.layers[0].masked && !reference.layers[2].masked && split.layers[0].masked && !split.layers[2].masked)
     }
 
+    /// A training run's step gathers its batch inside the rows region (each thread its own rows):
+    /// the same bits as gathering first and stepping, on 1 and on 2 threads, with dropout, for a
+    /// batch that is not a multiple of the row blocks, and with the batch buffers resized.
+    @Test(arguments: [1, 2])
+    func gatheringInTheStepIsGatherThenStep(threads: Int) {
+        let (dataX, dataY) = Self.batch(rows: 200)
+        var rng = SeededGenerator(seed: 4)
+        var order = Array(0..<200)
+        rng.shuffle(&order)
+        var (gathered, reference) = (Self.network(loss: .softmaxCrossEntropy), Self.network(loss: .softmaxCrossEntropy))
+        var (o1, o2) = (Self.optimizer(.adam, decay: true), Self.optimizer(.adam, decay: true))
+        var (x, y) = (Matrix<Float>(rows: 3, cols: 60), Matrix<Float>(rows: 3, cols: 4))     // the wrong size: resized
+        var (rx, ry) = (Matrix<Float>(rows: 0, cols: 60), Matrix<Float>(rows: 0, cols: 4))
+        for (start, end) in [(0, 61), (61, 125), (125, 200)] {
+            let indices = order[start..<end], next = order[end..<min(end + 64, 200)]
+            let loss = Parallel.withThreads(threads) {
+                gathered.trainStep(rows: indices, of: dataX, dataY, into: &x, &y, prefetching: next,
+                                   optimizer: &o1, dropout: 0.2, dropoutSeed: 9)
+            }
+            rx.gatherRows(of: dataX, indices)
+            ry.gatherRows(of: dataY, indices)
+            let expected = Parallel.withThreads(threads) { reference.trainStep(rx, ry, optimizer: &o2, dropout: 0.2, dropoutSeed: 9) }
+            #expect(loss == expected && x == rx && y == ry, "rows \(start)..<\(end)")
+        }
+        #expect(gathered.layers.map(\.weights) == reference.layers.map(\.weights))
+        #expect(gathered.layers.map(\.biases) == reference.layers.map(\.biases))
+    }
+
     @Test func twoThreadsGiveTheSameBitsEveryTime() {
         let (x, y) = Self.batch(rows: 64)
         func steps() -> Network<Float> {

@@ -1,4 +1,3 @@
-import CMath
 /// Row access and row-wise sums: batches gathered from a data set, evaluation chunks, bias
 /// gradients, predicted classes.
 extension Matrix {
@@ -78,26 +77,6 @@ extension Matrix {
 }
 
 extension Matrix {
-    /// Starts loading rows `indices` into the caches (a hint; nothing changes): the next batch's
-    /// samples, scattered over a large training set, arrive while the current step computes.
-    public func prefetchRows(_ indices: ArraySlice<Int>) {
-        let bytes = cols * MemoryLayout<T>.stride
-        storage.withUnsafeBufferPointer { s in
-            guard let base = s.baseAddress else { return }
-            indices.withUnsafeBufferPointer { rows in          // no iterator: nothing allocated, even unspecialised
-                var i = 0
-                while i < rows.count {
-                    if rows[i] >= 0 && rows[i] < self.rows {
-                        let row = UnsafeRawPointer(base + rows[i] * cols)
-                        var offset = 0
-                        while offset < bytes { backprop_prefetch(row + offset); offset += 64 }
-                    }
-                    i += 1
-                }
-            }
-        }
-    }
-
     /// `out = scale · Σ_rows self` (or `out += …` when `adding`): a bias gradient or update.
     func sumRows(into out: inout [T], scale: T, adding: Bool) {
         precondition(out.count == cols, "\(out.count) outputs for \(cols) columns")

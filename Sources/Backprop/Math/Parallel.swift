@@ -59,6 +59,8 @@ public enum Parallel {
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `body(part)` for `part` in `0..<parts`, at the same time, and returns when all are done.
+    /// The closure is boxed on the heap once per run (`withoutActuallyEscaping`); a training step
+    /// hands over ``ParallelTask`` values instead, which cost no allocation.
     static func run(_ parts: Int, _ body: (Int) -> Void) {
         if parts <= 1 { body(0); return }
         withoutActuallyEscaping(body) { body in

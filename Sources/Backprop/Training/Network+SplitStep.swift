@@ -1,3 +1,5 @@
+import CMath
+
 /// A training step split over ``Parallel/threads`` in two regions — two hand-offs a step, however
 /// many layers — instead of one split per product:
 ///
@@ -26,17 +28,55 @@ extension Network {
     @_specialize(exported: true, where T == Double)
     mutating func splitStep(_ x: Matrix<T>, _ y: Matrix<T>, optimizer: inout Optimizer<T>,
                             dropout: Double = 0, generator: inout SeededGenerator) -> T {
-        let rows = x.rows, count = layers.count
-        precondition(rows > 0 && x.cols == inputSize && y.rows == rows && y.cols == outputSize,
+        precondition(x.rows > 0 && x.cols == inputSize && y.rows == x.rows && y.cols == outputSize,
                      "a batch of (\(x.rows), \(x.cols)) → (\(y.rows), \(y.cols)) for \(shapeName(sizes))")
+        return x.storage.withUnsafeBufferPointer { px in
+            y.storage.withUnsafeBufferPointer { py in              // (read only: nothing to gather)
+                let batch = StepBatch(rows: x.rows, x: UnsafeMutablePointer(mutating: px.baseAddress!),
+                                      y: UnsafeMutablePointer(mutating: py.baseAddress!), source: nil)
+                return splitStep(batch, optimizer: &optimizer, dropout: dropout, generator: &generator)
+            }
+        }
+    }
+
+    /// ``splitStep(_:_:optimizer:dropout:generator:)`` on rows `indices` of `(dataX, dataY)`,
+    /// which the rows region first copies into `x` and `y` (resized to the batch): each thread
+    /// copies the rows it is about to compute, so the copy costs no hand-off of its own and its
+    /// rows are in that core's cache. Each thread then prefetches its share of rows `next`.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    mutating func splitStep(gathering indices: ArraySlice<Int>, of dataX: Matrix<T>, _ dataY: Matrix<T>,
+                            into x: inout Matrix<T>, _ y: inout Matrix<T>, prefetching next: ArraySlice<Int>,
+                            optimizer: inout Optimizer<T>, dropout: Double = 0, generator: inout SeededGenerator) -> T {
+        precondition(!indices.isEmpty && dataX.cols == inputSize && dataY.cols == outputSize && dataX.rows == dataY.rows,
+                     "data (\(dataX.rows), \(dataX.cols)) → (\(dataY.rows), \(dataY.cols)) for \(shapeName(sizes))")
+        if x.rows != indices.count || x.cols != inputSize { x.resize(rows: indices.count, cols: inputSize) }
+        if y.rows != indices.count || y.cols != outputSize { y.resize(rows: indices.count, cols: outputSize) }
+        let (bx, by) = (x.storage.base, y.storage.base)
+        return dataX.storage.withUnsafeBufferPointer { sx in
+            dataY.storage.withUnsafeBufferPointer { sy in
+                indices.withUnsafeBufferPointer { rows in
+                    next.withUnsafeBufferPointer { next in
+                        let batch = StepBatch(rows: rows.count, x: bx, y: by,
+                                              source: (sx.baseAddress!, sy.baseAddress!, rows.baseAddress!, next))
+                        return splitStep(batch, optimizer: &optimizer, dropout: dropout, generator: &generator)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The step itself: the layers' buffers, then the two regions.
+    private mutating func splitStep(_ batch: StepBatch<T>, optimizer: inout Optimizer<T>,
+                                    dropout: Double, generator: inout SeededGenerator) -> T {
+        let rows = batch.rows, count = layers.count
         let fused = optimizer.isPlainGradientDescent
         if !fused { optimizer.prepareState(for: self) }
         optimizer.steps += 1
         let (rule, eta) = (optimizer.rule, optimizer.learningRate)
-        let (loss, isDelta) = (self.loss, lossGradientIsDelta)
         let scale: T = reduction == .mean ? 1 / T(rows) : 1
         if lossGradient.rows != rows || lossGradient.cols != outputSize { lossGradient.resize(rows: rows, cols: outputSize) }
-        let gradientBase = lossGradient.storage.base
+        let gradient = lossGradient.storage.base
         var work = 0                                  // multiply-adds of the forward pass
         for l in 0..<count { work += rows * layers[l].inputSize * layers[l].outputSize }
         let parts = Parallel.parts(work: work)
@@ -52,22 +92,10 @@ extension Network {
                     (moments.baseAddress! + l).initialize(to: LayerMoments(weights: state(2 * l), biases: state(2 * l + 1)))
                 }
                 return withUnsafeTemporaryAllocation(of: T.self, capacity: parts) { partial in
-                    x.storage.withUnsafeBufferPointer { px in
-                        y.storage.withUnsafeBufferPointer { py in
-                            let (x, y) = (px.baseAddress!, py.baseAddress!)
-                            Parallel.run(parts) { part in            // rows: forward, loss, δ
-                                let r = Parallel.range(part, of: parts, count: rows, block: 4)
-                                partial[part] = r.isEmpty ? 0 : Network.rowsPass(r, x: x, y: y, buffers, gradient: gradientBase,
-                                                                                  loss: loss, isDelta: isDelta, scale: scale)
-                            }
-                            Parallel.run(parts) { part in            // units: dW, db, update
-                                for l in 0..<count {
-                                    Network.unitsPass(part: part, of: parts, rows: rows, aPrev: l == 0 ? x : UnsafePointer(buffers[l - 1].dropped ?? buffers[l - 1].a),
-                                                      buffers[l], fusedEta: fused ? eta : nil, rule: rule, moments: moments[l])
-                                }
-                            }
-                        }
-                    }
+                    Parallel.run(parts, RowsRegion(batch: batch, parts: parts, buffers: buffers, gradient: gradient,
+                                                   loss: loss, isDelta: lossGradientIsDelta, scale: scale, partial: partial))
+                    Parallel.run(parts, UnitsRegion(x: batch.x, rows: rows, parts: parts, buffers: buffers, moments: moments,
+                                                    fusedEta: fused ? eta : nil, rule: rule))
                     var total: T = 0
                     for part in 0..<parts { total += partial[part] }
                     return total
@@ -75,14 +103,55 @@ extension Network {
             }
         }
     }
+}
 
-    /// The rows region's work on rows `r`: forward up the layers, the loss (returned, times
-    /// `scale`) and `dLoss/da^L`, then `δ` and `δ·W` down the layers.
-    private static func rowsPass(_ r: Range<Int>, x: UnsafePointer<T>, y: UnsafePointer<T>,
-                                 _ buffers: UnsafeMutableBufferPointer<DenseBuffers<T>>, gradient: UnsafeMutablePointer<T>,
-                                 loss: Loss, isDelta: Bool, scale: T) -> T {
+/// Where a split step finds its batch: `x` (B, I) and `y` (B, O). With a `source`, the rows
+/// region first copies them there from rows `indices` of the data set (`x`, `y`, B indices), and
+/// prefetches rows `next`.
+struct StepBatch<T: Scalar> {
+    var rows: Int
+    var x, y: UnsafeMutablePointer<T>
+    var source: (x: UnsafePointer<T>, y: UnsafePointer<T>, indices: UnsafePointer<Int>, next: UnsafeBufferPointer<Int>)?
+}
+
+/// The rows region: on rows `r` of part `part`, forward up the layers, the loss (times `scale`,
+/// into `partial[part]`) and `dLoss/da^L`, then `δ` and `δ·W` down the layers.
+private struct RowsRegion<T: Scalar>: ParallelTask {
+    let batch: StepBatch<T>, parts: Int
+    let buffers: UnsafeMutableBufferPointer<DenseBuffers<T>>
+    let gradient: UnsafeMutablePointer<T>                          // dLoss/da^L (B, O)
+    let loss: Loss, isDelta: Bool, scale: T
+    let partial: UnsafeMutableBufferPointer<T>
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func run(part: Int) {
+        let r = Parallel.range(part, of: parts, count: batch.rows, block: 4)
+        guard !r.isEmpty else { partial[part] = 0; return }
+        if let source = batch.source { gather(r, part: part, source) }
+        partial[part] = pass(r)
+    }
+
+    /// Copies rows `r` of the batch from the data set, then prefetches part `part`'s share of
+    /// the next batch's rows.
+    private func gather(_ r: Range<Int>, part: Int, _ source: (x: UnsafePointer<T>, y: UnsafePointer<T>, indices: UnsafePointer<Int>,
+                                                    next: UnsafeBufferPointer<Int>)) {
+        let (i, o) = (buffers[0].inputs, buffers[buffers.count - 1].outputs)
+        for row in r {
+            (batch.x + row * i).update(from: source.x + source.indices[row] * i, count: i)
+            (batch.y + row * o).update(from: source.y + source.indices[row] * o, count: o)
+        }
+        let bytes = i * MemoryLayout<T>.stride
+        for n in Parallel.range(part, of: parts, count: source.next.count, block: 1) {
+            let row = UnsafeRawPointer(source.x + source.next[n] * i)
+            var offset = 0
+            while offset < bytes { backprop_prefetch(row + offset); offset += 64 }
+        }
+    }
+
+    private func pass(_ r: Range<Int>) -> T {
         let n = r.count, last = buffers.count - 1
-        var input = UnsafePointer(x + r.lowerBound * buffers[0].inputs)
+        var input = UnsafePointer(batch.x + r.lowerBound * buffers[0].inputs)
         for l in 0...last {                                           // z = a_prev·Wᵀ + b, a = σ(z)
             let d = buffers[l], o = d.outputs, z = d.z + r.lowerBound * o
             for i in 0..<n { (z + i * o).update(from: d.b, count: o) }
@@ -99,7 +168,7 @@ extension Network {
         }
         let top = buffers[last], o = top.outputs, span = r.lowerBound * o
         let value = loss.rows(a: .init(start: top.a + span, count: n * o), z: .init(start: top.z + span, count: n * o),
-                              y: .init(start: y + span, count: n * o), gradient: .init(start: gradient + span, count: n * o),
+                              y: .init(start: batch.y + span, count: n * o), gradient: .init(start: gradient + span, count: n * o),
                               cols: o, scale: scale)
         for l in stride(from: last, through: 0, by: -1) {             // δ = dLoss/da ⊙ σ'(z), dLoss/da_prev = δ·W
             let d = buffers[l], o = d.outputs, at = r.lowerBound * o
@@ -122,13 +191,28 @@ extension Network {
         }
         return value
     }
+}
 
-    /// The units region's work on one layer, part `part` of `parts`: `dW` and `db` over the whole
-    /// batch, and the update of `W` and `b`. `dW` (O, I) is cut along its longer side, as a split
-    /// product is (a wide first layer by its inputs: each part then reads half of `a_prev`);
-    /// `db` always by neurons.
-    fileprivate static func unitsPass(part: Int, of parts: Int, rows: Int, aPrev: UnsafePointer<T>, _ d: DenseBuffers<T>,
-                                      fusedEta: T?, rule: Optimizer<T>.Rule, moments: LayerMoments<T>) {
+/// The units region: part `part` of every layer's `dW` and `db` over the whole batch, and the
+/// update of `W` and `b`.
+private struct UnitsRegion<T: Scalar>: ParallelTask {
+    let x: UnsafeMutablePointer<T>, rows: Int, parts: Int                  // x: the batch's inputs (B, I)
+    let buffers: UnsafeMutableBufferPointer<DenseBuffers<T>>
+    let moments: UnsafeMutableBufferPointer<LayerMoments<T>>
+    let fusedEta: T?, rule: Optimizer<T>.Rule
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func run(part: Int) {
+        for l in 0..<buffers.count {
+            layer(l, part: part, aPrev: l == 0 ? UnsafePointer(x) : UnsafePointer(buffers[l - 1].dropped ?? buffers[l - 1].a))
+        }
+    }
+
+    /// Layer `l`'s part. `dW` (O, I) is cut along its longer side, as a split product is (a wide
+    /// first layer by its inputs: each part then reads half of `a_prev`); `db` always by neurons.
+    private func layer(_ l: Int, part: Int, aPrev: UnsafePointer<T>) {
+        let d = buffers[l], moments = self.moments[l]
         let (i, o) = (d.inputs, d.outputs)
         let units = Parallel.range(part, of: parts, count: o, block: 4)
         let byInputs = i > o

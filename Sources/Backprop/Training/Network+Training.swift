@@ -33,6 +33,25 @@ extension Network {
         return loss
     }
 
+    /// ``trainStep(_:_:optimizer:dropout:dropoutSeed:)`` on rows `indices` of `(dataX, dataY)`,
+    /// gathered into `x` and `y` (resized to the batch) by the step itself, each thread copying
+    /// the rows it computes; the rows `next` (the next batch's) are prefetched meanwhile. What a
+    /// ``TrainingRun`` steps with.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    mutating func trainStep(rows indices: ArraySlice<Int>, of dataX: Matrix<T>, _ dataY: Matrix<T>,
+                            into x: inout Matrix<T>, _ y: inout Matrix<T>, prefetching next: ArraySlice<Int>,
+                            optimizer: inout Optimizer<T>, dropout: Double = 0, dropoutSeed: UInt64 = 0) -> T {
+        guard !indices.isEmpty else {
+            x.gatherRows(of: dataX, indices)
+            y.gatherRows(of: dataY, indices)
+            return trainStep(x, y, optimizer: &optimizer, dropout: dropout, dropoutSeed: dropoutSeed)
+        }
+        var generator = Dropout.generator(seed: dropoutSeed, step: optimizer.steps)
+        return splitStep(gathering: indices, of: dataX, dataY, into: &x, &y, prefetching: next,
+                         optimizer: &optimizer, dropout: dropout, generator: &generator)
+    }
+
     /// Full-batch training for `epochs` epochs: one `trainStep` on all of `(x, y)` per epoch.
     ///
     /// `observe(epoch, loss)` is called after every epoch (1-based) with that epoch's loss before

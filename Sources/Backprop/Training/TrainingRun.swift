@@ -151,12 +151,11 @@ public struct TrainingRun<T: Scalar>: Sendable {
         let started = clock.now
         let indices = batches.indices(nextBatch)
         let outerThreads = Parallel.threads
-        Parallel.setThreads(configuration.threads)          // the gather and the step, split (not a closure: see Parallel)
+        Parallel.setThreads(configuration.threads)          // the step, split (not a closure: see Parallel)
         defer { Parallel.setThreads(outerThreads) }
-        x.gatherRows(of: train.x, indices)
-        y.gatherRows(of: train.y, indices)
-        if nextBatch + 1 < batches.count { train.x.prefetchRows(batches.indices(nextBatch + 1)) }   // the next batch's rows
-        let loss = Double(network.trainStep(x, y, optimizer: &optimizer, dropout: configuration.dropout,
+        let next = nextBatch + 1 < batches.count ? batches.indices(nextBatch + 1) : []     // prefetched meanwhile
+        let loss = Double(network.trainStep(rows: indices, of: train.x, train.y, into: &x, &y, prefetching: next,
+                                            optimizer: &optimizer, dropout: configuration.dropout,
                                             dropoutSeed: configuration.dropoutSeed))
         steps += 1
         let batchSum = network.reduction == .mean ? loss * Double(indices.count) : loss     // summed over the batch
