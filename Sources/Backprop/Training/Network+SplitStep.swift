@@ -142,7 +142,7 @@ private struct RowsRegion<T: Scalar>: ParallelTask {
             (batch.y + row * o).update(from: source.y + source.indices[row] * o, count: o)
         }
         let bytes = i * MemoryLayout<T>.stride
-        for n in Parallel.range(part, of: parts, count: source.next.count, block: 1) {
+        for n in Parallel.range(part, of: parts, count: source.next.count, block: 4) {   // the rows it gathers next
             let row = UnsafeRawPointer(source.x + source.next[n] * i)
             var offset = 0
             while offset < bytes { backprop_prefetch(row + offset); offset += 64 }
