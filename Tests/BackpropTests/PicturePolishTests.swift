@@ -22,6 +22,23 @@ struct PicturePolishTests {
         #expect(!svg.contains(">1.02<") && !svg.contains(">1.024<"))
     }
 
+    /// Tick labels skip `String(format:)` when the short decimal is the same text: checked
+    /// against `String(format:)` itself on the ticks of many ranges and on awkward values.
+    @Test("tick labels are exactly %.3g / %.4g / %.1e, with or without the fast path")
+    func tickLabelsAreThePrintfOnes() {
+        func printf(_ v: Double) -> String {
+            let a = abs(v)
+            if a != 0 && (a < 0.001 || a >= 100_000) { return String(format: "%.1e", v) }
+            return String(format: a < 1 ? "%.3g" : "%.4g", v)
+        }
+        var values: [Double] = [0, -0.0, 0.5, -0.25, 0.125, 0.0125, 0.001, 0.00099, 1, 2.5, 12.5, 123.5, 1234.5, 9999,
+                                9999.5, 10_000, 12_000, 99_999, 100_000, 0.1 + 0.2, 1 / 3, 2e-7, -3.75, 0.3333]
+        for (low, high) in [(-1.7, 2.3), (0, 1), (0.71, 0.74), (0, 303), (-40, 12_000), (0.0002, 0.0009), (-5e5, 5e5), (1.5, 1.51)] {
+            values += LineChart.niceTicks(low, high)
+        }
+        for v in values { #expect(LineChart.tick(v) == printf(v), "\(v)") }
+    }
+
     @Test("a step picture of a network too big to annotate still draws it, with its loss line inside and a note")
     func bigStep() throws {
         let net = Network<Double>(sizes: [2, 8, 8, 2], activation: .tanh, output: .softmax, seed: 1)

@@ -38,6 +38,40 @@ struct RasterPlotTests {
         #expect(raw == expected)
     }
 
+    /// The IDAT stream is written here (fixed Huffman codes, greedy matches): zlib's own inflate
+    /// must give back every byte, for noise (literals only, all 256 values), one flat colour
+    /// (overlapping matches of the longest length), gradients, and an image whose matches reach
+    /// back over 8 KB.
+    @Test("the deflate stream inflates back (zlib's uncompress) for noise, flat, gradient and far-match images",
+          arguments: ["noise", "flat", "gradient", "far"])
+    func deflateRoundTrip(_ kind: String) throws {
+        var rng = SeededGenerator(seed: 5)
+        let width = kind == "far" ? 96 : 40, height = kind == "far" ? 96 : 30
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for i in pixels.indices {
+            let r = i / (3 * width)
+            switch kind {
+            case "noise": pixels[i] = UInt8(truncatingIfNeeded: rng.next())
+            case "flat": pixels[i] = 200
+            case "gradient": pixels[i] = UInt8((r * 255) / height)
+            default: pixels[i] = r < height / 2 ? UInt8(truncatingIfNeeded: rng.next()) : pixels[i - (height / 2) * 3 * width]   // noise, then itself
+            }
+        }
+        let idat = try #require(try chunks(PNG.rgb(width: width, height: height, pixels: pixels)).first { $0.type == "IDAT" }).data
+        var raw = [UInt8](repeating: 0, count: height * (1 + 3 * width))
+        var size = uLong(raw.count)
+        let status = idat.withUnsafeBufferPointer { src in
+            raw.withUnsafeMutableBufferPointer { uncompress($0.baseAddress, &size, src.baseAddress, uLong(src.count)) }
+        }
+        #expect(status == Z_OK && Int(size) == raw.count)
+        for r in 0..<height {
+            #expect(raw[r * (1 + 3 * width)] == 0 && Array(raw[(r * (1 + 3 * width) + 1)..<((r + 1) * (1 + 3 * width))])
+                    == Array(pixels[(r * 3 * width)..<((r + 1) * 3 * width)]), "row \(r)")
+        }
+        let most = ["noise": 1.1, "far": 0.6][kind] ?? 0.25                 // far: the copied half costs little
+        #expect(Double(idat.count) < most * Double(raw.count), "\(kind): \(idat.count) bytes for \(raw.count)")
+    }
+
     @Test("raster decision boundary: one embedded PNG instead of a rectangle per cell; test points get dark rims")
     func rasterBoundary() {
         let data = ToySets.make(.circles, count: 40, noise: 0, seed: 1, as: Float.self)

@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
 
-/// A small PNG encoder for heatmaps: 8-bit RGB, one zlib stream, no filtering.
+/// A small PNG encoder for heatmaps: 8-bit RGB, one zlib stream (``deflate(_:)``, `PNG+Deflate.swift`),
+/// no filtering.
 ///
 /// A PNG is the 8-byte signature and three chunks — `IHDR` (size, bit depth 8, colour type 2 =
 /// RGB), `IDAT` (the rows, each prefixed by filter byte 0, deflated) and `IEND` — each chunk
@@ -38,31 +39,5 @@ public enum PNG {
         out += bigEndian(UInt32(data.count)) + body
         let crc = body.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, uInt($0.count)) }
         out += bigEndian(UInt32(truncatingIfNeeded: crc))
-    }
-
-    /// A zlib stream of `data` (level 6), with a window no larger than the data: zlib's default
-    /// window and hash table take 256 KB to set up, which for the playground's 16×16 neuron maps
-    /// (97 images a state) cost more than compressing them.
-    static func deflate(_ data: [UInt8]) -> [UInt8] {
-        var windowBits: Int32 = 9                       // 512 bytes … 32 KB, the smallest that holds the data
-        while windowBits < 15 && (1 << windowBits) < data.count { windowBits += 1 }
-        var stream = z_stream()
-        var status = deflateInit2_(&stream, 6, Z_DEFLATED, windowBits, max(1, windowBits - 7), Z_DEFAULT_STRATEGY,
-                                   ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        precondition(status == Z_OK, "zlib deflateInit2 failed (\(status))")     // only on out-of-memory
-        defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))))
-        let size = out.withUnsafeMutableBufferPointer { o in
-            data.withUnsafeBufferPointer { i in
-                stream.next_in = UnsafeMutablePointer(mutating: i.baseAddress)
-                stream.avail_in = uInt(i.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = uInt(o.count)
-                status = CZlib.deflate(&stream, Z_FINISH)
-                return o.count - Int(stream.avail_out)
-            }
-        }
-        precondition(status == Z_STREAM_END, "zlib deflate failed (\(status))")  // the output holds deflateBound bytes
-        return Array(out.prefix(size))
     }
 }
