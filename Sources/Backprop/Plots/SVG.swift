@@ -14,7 +14,8 @@ import Foundation
 public struct SVG: Sendable {
     public var width: Double
     public var height: Double
-    private var body: [String] = []
+    /// The elements so far, each followed by a newline.
+    private var body = ""
 
     public init(width: Double, height: Double) {
         self.width = width
@@ -51,8 +52,14 @@ public struct SVG: Sendable {
     /// A rectangle; `id` names it for a page that handles clicks on it.
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil, id: String? = nil,
                               strokeWidth: Double? = nil, title: String? = nil) {
-        let n = SVG.number
-        body.append("<rect\(SVG.idAttribute(id)) x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\"\(stroke.map { " stroke=\"\($0)\"" } ?? "")\(strokeWidth.map { " stroke-width=\"\(n($0))\"" } ?? "")\(SVG.closing(title))")
+        body += "<rect"
+        body += SVG.idAttribute(id)
+        attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
+        attribute("fill", fill)
+        if let stroke { attribute("stroke", stroke) }
+        if let strokeWidth { attribute("stroke-width", strokeWidth) }
+        body += SVG.closing(title)
+        body += "\n"
     }
 
     /// `/>`, or with a title (a tooltip) `><title>…</title></rect>`-style closing for `tag`.
@@ -63,42 +70,78 @@ public struct SVG: Sendable {
 
     /// A circle; `id` names it for a page that handles clicks on it.
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil, id: String? = nil) {
-        let n = SVG.number
-        body.append("<circle" + SVG.idAttribute(id) + " cx=\"\(n(cx))\" cy=\"\(n(cy))\" r=\"\(n(r))\" fill=\"\(fill)\""
-                    + (stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? "") + "/>")
+        body += "<circle"
+        body += SVG.idAttribute(id)
+        attribute("cx", cx); attribute("cy", cy); attribute("r", r)
+        attribute("fill", fill)
+        if let stroke { attribute("stroke", stroke); body += " stroke-width=\"1\"" }
+        body += "/>\n"
     }
 
     /// A line; `id` names it for a page that handles clicks on it.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, id: String? = nil,
                               title: String? = nil) {
-        let n = SVG.number
-        body.append("<line\(SVG.idAttribute(id)) x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"\(SVG.closing(title, tag: "line"))")
+        body += "<line"
+        body += SVG.idAttribute(id)
+        attribute("x1", x1); attribute("y1", y1); attribute("x2", x2); attribute("y2", y2)
+        attribute("stroke", stroke); attribute("stroke-width", width)
+        body += SVG.closing(title, tag: "line")
+        body += "\n"
     }
 
     /// A raster image (a PNG file's bytes, embedded as a data URL), drawn with sharp pixels.
     /// A PNG stretched over the rectangle: its pixels as squares, or with `smooth` interpolated
     /// by the viewer (a heatmap without steps).
     public mutating func image(x: Double, y: Double, width: Double, height: Double, png: [UInt8], smooth: Bool = false) {
-        let n = SVG.number
-        body.append("<image x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" preserveAspectRatio=\"none\" "
-                    + "style=\"image-rendering:\(smooth ? "auto" : "pixelated")\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>")
+        body += "<image"
+        attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
+        body += " preserveAspectRatio=\"none\" style=\"image-rendering:"
+        body += smooth ? "auto" : "pixelated"
+        body += "\" href=\"data:image/png;base64,"
+        body += Data(png).base64EncodedString()
+        body += "\"/>\n"
     }
 
     static func idAttribute(_ id: String?) -> String { id.map { " id=\"\(escape($0))\"" } ?? "" }
 
     public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 2) {
-        let pts = points.map { "\(SVG.number($0.x)),\(SVG.number($0.y))" }.joined(separator: " ")
-        body.append("<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\"/>")
+        body += "<polyline points=\""
+        for (k, point) in points.enumerated() {
+            if k > 0 { body += " " }
+            body += SVG.number(point.x)
+            body += ","
+            body += SVG.number(point.y)
+        }
+        body += "\" fill=\"none\""
+        attribute("stroke", stroke); attribute("stroke-width", width)
+        body += "/>\n"
     }
 
     public mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#333333") {
-        body.append("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" font-family=\"sans-serif\" font-size=\"\(SVG.number(size))\" "
-                    + "text-anchor=\"\(anchor)\" fill=\"\(fill)\">\(SVG.escape(s))</text>")
+        body += "<text"
+        attribute("x", x); attribute("y", y)
+        body += " font-family=\"sans-serif\""
+        attribute("font-size", size); attribute("text-anchor", anchor); attribute("fill", fill)
+        body += ">"
+        body += SVG.escape(s)
+        body += "</text>\n"
+    }
+
+    /// ` name="value"`, appended in place (no string per element: a playground state writes
+    /// thousands of attributes).
+    private mutating func attribute(_ name: String, _ value: Double) { attribute(name, SVG.number(value)) }
+
+    private mutating func attribute(_ name: String, _ value: String) {
+        body += " "
+        body += name
+        body += "=\""
+        body += value
+        body += "\""
     }
 
     /// The document.
     public var rendered: String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" "
-            + "viewBox=\"0 0 \(SVG.number(width)) \(SVG.number(height))\">\n" + body.joined(separator: "\n") + "\n</svg>\n"
+            + "viewBox=\"0 0 \(SVG.number(width)) \(SVG.number(height))\">\n" + (body.isEmpty ? "\n" : body) + "</svg>\n"
     }
 }
