@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Backprop
 
@@ -11,6 +12,31 @@ struct PlotTests {
         svg.circle(cx: 1, cy: 2, r: 3, fill: "#000000")
         #expect(svg.rendered.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"5\" viewBox=\"0 0 10 5\">"))
         #expect(svg.rendered.contains("<circle cx=\"1\" cy=\"2\" r=\"3\" fill=\"#000000\"/>"))
+    }
+
+    /// The number writer writes digits straight into the picture's bytes: the same text as
+    /// the plain formula (hundredths rounded to even, trailing zeros dropped), on values from
+    /// 10⁻⁴ to 10¹⁸ of both signs, halves, and what is not finite; an empty picture keeps its
+    /// blank line.
+    @Test("SVG numbers: the written digits are the formula's, everywhere")
+    func numbersLikeTheFormula() {
+        func formula(_ x: Double) -> String {
+            guard x.isFinite else { return "0" }
+            let hundredths = (x * 100).rounded(.toNearestOrEven)
+            guard abs(hundredths) < 1e15 else { return String(Int64(x.rounded())) }
+            let n = Int64(hundredths), whole = abs(n) / 100, fraction = abs(n) % 100
+            let sign = n < 0 ? "-" : ""
+            if fraction == 0 { return sign + String(whole) }
+            return sign + String(whole) + "." + (fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction))
+        }
+        var rng = SeededGenerator(seed: 2)
+        var values: [Double] = [0, -0.0, 0.005, 0.015, 0.025, -0.005, 0.1, 0.05, 9.995, 99.99, 1e13, -1e13, 1e16, -3e18, 123456789.126]
+        for e in -4...18 {
+            for _ in 0..<20 { values.append((rng.uniform() * 2 - 1) * pow(10, Double(e))) }
+        }
+        for v in values { #expect(SVG.number(v) == formula(v), "\(v)") }
+        for v in [Double.nan, .infinity, -.infinity, 1e300] { #expect(SVG.number(v) == (v == 1e300 ? "9200000000000000000" : "0")) }
+        #expect(SVG(width: 1, height: 1).rendered.hasSuffix(">\n\n</svg>\n"))
     }
 
     @Test("line chart: the first point at the left edge, the extremes inside the padded plot, one line per series")

@@ -14,8 +14,9 @@ import Foundation
 public struct SVG: Sendable {
     public var width: Double
     public var height: Double
-    /// The elements so far, each followed by a newline.
-    private var body = ""
+    /// The elements so far as UTF-8, each followed by a newline (bytes, not a String: appending
+    /// to an array costs a fraction of a String's append, and a playground state makes thousands).
+    private var body: [UInt8] = []
 
     public init(width: Double, height: Double) {
         self.width = width
@@ -24,13 +25,41 @@ public struct SVG: Sendable {
 
     /// A number as SVG writes it: at most two decimals, no trailing zeros.
     public static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "0" }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            String(decoding: UnsafeBufferPointer(start: buffer.baseAddress, count: writeNumber(x, to: buffer.baseAddress!)), as: UTF8.self)
+        }
+    }
+
+    /// Writes ``number(_:)``'s characters to `out` (at most 24 bytes); returns how many. The
+    /// hundredths, rounded to even, as an integer: `-`, the whole part, then `.` and one or two
+    /// digits unless they are zero (not finite: `0`; beyond 10¹³: the nearest integer, clamped to
+    /// ±9.2·10¹⁸).
+    static func writeNumber(_ x: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 0
+        func digits(_ v: UInt64) {                     // v's decimal digits, most significant first
+            var n = 1, t = v
+            while t >= 10 { t /= 10; n += 1 }
+            var v = v
+            for k in stride(from: n - 1, through: 0, by: -1) { out[count + k] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
+            count += n
+        }
+        guard x.isFinite else { out[0] = UInt8(ascii: "0"); return 1 }
         let hundredths = (x * 100).rounded(.toNearestOrEven)
-        guard abs(hundredths) < 1e15 else { return String(Int64(x.rounded())) }
-        let n = Int64(hundredths), whole = abs(n) / 100, fraction = abs(n) % 100
-        let sign = n < 0 ? "-" : ""
-        if fraction == 0 { return sign + String(whole) }
-        return sign + String(whole) + "." + (fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction))
+        guard abs(hundredths) < 1e15 else {
+            let r = x.rounded()
+            if r < 0 { out[count] = UInt8(ascii: "-"); count += 1 }
+            digits(abs(r) >= 9.2e18 ? 9_200_000_000_000_000_000 : UInt64(abs(r)))
+            return count
+        }
+        let n = Int64(hundredths), whole = UInt64(abs(n) / 100), fraction = Int(abs(n) % 100)
+        if n < 0 { out[count] = UInt8(ascii: "-"); count += 1 }
+        digits(whole)
+        if fraction != 0 {
+            out[count] = UInt8(ascii: "."); count += 1
+            out[count] = UInt8(ascii: "0") + UInt8(fraction / 10); count += 1
+            if fraction % 10 != 0 { out[count] = UInt8(ascii: "0") + UInt8(fraction % 10); count += 1 }
+        }
+        return count
     }
 
     /// About how wide `text` is drawn in a sans-serif font of `size` (DejaVu Sans, Helvetica):
@@ -52,14 +81,14 @@ public struct SVG: Sendable {
     /// A rectangle; `id` names it for a page that handles clicks on it.
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil, id: String? = nil,
                               strokeWidth: Double? = nil, title: String? = nil) {
-        body += "<rect"
-        body += SVG.idAttribute(id)
+        put("<rect")
+        put(SVG.idAttribute(id))
         attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
         attribute("fill", fill)
         if let stroke { attribute("stroke", stroke) }
         if let strokeWidth { attribute("stroke-width", strokeWidth) }
-        body += SVG.closing(title)
-        body += "\n"
+        put(SVG.closing(title))
+        put("\n")
     }
 
     /// `/>`, or with a title (a tooltip) `><title>…</title></rect>`-style closing for `tag`.
@@ -70,78 +99,85 @@ public struct SVG: Sendable {
 
     /// A circle; `id` names it for a page that handles clicks on it.
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil, id: String? = nil) {
-        body += "<circle"
-        body += SVG.idAttribute(id)
+        put("<circle")
+        put(SVG.idAttribute(id))
         attribute("cx", cx); attribute("cy", cy); attribute("r", r)
         attribute("fill", fill)
-        if let stroke { attribute("stroke", stroke); body += " stroke-width=\"1\"" }
-        body += "/>\n"
+        if let stroke { attribute("stroke", stroke); put(" stroke-width=\"1\"") }
+        put("/>\n")
     }
 
     /// A line; `id` names it for a page that handles clicks on it.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, id: String? = nil,
                               title: String? = nil) {
-        body += "<line"
-        body += SVG.idAttribute(id)
+        put("<line")
+        put(SVG.idAttribute(id))
         attribute("x1", x1); attribute("y1", y1); attribute("x2", x2); attribute("y2", y2)
         attribute("stroke", stroke); attribute("stroke-width", width)
-        body += SVG.closing(title, tag: "line")
-        body += "\n"
+        put(SVG.closing(title, tag: "line"))
+        put("\n")
     }
 
     /// A raster image (a PNG file's bytes, embedded as a data URL), drawn with sharp pixels.
     /// A PNG stretched over the rectangle: its pixels as squares, or with `smooth` interpolated
     /// by the viewer (a heatmap without steps).
     public mutating func image(x: Double, y: Double, width: Double, height: Double, png: [UInt8], smooth: Bool = false) {
-        body += "<image"
+        put("<image")
         attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
-        body += " preserveAspectRatio=\"none\" style=\"image-rendering:"
-        body += smooth ? "auto" : "pixelated"
-        body += "\" href=\"data:image/png;base64,"
-        body += Data(png).base64EncodedString()
-        body += "\"/>\n"
+        put(" preserveAspectRatio=\"none\" style=\"image-rendering:")
+        put(smooth ? "auto" : "pixelated")
+        put("\" href=\"data:image/png;base64,")
+        put(Data(png).base64EncodedString())
+        put("\"/>\n")
     }
 
     static func idAttribute(_ id: String?) -> String { id.map { " id=\"\(escape($0))\"" } ?? "" }
 
     public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 2) {
-        body += "<polyline points=\""
+        put("<polyline points=\"")
         for (k, point) in points.enumerated() {
-            if k > 0 { body += " " }
-            body += SVG.number(point.x)
-            body += ","
-            body += SVG.number(point.y)
+            if k > 0 { put(" ") }
+            put(point.x)
+            put(",")
+            put(point.y)
         }
-        body += "\" fill=\"none\""
+        put("\" fill=\"none\"")
         attribute("stroke", stroke); attribute("stroke-width", width)
-        body += "/>\n"
+        put("/>\n")
     }
 
     public mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#333333") {
-        body += "<text"
+        put("<text")
         attribute("x", x); attribute("y", y)
-        body += " font-family=\"sans-serif\""
+        put(" font-family=\"sans-serif\"")
         attribute("font-size", size); attribute("text-anchor", anchor); attribute("fill", fill)
-        body += ">"
-        body += SVG.escape(s)
-        body += "</text>\n"
+        put(">")
+        put(SVG.escape(s))
+        put("</text>\n")
     }
 
     /// ` name="value"`, appended in place (no string per element: a playground state writes
     /// thousands of attributes).
-    private mutating func attribute(_ name: String, _ value: Double) { attribute(name, SVG.number(value)) }
+    private mutating func attribute(_ name: String, _ value: Double) {
+        put(" "); put(name); put("=\""); put(value); put("\"")
+    }
 
     private mutating func attribute(_ name: String, _ value: String) {
-        body += " "
-        body += name
-        body += "=\""
-        body += value
-        body += "\""
+        put(" "); put(name); put("=\""); put(value); put("\"")
+    }
+
+    private mutating func put(_ text: String) { body.append(contentsOf: text.utf8) }
+
+    private mutating func put(_ x: Double) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            body.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: SVG.writeNumber(x, to: buffer.baseAddress!)))
+        }
     }
 
     /// The document.
     public var rendered: String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" "
-            + "viewBox=\"0 0 \(SVG.number(width)) \(SVG.number(height))\">\n" + (body.isEmpty ? "\n" : body) + "</svg>\n"
+            + "viewBox=\"0 0 \(SVG.number(width)) \(SVG.number(height))\">\n" + (body.isEmpty ? "\n" : String(decoding: body, as: UTF8.self))
+            + "</svg>\n"
     }
 }
