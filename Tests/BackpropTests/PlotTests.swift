@@ -39,6 +39,26 @@ struct PlotTests {
         #expect(SVG(width: 1, height: 1).rendered.hasSuffix(">\n\n</svg>\n"))
     }
 
+    /// Heatmap colours round by truncating v + 0.5 (no call to `round`): the same bytes as
+    /// `.rounded()` for every probability on a fine grid, at the heatmaps' and the points' strengths.
+    @Test("heatmap colours: the same bytes as rounding half away from zero")
+    func colourRounding() {
+        func reference(_ p: Double, _ strength: Double) -> (UInt8, UInt8, UInt8) {
+            let q = min(max(p.isFinite ? p : 0.5, 0), 1)
+            let (from, t): ((Double, Double, Double), Double) = q < 0.5 ? ((245, 147, 34), 1 - 2 * q) : ((8, 119, 189), 2 * q - 1)
+            func mix(_ c: Double) -> UInt8 { UInt8((255 + (c - 255) * t * strength).rounded()) }
+            return (mix(from.0), mix(from.1), mix(from.2))
+        }
+        for strength in [0.75, 1, 0.5, 0] {
+            for k in 0...20_000 {
+                let p = Double(k) / 20_000, a = DecisionBoundary.rgb(probability: p, strength: strength), b = reference(p, strength)
+                #expect(a == b, "p \(p), strength \(strength)")
+                if a != b { return }
+            }
+        }
+        #expect(DecisionBoundary.rgb(probability: .nan) == reference(.nan, 0.75))
+    }
+
     @Test("line chart: the first point at the left edge, the extremes inside the padded plot, one line per series")
     func lineChart() {
         let chart = LineChart(title: "loss", yLabel: "loss", series: [

@@ -21,7 +21,10 @@ public enum DecisionBoundary {
     public static func rgb(probability p: Double, strength: Double = 0.75) -> (UInt8, UInt8, UInt8) {
         let q = min(max(p.isFinite ? p : 0.5, 0), 1)
         let (from, t): ((Double, Double, Double), Double) = q < 0.5 ? ((245, 147, 34), 1 - 2 * q) : ((8, 119, 189), 2 * q - 1)
-        func mix(_ c: Double) -> UInt8 { UInt8((255 + (c - 255) * t * strength).rounded()) }
+        // Rounded half up by truncating v + 0.5: for v in 0…255 that is `v.rounded()` (but within
+        // 2⁻⁵³ below a half), without a call to the C library's round (a state colours ~20,000
+        // pixels). A strength beyond 0…1 is clamped to the colour range.
+        func mix(_ c: Double) -> UInt8 { UInt8(Int(min(max(255 + (c - 255) * t * strength, 0), 255) + 0.5)) }
         return (mix(from.0), mix(from.1), mix(from.2))
     }
 
