@@ -6,7 +6,7 @@ import Testing
 /// deterministic and within Float rounding of them, for every optimizer and loss.
 @Suite struct SplitStepTests {
     /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`), with
-    /// a layer of more neurons than inputs (its dW split by neurons) and two of fewer (by inputs).
+    /// layers whose dW is cut by neurons (60 → 80, 80 → 40) and one cut by its inputs (40 → 4: fewer than 16 neurons a part).
     static func network(loss: Loss) -> Network<Float> {
         switch loss {
         case .softmaxCrossEntropy:
