@@ -1,7 +1,7 @@
 import CZlib
 import Foundation
 
-/// A small PNG encoder for heatmaps: 8-bit RGB, one zlib stream (``deflate(_:)``, `PNG+Deflate.swift`),
+/// A small PNG encoder for heatmaps: 8-bit RGB, one zlib stream (our own deflate, `PNG+Deflate.swift`),
 /// no filtering.
 ///
 /// A PNG is the 8-byte signature and three chunks — `IHDR` (size, bit depth 8, colour type 2 =
