@@ -25,7 +25,7 @@ extension PNG {
         // At worst a byte costs 9 bits as a literal, and 31/24 bits in a match of 3 (8 + 5 + 5 + 13
         // bits): 4/3 of a byte each, + the header, the block's bits and end, the Adler-32.
         let capacity = 2 + data.count * 4 / 3 + 16 + 4
-        let (codes, lengthCodes) = (fixedCodes, lengthSymbols)
+        let (codes, lengthCodes, distanceCodes) = (fixedCodes, lengthSymbols, fixedDistanceCodes)
         return [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
             var bits = BitWriter(out: out.baseAddress!)
             bits.byte(0x78); bits.byte(0x01)
@@ -53,7 +53,7 @@ extension PNG {
                             if lengthExtra[c] > 0 { bits.write(length - lengthBase[c], count: lengthExtra[c]) }
                             var k = distanceBase.count - 1                     // distance: 5-bit code, extra bits
                             while distanceBase[k] > distance { k -= 1 }
-                            bits.write(reversed(k, bits: 5), count: 5)
+                            bits.write(distanceCodes[k], count: 5)
                             if distanceExtra[k] > 0 { bits.write(distance - distanceBase[k], count: distanceExtra[k]) }
                             for j in (i + 1)..<min(i + length, d.count - 2) { head[hash(d, j)] = Int32(j) }
                             i += length
@@ -99,6 +99,9 @@ extension PNG {
         }
         return UInt32(reversed(code, bits: n)) | UInt32(n) << 16
     }
+
+    /// The 5-bit code of each distance code 0…29, bit-reversed.
+    private static let fixedDistanceCodes: [Int] = (0..<30).map { reversed($0, bits: 5) }
 
     /// For each match length 3…258, the index of its length code (symbol 257 + index).
     private static let lengthSymbols: [UInt8] = (0...258).map { length in

@@ -58,7 +58,7 @@ extension Network {
                 indices.withUnsafeBufferPointer { rows in
                     next.withUnsafeBufferPointer { next in
                         let batch = StepBatch(rows: rows.count, x: bx, y: by,
-                                              source: (sx.baseAddress!, sy.baseAddress!, rows.baseAddress!, next))
+                                              source: StepSource(x: sx.baseAddress!, y: sy.baseAddress!, indices: rows.baseAddress!, next: next))
                         return splitStep(batch, optimizer: &optimizer, dropout: dropout, generator: &generator)
                     }
                 }
@@ -106,12 +106,19 @@ extension Network {
 }
 
 /// Where a split step finds its batch: `x` (B, I) and `y` (B, O). With a `source`, the rows
-/// region first copies them there from rows `indices` of the data set (`x`, `y`, B indices), and
-/// prefetches rows `next`.
+/// region first copies them there from the data set, and prefetches the next batch's rows.
 struct StepBatch<T: Scalar> {
     var rows: Int
     var x, y: UnsafeMutablePointer<T>
-    var source: (x: UnsafePointer<T>, y: UnsafePointer<T>, indices: UnsafePointer<Int>, next: UnsafeBufferPointer<Int>)?
+    var source: StepSource<T>?
+}
+
+/// A data set's rows (`x` (N, I), `y` (N, O)) to gather a batch from: rows `indices` (B of them),
+/// and the next batch's rows `next` to prefetch.
+struct StepSource<T: Scalar> {
+    var x, y: UnsafePointer<T>
+    var indices: UnsafePointer<Int>
+    var next: UnsafeBufferPointer<Int>
 }
 
 /// The rows region: on rows `r` of part `part`, forward up the layers, the loss (times `scale`,
@@ -134,8 +141,7 @@ private struct RowsRegion<T: Scalar>: ParallelTask {
 
     /// Copies rows `r` of the batch from the data set, then prefetches part `part`'s share of
     /// the next batch's rows.
-    private func gather(_ r: Range<Int>, part: Int, _ source: (x: UnsafePointer<T>, y: UnsafePointer<T>, indices: UnsafePointer<Int>,
-                                                    next: UnsafeBufferPointer<Int>)) {
+    private func gather(_ r: Range<Int>, part: Int, _ source: StepSource<T>) {
         let (i, o) = (buffers[0].inputs, buffers[buffers.count - 1].outputs)
         for row in r {
             (batch.x + row * i).update(from: source.x + source.indices[row] * i, count: i)
