@@ -46,7 +46,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // Inline C square roots without errno, so that Adam's loop vectorises.
+        // C square roots without errno, so that update loops vectorise, and Adam in AVX2 registers.
         .target(name: "CMath"),
         // The fork-join pool that splits a step's products and updates over the cores (Parallel).
         .target(name: "CThreads", linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]),

@@ -62,4 +62,21 @@ struct MatrixTests {
         #expect(m.nested == [[1, 2, 3], [4, 5, 6]])
         #expect(m.transposed.nested == [[1, 4], [2, 5], [3, 6]])
     }
+
+    @Test("column sums (db = Σ_batch δ): the bits of summing each column from row 0 down, on 1 and 2 threads",
+          arguments: [(1, 1), (3, 5), (64, 128), (128, 10), (0, 4)], [1, 2])
+    func columnSums(shape: (rows: Int, cols: Int), threads: Int) {
+        var rng = SeededGenerator(seed: 3)
+        let m = Matrix<Float>(rows: shape.rows, cols: shape.cols,
+                              storage: (0..<(shape.rows * shape.cols)).map { _ in Float(rng.normal() * 1e3) })
+        var expected = [Float](repeating: 0, count: shape.cols)
+        for j in 0..<shape.cols {
+            var sum: Float = 0
+            for r in 0..<shape.rows { sum += m[r, j] }
+            expected[j] = sum
+        }
+        var out = [Float](repeating: .nan, count: shape.cols)
+        Parallel.withThreads(threads) { m.sumRows(into: &out) }
+        #expect(out.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
 }

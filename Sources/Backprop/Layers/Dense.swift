@@ -102,8 +102,8 @@ public struct Dense<T: Scalar>: Sendable {
     ///
     /// With `fusedGradientDescent: η` the plain gradient-descent step is fused into the products:
     /// `W ← W − η δᵀ·a_prev` is one BLAS call (α = −η, β = 1 onto `W`) and `b ← b − η Σ δ`,
-    /// after `dLoss/da_prev = δ·W` has used the old `W`. Then `weightGradient` and
-    /// `biasGradient` are not written (they keep older values). Same numbers, one pass less.
+    /// after `dLoss/da_prev = δ·W` has used the old `W`. Then `weightGradient` is not written
+    /// (it keeps older values). Same numbers, one pass less.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     public mutating func backward(input: Matrix<T>, outputGradient: Matrix<T>, propagate: Bool = true,
@@ -135,13 +135,13 @@ public struct Dense<T: Scalar>: Sendable {
         if propagate {
             Matrix.multiply(delta, weights, into: &inputGradient)                // (B, O)·(O, I) → (B, I)
         }
+        delta.sumRows(into: &biasGradient)                                           // db = Σ over the batch
         guard let eta = learningRate else {
             Matrix.multiply(delta, transposeA: true, input, into: &weightGradient)   // dW: (O, B)·(B, I) → (O, I)
-            delta.sumRows(into: &biasGradient, scale: 1, adding: false)               // db = Σ over the batch
             return
         }
         Matrix.multiply(delta, transposeA: true, input, into: &weights, alpha: -eta, beta: 1)   // W −= η δᵀ·a_prev
-        delta.sumRows(into: &biases, scale: -eta, adding: true)                                // b −= η Σ δ
+        for j in biases.indices { biases[j] += -eta * biasGradient[j] }                         // b −= η db
     }
 }
 

@@ -77,22 +77,32 @@ extension Matrix {
 }
 
 extension Matrix {
-    /// `out = scale · Σ_rows self` (or `out += …` when `adding`): a bias gradient or update.
-    func sumRows(into out: inout [T], scale: T, adding: Bool) {
+    /// `out = Σ_rows self`, (cols): a bias gradient `db = Σ_batch δ`.
+    func sumRows(into out: inout [T]) {
         precondition(out.count == cols, "\(out.count) outputs for \(cols) columns")
-        let cols = self.cols
-        let rows = self.rows
+        let (rows, cols) = (self.rows, self.cols)
+        guard rows > 0 else { return out.indices.forEach { out[$0] = 0 } }
         storage.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
+                guard let p = p.baseAddress, let o = o.baseAddress else { return }      // (no columns)
                 let parts = Parallel.parts(work: rows * cols, minimum: Parallel.minimumUpdates)
                 Parallel.run(parts) { part in                       // columns in parts, at once
-                    for j in Parallel.range(part, of: parts, count: cols, block: 16) {
-                        var sum: T = 0
-                        for r in 0..<rows { sum += p[r * cols + j] }
-                        o[j] = adding ? o[j] + scale * sum : scale * sum
-                    }
+                    Matrix.sumRows(p, rows: rows, cols: cols, columns: Parallel.range(part, of: parts, count: cols, block: 16), into: o)
                 }
             }
+        }
+    }
+
+    /// `out[j] = Σ_r p[r, j]` for `j` in `columns` of the (rows, cols) matrix at `p`, each column
+    /// summed from row 0 down — the bits of `var s = 0; for r in 0..<rows { s += p[r, j] }` —
+    /// but a row at a time across the columns, so that the loop runs in vector registers
+    /// (column by column it read one float per row, `cols` floats apart).
+    @inline(__always)
+    static func sumRows(_ p: UnsafePointer<T>, rows: Int, cols: Int, columns: Range<Int>, into out: UnsafeMutablePointer<T>) {
+        for j in columns { out[j] = 0 }
+        for r in 0..<rows {
+            let row = p + r * cols
+            for j in columns { out[j] += row[j] }
         }
     }
 }

@@ -226,19 +226,17 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
         let units = Parallel.range(part, of: parts, count: o, block: 4)
         let byInputs = i > o && o < 16 * parts
         let (wRows, wCols) = byInputs ? (0..<o, Parallel.range(part, of: parts, count: i, block: 16)) : (units, 0..<i)
-        let (alpha, beta, dW, db): (T, T, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) =
-            fusedEta.map { (-$0, 1, d.w, d.b) } ?? (1, 0, d.weightGradient, d.biasGradient)
+        let (alpha, beta, dW): (T, T, UnsafeMutablePointer<T>) = fusedEta.map { (-$0, 1, d.w) } ?? (1, 0, d.weightGradient)
         if !wRows.isEmpty && !wCols.isEmpty {                          // dW[rows, cols]: (n, B)·(B, c)
             Matrix<T>.product(transposeA: true, transposeB: false, m: wRows.count, n: wCols.count, k: rows, alpha: alpha,
                               a: d.delta + wRows.lowerBound, lda: o, b: aPrev + wCols.lowerBound, ldb: i, beta: beta,
                               c: dW + wRows.lowerBound * i + wCols.lowerBound, ldc: i)
         }
-        for j in units {                                               // Σ_batch δ[:, j]
-            var sum: T = 0
-            for r in 0..<rows { sum += d.delta[r * o + j] }
-            db[j] = beta == 0 ? alpha * sum : db[j] + alpha * sum
+        Matrix<T>.sumRows(d.delta, rows: rows, cols: o, columns: units, into: d.biasGradient)   // db = Σ_batch δ
+        if let eta = fusedEta {                                        // b −= η db
+            for j in units { d.b[j] += -eta * d.biasGradient[j] }
+            return
         }
-        guard fusedEta == nil else { return }
         func span(_ p: UnsafeMutablePointer<T>?, _ at: Int, _ count: Int) -> UnsafeMutableBufferPointer<T> {
             p.map { .init(start: $0 + at, count: count) } ?? .init(start: nil, count: 0)
         }

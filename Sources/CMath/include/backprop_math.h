@@ -14,4 +14,14 @@ static inline double backprop_sqrt(double x) { return __builtin_elementwise_sqrt
 // that the next batch's rows arrive while this batch's products run.
 static inline void backprop_prefetch(const void *p) { __builtin_prefetch(p, 0, 1); }
 
+#if defined(__x86_64__)
+// Adam's update of n Float32 elements in AVX2 registers — call it only if backprop_has_avx2():
+// Updates.adam without L1, its decay folded into keep = 1 − ηλ:
+// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², p ← keep·p − stepSize·m / (√(v·inverseC2) + ε).
+void backprop_adam_f32(float *p, const float *g, float *m, float *v, long n, float beta1, float beta2,
+                       float epsilon, float stepSize, float inverseC2, float keep);
+// 1 if this CPU has AVX2, else 0.
+int backprop_has_avx2(void);
+#endif
+
 #endif
