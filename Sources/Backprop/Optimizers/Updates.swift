@@ -9,7 +9,8 @@ import RealModule
 /// ``Scalar/vectorizableSquareRoot(_:)``, which sets no errno), written twice so that the common
 /// case, no L1, has no branch inside it. (Earlier the formulas were written on `SIMD8` values: on
 /// x86-64 without AVX that is two SSE registers a value, and Adam spilled to the stack — 3.5 ns
-/// an element against 0.7 for the plain loop.)
+/// an element against 0.7 for the plain loop.) Adam for `Float` goes to C where the CPU has AVX2,
+/// with the same bits (see `adam`).
 enum Updates {
     /// SGD with L2 and L1: `p ← p − η g'`, `g' = g + λ p + λ₁ sign(p)`.
     static func sgd<T: Scalar>(_ p: UnsafeMutableBufferPointer<T>, _ g: UnsafeBufferPointer<T>, eta: T, decay: T, l1: T) {
