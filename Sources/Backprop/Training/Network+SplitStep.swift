@@ -200,7 +200,12 @@ private struct RowsRegion<T: Scalar>: ParallelTask {
 }
 
 /// The units region: part `part` of every layer's `dW` and `db` over the whole batch, and the
-/// update of `W` and `b`.
+/// update of `W` and `b`. Even parts take the layers from the first up, odd parts from the last
+/// down: a layer's product is bound by the core and its update (Adam's four streams) by memory,
+/// and in step the two threads' updates met and shared the memory's bandwidth; out of step one
+/// thread's update runs beside the other's product. (The layers do not depend on each other
+/// here, so the order changes no number; a 2-thread Adam step, fastest of 8 alternating runs:
+/// 0.87 → 0.86 ms, 0.97 → 0.93, and the fastest epoch 0.451 → 0.434 s.)
 private struct UnitsRegion<T: Scalar>: ParallelTask {
     let x: UnsafeMutablePointer<T>, rows: Int, parts: Int                  // x: the batch's inputs (B, I)
     let buffers: UnsafeMutableBufferPointer<DenseBuffers<T>>
@@ -210,7 +215,9 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func run(part: Int) {
-        for l in 0..<buffers.count {
+        let count = buffers.count
+        for n in 0..<count {                                           // odd parts from the last layer down
+            let l = part % 2 == 1 ? count - 1 - n : n
             layer(l, part: part, aPrev: l == 0 ? UnsafePointer(x) : UnsafePointer(buffers[l - 1].dropped ?? buffers[l - 1].a))
         }
     }
