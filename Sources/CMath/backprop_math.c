@@ -9,6 +9,8 @@
 // values that include zeros of both signs, NaN and infinities.
 #include "backprop_math.h"
 
+#include <stdatomic.h>
+
 #if defined(__x86_64__)
 #pragma clang fp contract(off)
 
@@ -27,8 +29,12 @@ void backprop_adam_f32(float *restrict p, const float *restrict g, float *restri
 }
 
 int backprop_has_avx2(void) {
-    static int answer = -1;                            // (threads racing here write the same value)
-    if (answer < 0) answer = __builtin_cpu_supports("avx2") ? 1 : 0;
-    return answer;
+    static _Atomic int answer = -1;                    // (threads racing here store the same value)
+    int known = atomic_load_explicit(&answer, memory_order_relaxed);
+    if (known < 0) {
+        known = __builtin_cpu_supports("avx2") ? 1 : 0;
+        atomic_store_explicit(&answer, known, memory_order_relaxed);
+    }
+    return known;
 }
 #endif
