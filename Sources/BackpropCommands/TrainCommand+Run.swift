@@ -173,7 +173,9 @@ extension TrainCommand {
             throw ExitCode(3)
         }
         if result.interrupted {
-            FileHandle.standardError.write(Data("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(savePath.map { "; saved the model to \($0)" } ?? "")\n".utf8))
+            let saved = savePath.map { "; saved the model to \($0)" }
+                ?? outputFiles.savePath.map { "; nothing saved, as no epoch had ended (\($0) was not written)" } ?? ""
+            FileHandle.standardError.write(Data("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(saved)\n".utf8))
             throw ExitCode(130)
         }
     }

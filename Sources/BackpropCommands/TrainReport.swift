@@ -36,6 +36,7 @@ final class TrainReport {
         if hasValidation { columns += ["val loss"] + (classification ? ["val acc"] : []) }
         columns.append("seconds")
         print(columns.map { pad($0, 10) }.joined(separator: " "))
+        fflush(nil)                                     // seen at once when stdout is a pipe or a file
     }
 
     func observe(_ event: TrainingEvent) {

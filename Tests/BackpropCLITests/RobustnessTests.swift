@@ -62,6 +62,41 @@ struct RobustnessTests {
         #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path).network.sizes == [2, 64, 64, 2])
     }
 
+    @Test("Ctrl-C before the first epoch ends: exit 130, says that nothing was saved, the old file untouched")
+    func interruptBeforeFirstEpoch() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let old = ModelFile(network: Network<Float>(sizes: [2, 3, 2], activation: .tanh, seed: 2))
+        let target = folder.appendingPathComponent("m.json")
+        try old.write(to: target.path)
+        let before = try Data(contentsOf: target)
+        let process = Process()
+        process.executableURL = try backpropBinary()
+        // One epoch of 200,000 single-sample steps through 256 × 256: far longer than the test waits.
+        process.arguments = ["train", "--data", "circles", "--samples", "200000", "--layers", "2,256,256,2", "--batch", "1",
+                             "--epochs", "2", "--threads", "1", "--save", "m.json"]
+        process.currentDirectoryURL = folder
+        let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        // The headline and the table's header come before the first step (flushed at once).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 2 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let stderr = try String(contentsOf: err, encoding: .utf8)
+        #expect(stderr.contains("interrupted after 0 complete epochs; nothing saved, as no epoch had ended (m.json was not written)"),
+                "\(stderr)")
+        #expect(try Data(contentsOf: target) == before)
+    }
+
     @Test("a save killed at any moment leaves the old file or the new one, never a torn one")
     func killDuringSave() throws {
         let folder = try temporaryFolder()
