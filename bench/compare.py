@@ -14,6 +14,8 @@ accuracy, peak RSS, load time), with the matrix products of one step alone (back
 beside one whole step (backprop-bench step); the recipe examples/fashion-mnist-90.args with 1
 and 2 threads, alternately (train_seconds, test accuracy); and loading a 22 MB CSV of Fashion-MNIST's test
 images, Backprop (backprop-bench csv) beside numpy.loadtxt. Then #14's goals, each met or not.
+Each job also records the host's steal (Linux: each CPU's share of the job's time that the
+hypervisor gave to other machines), since a 2-thread step waits for its slower half.
 
 The references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current
 NumPy); Backprop runs with the environment as it is. Without --full, PyTorch's XOR 1 000 000
@@ -56,6 +58,24 @@ def run_rss(cmd, env=None):
     except json.JSONDecodeError:
         data = json.loads(text.splitlines()[-1])
     return data, usage.ru_maxrss / 1024, wall
+
+
+def cpu_times():
+    """Each CPU's (steal, total) time in ticks, from /proc/stat (Linux; None elsewhere). Steal is
+    the time a virtual machine's CPU was runnable but the hypervisor ran something else."""
+    try:
+        with open("/proc/stat") as f:
+            rows = [line.split() for line in f if line.startswith("cpu") and not line.startswith("cpu ")]
+        return [(int(r[8]), sum(int(v) for v in r[1:9])) for r in rows]
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def steal_shares(before, after):
+    """The share of each CPU's time stolen by the hypervisor between two cpu_times() readings."""
+    if not before or not after or len(before) != len(after):
+        return None
+    return [round((s1 - s0) / max(t1 - t0, 1), 3) for (s0, t0), (s1, t1) in zip(before, after)]
 
 
 def reference_env(threads=None):
@@ -379,8 +399,12 @@ def main():
     for name, make in jobs:
         if args.only and args.only.lower() not in name.lower():
             continue
+        before = cpu_times()
         made = make()
+        steal = steal_shares(before, cpu_times())
         for job in made if isinstance(made, list) else [made]:
+            if steal is not None:
+                job["host_steal"] = steal
             result["jobs"].append(job)
             print(f"done: {job['job']}", file=sys.stderr)
     result["goals"] = goals(result["jobs"])
@@ -394,17 +418,20 @@ def main():
     def ratio(a, b):
         return f"{a / b:.3f}" if a is not None and b else "-"
 
-    header = f"{'job':44} {'unit':9} {'backprop':>9} {'numpy':>9} {'torch':>9} {'bp/numpy':>9} {'bp/torch':>9}  {'test acc bp/np/pt':>20}  {'peak RSS MB bp/np/pt':>22}  {'step/gemm':>9}"
+    header = f"{'job':44} {'unit':9} {'backprop':>9} {'numpy':>9} {'torch':>9} {'bp/numpy':>9} {'bp/torch':>9}  {'test acc bp/np/pt':>20}  {'peak RSS MB bp/np/pt':>22}  {'step/gemm':>9}  {'steal':>9}"
     print(header)
     print("-" * len(header))
     for j in result["jobs"]:
         acc = "/".join(f"{j[k]:.4f}" if j.get(k) is not None else "-" for k in ("backprop_accuracy", "numpy_accuracy", "torch_accuracy")) if "backprop_accuracy" in j else ""
         rss = "/".join(f"{j[k]:.0f}" if j.get(k) is not None else "-" for k in ("backprop_rss_mb", "numpy_rss_mb", "torch_rss_mb")) if "backprop_rss_mb" in j else ""
         sg = f"{j['training_step_over_gemm']:.2f}" if "training_step_over_gemm" in j else ""
+        st = "/".join(f"{100 * v:.0f}%" for v in j["host_steal"]) if j.get("host_steal") else ""
         print(f"{j['job']:44} {j['unit']:9} {f(j.get('backprop'), j['unit']):>9} {f(j.get('numpy'), j['unit']):>9} {f(j.get('torch'), j['unit']):>9} "
-              f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}"
+              f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}  {st:>9}"
               + (f"   ({j['note']})" if j.get("note") else ""))
     print("step/gemm: a training step (epoch time / steps) over its matrix products alone (backprop-bench gemm).")
+    print("steal: the share of each CPU's time the hypervisor gave to others during the job (/proc/stat): "
+          "a 2-thread step waits for its slower half, so 2-thread figures mean little where it is high.")
     m = result["machine"]
     print(f"machine: {m['cpu']}, {m['cores']} cores; {m.get('swift', '')}; OpenBLAS {m.get('openblas', '?')} for Backprop"
           + (f"; NumPy {m['numpy']} ({m.get('numpy_blas', '')})" if "numpy" in m else "")
