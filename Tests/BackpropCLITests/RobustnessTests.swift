@@ -44,7 +44,7 @@ struct RobustnessTests {
         process.currentDirectoryURL = folder
         let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
         FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
@@ -77,8 +77,8 @@ struct RobustnessTests {
                              "--epochs", "2", "--threads", "1", "--save", "m.json"]
         process.currentDirectoryURL = folder
         let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()

@@ -64,6 +64,27 @@ import Testing
         #expect(!all.contains("patches") && all.contains("yyyy"), "every line changed: the whole text is smaller")
     }
 
+    /// Lines are split and compared as bytes: a line with `−`, `é` or `σ′` is patched whole and
+    /// exactly, an empty line and a last line without a newline survive, and two spellings of `é`
+    /// that Swift's `==` calls equal (precomposed, and `e` + a combining accent) are two
+    /// different lines: the page must get the bytes the server drew.
+    @Test func linesAreBytes() throws {
+        func svg(_ lines: [String]) -> Outgoing {
+            Outgoing(state: [("type", .string("state")), ("p", .string((["<svg>"] + lines).joined(separator: "\n")))])
+        }
+        let long = String(repeating: "x", count: 400)
+        var delta = StateDelta()
+        var page: [String: JSON] = [:]
+        let first = svg(["−1 σ′(z)", "", "caf\u{E9}", long, "</svg>"])
+        try Self.merge(&page, delta.text(first))
+        let second = svg(["−2 σ′(z)", "", "cafe\u{301}", long, "</svg>"])
+        let text = delta.text(second)
+        #expect(text.contains("patches") && !text.contains(long))
+        try Self.merge(&page, text)
+        #expect(page["p"] == second.members.first { $0.key == "p" }?.value)
+        #expect(page["p"]?.string?.utf8.contains(0xCC) == true, "the combining accent arrived")
+    }
+
     /// A selection redraws nothing but the network (the other pictures come from the cache).
     @Test func aSelectionRedrawsOnlyTheNetwork() async throws {
         let session = try PlaygroundSession(settings: PlaygroundSettings()) { _ in }

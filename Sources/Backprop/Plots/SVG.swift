@@ -81,14 +81,14 @@ public struct SVG: Sendable {
     /// A rectangle; `id` names it for a page that handles clicks on it.
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil, id: String? = nil,
                               strokeWidth: Double? = nil, title: String? = nil) {
-        put("<rect")
+        emit("<rect")
         put(SVG.idAttribute(id))
         attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
         attribute("fill", fill)
         if let stroke { attribute("stroke", stroke) }
         if let strokeWidth { attribute("stroke-width", strokeWidth) }
         put(SVG.closing(title))
-        put("\n")
+        emit("\n")
     }
 
     /// `/>`, or with a title (a tooltip) `><title>…</title></rect>`-style closing for `tag`.
@@ -99,74 +99,80 @@ public struct SVG: Sendable {
 
     /// A circle; `id` names it for a page that handles clicks on it.
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, stroke: String? = nil, id: String? = nil) {
-        put("<circle")
+        emit("<circle")
         put(SVG.idAttribute(id))
         attribute("cx", cx); attribute("cy", cy); attribute("r", r)
         attribute("fill", fill)
-        if let stroke { attribute("stroke", stroke); put(" stroke-width=\"1\"") }
-        put("/>\n")
+        if let stroke { attribute("stroke", stroke); emit(" stroke-width=\"1\"") }
+        emit("/>\n")
     }
 
     /// A line; `id` names it for a page that handles clicks on it.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, id: String? = nil,
                               title: String? = nil) {
-        put("<line")
+        emit("<line")
         put(SVG.idAttribute(id))
         attribute("x1", x1); attribute("y1", y1); attribute("x2", x2); attribute("y2", y2)
         attribute("stroke", stroke); attribute("stroke-width", width)
         put(SVG.closing(title, tag: "line"))
-        put("\n")
+        emit("\n")
     }
 
     /// A raster image (a PNG file's bytes, embedded as a data URL), drawn with sharp pixels.
     /// A PNG stretched over the rectangle: its pixels as squares, or with `smooth` interpolated
     /// by the viewer (a heatmap without steps).
     public mutating func image(x: Double, y: Double, width: Double, height: Double, png: [UInt8], smooth: Bool = false) {
-        put("<image")
+        emit("<image")
         attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
-        put(" preserveAspectRatio=\"none\" style=\"image-rendering:")
+        emit(" preserveAspectRatio=\"none\" style=\"image-rendering:")
         put(smooth ? "auto" : "pixelated")
-        put("\" href=\"data:image/png;base64,")
+        emit("\" href=\"data:image/png;base64,")
         put(Data(png).base64EncodedString())
-        put("\"/>\n")
+        emit("\"/>\n")
     }
 
     static func idAttribute(_ id: String?) -> String { id.map { " id=\"\(escape($0))\"" } ?? "" }
 
     public mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 2) {
-        put("<polyline points=\"")
+        emit("<polyline points=\"")
         for (k, point) in points.enumerated() {
-            if k > 0 { put(" ") }
+            if k > 0 { emit(" ") }
             put(point.x)
-            put(",")
+            emit(",")
             put(point.y)
         }
-        put("\" fill=\"none\"")
+        emit("\" fill=\"none\"")
         attribute("stroke", stroke); attribute("stroke-width", width)
-        put("/>\n")
+        emit("/>\n")
     }
 
     public mutating func text(_ s: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#333333") {
-        put("<text")
+        emit("<text")
         attribute("x", x); attribute("y", y)
-        put(" font-family=\"sans-serif\"")
+        emit(" font-family=\"sans-serif\"")
         attribute("font-size", size); attribute("text-anchor", anchor); attribute("fill", fill)
-        put(">")
+        emit(">")
         put(SVG.escape(s))
-        put("</text>\n")
+        emit("</text>\n")
     }
 
     /// ` name="value"`, appended in place (no string per element: a playground state writes
     /// thousands of attributes).
-    private mutating func attribute(_ name: String, _ value: Double) {
-        put(" "); put(name); put("=\""); put(value); put("\"")
+    private mutating func attribute(_ name: StaticString, _ value: Double) {
+        emit(" "); emit(name); emit("=\""); put(value); emit("\"")
     }
 
-    private mutating func attribute(_ name: String, _ value: String) {
-        put(" "); put(name); put("=\""); put(value); put("\"")
+    private mutating func attribute(_ name: StaticString, _ value: String) {
+        emit(" "); emit(name); emit("=\""); put(value); emit("\"")
     }
 
     private mutating func put(_ text: String) { body.append(contentsOf: text.utf8) }
+
+    /// A literal's bytes as they are, without a String in between (the names and punctuation of
+    /// the thousands of elements in a playground state).
+    private mutating func emit(_ text: StaticString) {
+        body.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     private mutating func put(_ x: Double) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
