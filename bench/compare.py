@@ -15,7 +15,8 @@ beside one whole step (backprop-bench step); the recipe examples/fashion-mnist-9
 and 2 threads, alternately (train_seconds, test accuracy); and loading a 22 MB CSV of Fashion-MNIST's test
 images, Backprop (backprop-bench csv) beside numpy.loadtxt. Then #14's goals, each met or not.
 Each job also records the host's steal (Linux: each CPU's share of the job's time that the
-hypervisor gave to other machines), since a 2-thread step waits for its slower half.
+hypervisor gave to other machines), since a 2-thread step waits for its slower half, and a probe
+of what two threads give just before and after it (a step's products on 2 threads over 1).
 
 The references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a current
 NumPy); Backprop runs with the environment as it is. Without --full, PyTorch's XOR 1 000 000
@@ -386,6 +387,16 @@ def main():
         return {"job": f"Playground states/s, {shape}", "unit": "1/s", "backprop": median([r for r, _ in rates]),
                 "bytes": median([b for _, b in rates])}
 
+    def two_core_probe():
+        """What two threads give right now: the products of a 784-128-10 batch-64 step on 2 threads
+        over 1 (backprop-bench gemm, about 0.2 s). About 0.5 when the host runs this machine's two
+        vCPUs on two cores; near 1 when they share one (then no 2-thread figure can be good)."""
+        def seconds(threads):
+            return run_rss([bench, "gemm", "--layers", "784,128,10", "--batch", "64", "--threads", str(threads),
+                            "--reps", "300"])[0]["seconds_per_step"]
+        one = seconds(1)
+        return round(seconds(2) / one, 2)
+
     # (what --only matches, the job)
     jobs = [("XOR", lambda: xor_job(10_000)), ("XOR", lambda: xor_job(1_000_000)),
             ("Playground", lambda: state_job("8,8")), ("Playground", lambda: state_job("16,16,16,16,16,16")),
@@ -399,10 +410,11 @@ def main():
     for name, make in jobs:
         if args.only and args.only.lower() not in name.lower():
             continue
-        before = cpu_times()
+        before, probe = cpu_times(), two_core_probe()
         made = make()
-        steal = steal_shares(before, cpu_times())
+        steal, probe = steal_shares(before, cpu_times()), [probe, two_core_probe()]
         for job in made if isinstance(made, list) else [made]:
+            job["two_core_probe"] = probe
             if steal is not None:
                 job["host_steal"] = steal
             result["jobs"].append(job)
@@ -418,7 +430,7 @@ def main():
     def ratio(a, b):
         return f"{a / b:.3f}" if a is not None and b else "-"
 
-    header = f"{'job':44} {'unit':9} {'backprop':>9} {'numpy':>9} {'torch':>9} {'bp/numpy':>9} {'bp/torch':>9}  {'test acc bp/np/pt':>20}  {'peak RSS MB bp/np/pt':>22}  {'step/gemm':>9}  {'steal':>9}"
+    header = f"{'job':44} {'unit':9} {'backprop':>9} {'numpy':>9} {'torch':>9} {'bp/numpy':>9} {'bp/torch':>9}  {'test acc bp/np/pt':>20}  {'peak RSS MB bp/np/pt':>22}  {'step/gemm':>9}  {'steal':>9}  {'2t/1t probe':>11}"
     print(header)
     print("-" * len(header))
     for j in result["jobs"]:
@@ -426,12 +438,15 @@ def main():
         rss = "/".join(f"{j[k]:.0f}" if j.get(k) is not None else "-" for k in ("backprop_rss_mb", "numpy_rss_mb", "torch_rss_mb")) if "backprop_rss_mb" in j else ""
         sg = f"{j['training_step_over_gemm']:.2f}" if "training_step_over_gemm" in j else ""
         st = "/".join(f"{100 * v:.0f}%" for v in j["host_steal"]) if j.get("host_steal") else ""
+        pr = "/".join(f"{v:.2f}" for v in j["two_core_probe"]) if j.get("two_core_probe") else ""
         print(f"{j['job']:44} {j['unit']:9} {f(j.get('backprop'), j['unit']):>9} {f(j.get('numpy'), j['unit']):>9} {f(j.get('torch'), j['unit']):>9} "
-              f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}  {st:>9}"
+              f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}  {st:>9}  {pr:>11}"
               + (f"   ({j['note']})" if j.get("note") else ""))
     print("step/gemm: a training step (epoch time / steps) over its matrix products alone (backprop-bench gemm).")
     print("steal: the share of each CPU's time the hypervisor gave to others during the job (/proc/stat): "
           "a 2-thread step waits for its slower half, so 2-thread figures mean little where it is high.")
+    print("2t/1t probe: a step's products on 2 threads over 1, just before and after the job: about 0.5 when the host "
+          "runs the two vCPUs on two cores, near 1 when it runs them on one (no 2-thread figure can then be good).")
     m = result["machine"]
     print(f"machine: {m['cpu']}, {m['cores']} cores; {m.get('swift', '')}; OpenBLAS {m.get('openblas', '?')} for Backprop"
           + (f"; NumPy {m['numpy']} ({m.get('numpy_blas', '')})" if "numpy" in m else "")
