@@ -300,9 +300,9 @@ def main():
                     "unit": "s/epoch", "layers": layers, "optimizer": opt, "batch": batch, "threads": t} for t in counts}
         ours = {t: {"times": [], "acc": [], "rss": [], "load": []} for t in counts}
         for _ in range(args.repeats):
-            for t in counts:
-                d, m, _ = run_rss([backprop, "train", "--data", "fashion-mnist", "--layers", layers, "--optimizer", opt,
-                                   "--lr", lr, "--batch", str(batch), "--epochs", "3", "--threads", str(t), "--json"])
+            runs = pair(lambda t: run_rss([backprop, "train", "--data", "fashion-mnist", "--layers", layers, "--optimizer", opt,
+                                           "--lr", lr, "--batch", str(batch), "--epochs", "3", "--threads", str(t), "--json"]))
+            for t, (d, m, _) in runs.items():
                 o = ours[t]
                 o["times"].append(median([e["seconds"] for e in d["epochs"]]))
                 o["acc"].append(d["test_accuracy"])
@@ -317,10 +317,10 @@ def main():
                 continue
             theirs = {t: {"times": [], "acc": [], "rss": []} for t in counts}
             for _ in range(args.repeats):
-                for t in counts:
-                    d, m, _ = run_rss([args.python, os.path.join(REFERENCE, script), "--epochs", "3", "--batch", str(batch),
-                                       "--opt", opt, "--lr", lr, "--layers", layers, "--threads", str(t)],
-                                      reference_env(t if ref == "numpy" else None))
+                runs = pair(lambda t: run_rss([args.python, os.path.join(REFERENCE, script), "--epochs", "3", "--batch", str(batch),
+                                               "--opt", opt, "--lr", lr, "--layers", layers, "--threads", str(t)],
+                                              reference_env(t if ref == "numpy" else None)))
+                for t, (d, m, _) in runs.items():
                     o = theirs[t]
                     o["times"].append(median(d["epoch_s"]))
                     o["acc"].append(d["final_test_acc"])
@@ -330,11 +330,14 @@ def main():
                 jobs[t].update({ref: median(o["times"]), f"{ref}_accuracy": median(o["acc"]), f"{ref}_rss_mb": max(o["rss"])})
         # The step alone and its matrix products alone, for the BLAS share.
         gemm, step = {t: [] for t in counts}, {t: [] for t in counts}
+        def products_and_step(t):
+            sizes = ["--layers", layers, "--batch", str(batch), "--threads", str(t)]
+            return (run_rss([bench, "gemm"] + sizes)[0]["seconds_per_step"],
+                    run_rss([bench, "step"] + sizes + ["--optimizer", opt])[0]["seconds_per_step"])
         for _ in range(args.repeats):
-            for t in counts:
-                sizes = ["--layers", layers, "--batch", str(batch), "--threads", str(t)]
-                gemm[t].append(run_rss([bench, "gemm"] + sizes)[0]["seconds_per_step"])
-                step[t].append(run_rss([bench, "step"] + sizes + ["--optimizer", opt])[0]["seconds_per_step"])
+            for t, (g, s) in pair(products_and_step).items():
+                gemm[t].append(g)
+                step[t].append(s)
         steps = (60000 + batch - 1) // batch
         for t in counts:
             g, s = median(gemm[t]), median(step[t])
@@ -350,8 +353,8 @@ def main():
             recipe = f.read().split()
         runs = {1: [], 2: []}
         for _ in range(args.repeats):
-            for t in runs:
-                runs[t].append(run_rss([backprop, "train"] + recipe + ["--threads", str(t), "--json"])[0])
+            for t, r in pair(lambda t: run_rss([backprop, "train"] + recipe + ["--threads", str(t), "--json"])[0]).items():
+                runs[t].append(r)
         return [{"job": f"Recipe fashion-mnist-90.args, {t} thread{'s' if t > 1 else ''}", "unit": "s",
                  "threads": t, "backprop": median([d["train_seconds"] for d in r]),
                  "backprop_accuracy": median([d["test_accuracy"] for d in r]), "epochs": len(r[0]["epochs"])}
@@ -386,6 +389,10 @@ def main():
         shape = "2-" + hidden.replace(",", "-") + "-2"
         return {"job": f"Playground states/s, {shape}", "unit": "1/s", "backprop": median([r for r, _ in rates]),
                 "bytes": median([b for _, b in rates])}
+
+    def pair(run):
+        """One repeat of a job: run(1), then at once run(2), side by side in time."""
+        return {t: run(t) for t in (1, 2)}
 
     def two_core_probe():
         """What two threads give right now: the products of a 784-128-10 batch-64 step on 2 threads

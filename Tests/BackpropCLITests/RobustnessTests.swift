@@ -33,32 +33,40 @@ struct RobustnessTests {
         #expect(a == b)
     }
 
-    @Test("Ctrl-C: stops after the batch, saves, exits 130")
-    func interrupt() throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    /// Runs `backprop arguments` in `folder`, waits until its stdout holds `lines` lines (and
+    /// `pause` seconds more), presses Ctrl-C, and returns its exit status and stderr.
+    func interrupted(_ arguments: [String], in folder: URL, afterLines lines: Int,
+                     pause: Double = 0) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = try backpropBinary()
-        process.arguments = ["train", "--data", "circles", "--samples", "2000", "--layers", "2,64,64,2", "--epochs", "100000",
-                             "--save", "m.json"]
+        process.arguments = arguments
         process.currentDirectoryURL = folder
         let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        // Wait until a few epochs have been printed, then press Ctrl-C.
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 4 {
+        while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.split(separator: "\n").count ?? 0 < lines {
             Thread.sleep(forTimeInterval: 0.05)
         }
+        Thread.sleep(forTimeInterval: pause)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        let stderr = try String(contentsOf: err, encoding: .utf8)
-        #expect(stderr.contains("interrupted after"), "\(stderr)")
-        #expect(stderr.contains("saved the model to m.json"))
+        return (process.terminationStatus, try String(contentsOf: err, encoding: .utf8))
+    }
+
+    @Test("Ctrl-C: stops after the batch, saves, exits 130")
+    func interrupt() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Ctrl-C once a few epochs have been printed (the headline, the header, two epochs).
+        let run = try interrupted(["train", "--data", "circles", "--samples", "2000", "--layers", "2,64,64,2",
+                                   "--epochs", "100000", "--save", "m.json"], in: folder, afterLines: 4)
+        #expect(run.status == 130)
+        #expect(run.stderr.contains("interrupted after"), "\(run.stderr)")
+        #expect(run.stderr.contains("saved the model to m.json"))
         #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path).network.sizes == [2, 64, 64, 2])
     }
 
@@ -70,30 +78,14 @@ struct RobustnessTests {
         let target = folder.appendingPathComponent("m.json")
         try old.write(to: target.path)
         let before = try Data(contentsOf: target)
-        let process = Process()
-        process.executableURL = try backpropBinary()
-        // One epoch of 200,000 single-sample steps through 256 × 256: far longer than the test waits.
-        process.arguments = ["train", "--data", "circles", "--samples", "200000", "--layers", "2,256,256,2", "--batch", "1",
-                             "--epochs", "2", "--threads", "1", "--save", "m.json"]
-        process.currentDirectoryURL = folder
-        let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        // The headline and the table's header come before the first step (flushed at once).
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 2 {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        Thread.sleep(forTimeInterval: 0.2)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        let stderr = try String(contentsOf: err, encoding: .utf8)
-        #expect(stderr.contains("interrupted after 0 complete epochs; nothing saved, as no epoch had ended (m.json was not written)"),
-                "\(stderr)")
+        // Ctrl-C 0.2 s after the headline and the header (flushed before the first step), in an
+        // epoch of 200,000 single-sample steps through 256 × 256: far longer than that.
+        let run = try interrupted(["train", "--data", "circles", "--samples", "200000", "--layers", "2,256,256,2",
+                                   "--batch", "1", "--epochs", "2", "--threads", "1", "--save", "m.json"],
+                                  in: folder, afterLines: 2, pause: 0.2)
+        #expect(run.status == 130)
+        #expect(run.stderr.contains("interrupted after 0 complete epochs; nothing saved, as no epoch had ended (m.json was not written)"),
+                "\(run.stderr)")
         #expect(try Data(contentsOf: target) == before)
     }
 
