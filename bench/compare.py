@@ -24,17 +24,16 @@ runs 100 000 epochs (it takes about 0.5 ms per epoch; the per-epoch time is what
 Stdlib only; the project's tests never need Python.
 """
 import argparse
-import base64
 import json
 import os
 import platform
-import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from playground_rate import states_per_second   # bench/, beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = os.path.join(ROOT, "bench", "reference")   # the project's own copies
@@ -115,85 +114,6 @@ def machine(python, have):
     if have["torch"]:
         info["torch"] = out([python, "-c", "import torch; print(torch.__version__)"])
     return info
-
-
-def states_per_second(backprop, hidden, seconds=8.0):
-    """Starts `backprop serve --port 0`, connects to its WebSocket as the page does (a minimal
-    RFC 6455 client: no dependency), configures `hidden` and plays; returns the states received
-    per second over `seconds` (after the first played one) and their median size in bytes."""
-    server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        url = None
-        for line in server.stdout:
-            m = re.search(r"http://([0-9.]+):([0-9]+)", line)
-            if m:
-                url = (m.group(1), int(m.group(2)))
-                break
-        if url is None:
-            raise RuntimeError("backprop serve printed no URL")
-        sock = socket.create_connection(url, timeout=30)
-        key = base64.b64encode(os.urandom(16)).decode()
-        sock.sendall((f"GET /ws HTTP/1.1\r\nHost: {url[0]}:{url[1]}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        buffer = b""
-        while b"\r\n\r\n" not in buffer:
-            buffer += sock.recv(65536)
-        head, buffer = buffer.split(b"\r\n\r\n", 1)
-        if b" 101 " not in head.split(b"\r\n")[0]:
-            raise RuntimeError("the WebSocket upgrade was refused")
-
-        def send(obj):
-            data, mask = json.dumps(obj).encode(), os.urandom(4)
-            n = len(data)
-            header = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + n.to_bytes(2, "big") if n < 65536
-                                       else bytes([0x80 | 127]) + n.to_bytes(8, "big"))
-            sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
-
-        def read(n):
-            nonlocal buffer
-            while len(buffer) < n:
-                chunk = sock.recv(1 << 20)
-                if not chunk:
-                    raise RuntimeError("the server closed the connection")
-                buffer += chunk
-            out, buffer = buffer[:n], buffer[n:]
-            return out
-
-        def message():
-            parts = []
-            while True:
-                b0, b1 = read(2)
-                n = b1 & 0x7F
-                if n == 126:
-                    n = int.from_bytes(read(2), "big")
-                elif n == 127:
-                    n = int.from_bytes(read(8), "big")
-                payload = read(n)
-                if b0 & 0x0F in (0x1, 0x0):
-                    parts.append(payload)
-                    if b0 & 0x80:
-                        return b"".join(parts)
-
-        send({"type": "configure", "hidden": hidden})
-        send({"type": "speed", "epochsPerSecond": 0})
-        send({"type": "play"})
-        times, sizes = [], []
-        while True:
-            text = message()
-            if json.loads(text).get("type") != "state":
-                continue
-            now = time.monotonic()
-            times.append(now)
-            sizes.append(len(text))
-            if len(times) > 3 and now - times[2] >= seconds:      # from the third: the page has played a while
-                break
-        send({"type": "pause"})
-        sock.close()
-        played = times[2:]
-        return (len(played) - 1) / (played[-1] - played[0]), statistics.median(sizes[2:])
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def median(xs):
@@ -396,7 +316,7 @@ def main():
 
     def two_core_probe():
         """What two threads give right now: the products of a 784-128-10 batch-64 step on 2 threads
-        over 1 (backprop-bench gemm, about 0.2 s). About 0.5 when the host runs this machine's two
+        over 1 (backprop-bench gemm, about 0.2 s). About 0.6 when the host runs this machine's two
         vCPUs on two cores; near 1 when they share one (then no 2-thread figure can be good)."""
         def seconds(threads):
             return run_rss([bench, "gemm", "--layers", "784,128,10", "--batch", "64", "--threads", str(threads),
@@ -450,9 +370,10 @@ def main():
               f"{ratio(j.get('backprop'), j.get('numpy')):>9} {ratio(j.get('backprop'), j.get('torch')):>9}  {acc:>20}  {rss:>22}  {sg:>9}  {st:>9}  {pr:>11}"
               + (f"   ({j['note']})" if j.get("note") else ""))
     print("step/gemm: a training step (epoch time / steps) over its matrix products alone (backprop-bench gemm).")
-    print("steal: the share of each CPU's time the hypervisor gave to others during the job (/proc/stat): "
+    print("steal and probe: over the whole job (a network's 1- and 2-thread rows share them: they run in turn). "
+          "steal: the share of each CPU's time the hypervisor gave to others (/proc/stat): "
           "a 2-thread step waits for its slower half, so 2-thread figures mean little where it is high.")
-    print("2t/1t probe: a step's products on 2 threads over 1, just before and after the job: about 0.5 when the host "
+    print("2t/1t probe: a step's products on 2 threads over 1, just before and after the job: about 0.6 when the host "
           "runs the two vCPUs on two cores, near 1 when it runs them on one (no 2-thread figure can then be good).")
     m = result["machine"]
     print(f"machine: {m['cpu']}, {m['cores']} cores; {m.get('swift', '')}; OpenBLAS {m.get('openblas', '?')} for Backprop"

@@ -174,7 +174,7 @@ extension TrainCommand {
         }
         if result.interrupted {
             let saved = savePath.map { "; saved the model to \($0)" }
-                ?? outputFiles.savePath.map { "; nothing saved, as no epoch had ended (\($0) was not written)" } ?? ""
+                ?? outputFiles.savePath.map { "; nothing saved, as no epoch of this run had ended (\($0) was not written)" } ?? ""
             FileHandle.standardError.write(Data("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(saved)\n".utf8))
             throw ExitCode(130)
         }

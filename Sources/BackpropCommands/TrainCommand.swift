@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
             If a loss or a weight becomes NaN or infinite, training stops, says where it happened \
             first, keeps (and with --save saves) the parameters of the last good epoch, and exits \
             with status 3. Ctrl-C stops after the current batch, saves if --save was given (not \
-            before the first epoch has ended: it then says that nothing was saved), and exits with \
+            before the run's first epoch has ended: it then says that nothing was saved), and exits with \
             status 130.
 
             --resume ck.json continues the run that wrote the checkpoint, with its settings (the \

@@ -84,7 +84,7 @@ struct RobustnessTests {
                                    "--batch", "1", "--epochs", "2", "--threads", "1", "--save", "m.json"],
                                   in: folder, afterLines: 2, pause: 0.2)
         #expect(run.status == 130)
-        #expect(run.stderr.contains("interrupted after 0 complete epochs; nothing saved, as no epoch had ended (m.json was not written)"),
+        #expect(run.stderr.contains("interrupted after 0 complete epochs; nothing saved, as no epoch of this run had ended (m.json was not written)"),
                 "\(run.stderr)")
         #expect(try Data(contentsOf: target) == before)
     }

@@ -10,7 +10,8 @@ import Testing
         let message = try JSON.parse(text)
         for (key, value) in message.members ?? [] where key != "patches" { page[key] = value }
         for (name, changes) in message["patches"]?.members ?? [] {
-            var lines = (page[name]?.string ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = (page[name]?.string ?? "").utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                .map { String(Substring($0)) }                          // as playground.js splits: by "\n" alone
             for change in changes.array ?? [] {
                 let i = Int(change.array?[0].number ?? "") ?? -1
                 lines[i] = change.array?[1].string ?? ""
@@ -81,8 +82,12 @@ import Testing
         let text = delta.text(second)
         #expect(text.contains("patches") && !text.contains(long))
         try Self.merge(&page, text)
-        #expect(page["p"] == second.members.first { $0.key == "p" }?.value)
+        #expect(page["p"] == second.members.first { $0.key == "p" }?.value)      // (JSON compares bytes)
         #expect(page["p"]?.string?.utf8.contains(0xCC) == true, "the combining accent arrived")
+        // The only change a re-spelling: still sent.
+        let third = svg(["−2 σ′(z)", "", "caf\u{E9}", long, "</svg>"])
+        try Self.merge(&page, delta.text(third))
+        #expect(page["p"]?.string?.utf8.elementsEqual((third.members.first { $0.key == "p" }?.value.string ?? "").utf8) == true)
     }
 
     /// A selection redraws nothing but the network (the other pictures come from the cache).

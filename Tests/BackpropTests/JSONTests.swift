@@ -46,4 +46,13 @@ struct JSONTests {
         #expect(JSON.number(Float(0.1)) == .number("0.1"))
         #expect(JSON.number(0.1 + 0.2) == .number("0.30000000000000004"))
     }
+
+    @Test("strings and keys are equal when their bytes are: two spellings of é differ")
+    func equalityIsBytes() {
+        let (precomposed, combining) = ("caf\u{E9}", "cafe\u{301}")
+        #expect(precomposed == combining)                                   // Swift's String ==
+        #expect(JSON.string(precomposed) != JSON.string(combining))
+        #expect(JSON.object([(precomposed, .null)]) != JSON.object([(combining, .null)]))
+        #expect(JSON.string(precomposed) == JSON.string("caf\u{E9}"))
+    }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """examples/fashion-mnist-90.args in PyTorch, to tell the network's ceiling from Backprop's code.
 
-The recipe: 784-256-128-10, ReLU, He-normal weights and zero biases, softmax cross-entropy, Adam
+The recipe: 784-256-128-10, ReLU, Backprop's initialisation (He uniform ±√(6/in) before a ReLU,
+Xavier uniform ±√(6/(in+out)) before the softmax, zero biases), softmax cross-entropy, Adam
 (lr 0.0015, batch 128), 15 epochs, the learning rate cosine over epochs as Backprop computes it
 (lr_e = ½ lr (1 + cos(π e / E)), e = 0 … E − 1), images as bytes / 255. Then optional variants
 that Backprop does not have, to see whether any of them lifts the ceiling:
@@ -30,7 +31,10 @@ def run(seed, args, data):
     layers = []
     for l, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
         linear = nn.Linear(fan_in, fan_out)
-        nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
+        if l < len(sizes) - 2:      # He uniform, ±√(6/in), before a ReLU; Xavier uniform before softmax
+            nn.init.kaiming_uniform_(linear.weight, nonlinearity="relu")
+        else:
+            nn.init.xavier_uniform_(linear.weight)
         nn.init.zeros_(linear.bias)
         layers.append(linear)
         if l < len(sizes) - 2:

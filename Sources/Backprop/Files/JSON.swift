@@ -15,12 +15,15 @@ public indirect enum JSON: Equatable, Sendable {
     case bool(Bool)
     case null
 
+    /// Equal when they would be written alike: strings (and keys) are compared as UTF-8 bytes,
+    /// not by Swift's `String ==`, which calls two spellings of `é` (precomposed, or `e` and a
+    /// combining accent) equal although they are different text to the reader of the file.
     public static func == (l: JSON, r: JSON) -> Bool {
         switch (l, r) {
         case let (.object(a), .object(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            return a.count == b.count && zip(a, b).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && $0.value == $1.value }
         case let (.array(a), .array(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
+        case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
         case let (.number(a), .number(b)): return a == b
         case let (.bool(a), .bool(b)): return a == b
         case (.null, .null): return true
