@@ -38,6 +38,7 @@ from playground_rate import states_per_second   # bench/, beside this file
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = os.path.join(ROOT, "bench", "reference")   # the project's own copies
 BIN = os.path.join(ROOT, ".build", "release")
+THREADS = (1, 2)    # the thread counts of the Fashion-MNIST and recipe jobs, run in this order
 
 
 def run_rss(cmd, env=None):
@@ -215,10 +216,9 @@ def main():
         both thread counts see the same stretches of a noisy host: the 2-thread/1-thread ratio is
         what the goals take, and a slow minute then slows both sides of it."""
         lr = "0.1" if opt == "sgd" else "0.001"
-        counts = (1, 2)
         jobs = {t: {"job": f"Fashion-MNIST {layers.replace(',', '-')} {opt} b{batch}, {t} thread{'s' if t > 1 else ''}",
-                    "unit": "s/epoch", "layers": layers, "optimizer": opt, "batch": batch, "threads": t} for t in counts}
-        ours = {t: {"times": [], "acc": [], "rss": [], "load": []} for t in counts}
+                    "unit": "s/epoch", "layers": layers, "optimizer": opt, "batch": batch, "threads": t} for t in THREADS}
+        ours = {t: {"times": [], "acc": [], "rss": [], "load": []} for t in THREADS}
         for _ in range(args.repeats):
             runs = pair(lambda t: run_rss([backprop, "train", "--data", "fashion-mnist", "--layers", layers, "--optimizer", opt,
                                            "--lr", lr, "--batch", str(batch), "--epochs", "3", "--threads", str(t), "--json"]))
@@ -228,14 +228,14 @@ def main():
                 o["acc"].append(d["test_accuracy"])
                 o["rss"].append(m)
                 o["load"].append(d["load_seconds"])
-        for t in counts:
+        for t in THREADS:
             o = ours[t]
             jobs[t].update(backprop=median(o["times"]), backprop_accuracy=median(o["acc"]), backprop_rss_mb=max(o["rss"]),
                            load_seconds=median(o["load"]))
         for ref, script in (("numpy", "fmnist_numpy.py"), ("torch", "fmnist_torch.py")):
             if not have[ref]:
                 continue
-            theirs = {t: {"times": [], "acc": [], "rss": []} for t in counts}
+            theirs = {t: {"times": [], "acc": [], "rss": []} for t in THREADS}
             for _ in range(args.repeats):
                 runs = pair(lambda t: run_rss([args.python, os.path.join(REFERENCE, script), "--epochs", "3", "--batch", str(batch),
                                                "--opt", opt, "--lr", lr, "--layers", layers, "--threads", str(t)],
@@ -245,11 +245,11 @@ def main():
                     o["times"].append(median(d["epoch_s"]))
                     o["acc"].append(d["final_test_acc"])
                     o["rss"].append(m)
-            for t in counts:
+            for t in THREADS:
                 o = theirs[t]
                 jobs[t].update({ref: median(o["times"]), f"{ref}_accuracy": median(o["acc"]), f"{ref}_rss_mb": max(o["rss"])})
         # The step alone and its matrix products alone, for the BLAS share.
-        gemm, step = {t: [] for t in counts}, {t: [] for t in counts}
+        gemm, step = {t: [] for t in THREADS}, {t: [] for t in THREADS}
         def products_and_step(t):
             sizes = ["--layers", layers, "--batch", str(batch), "--threads", str(t)]
             return (run_rss([bench, "gemm"] + sizes)[0]["seconds_per_step"],
@@ -259,19 +259,19 @@ def main():
                 gemm[t].append(g)
                 step[t].append(s)
         steps = (60000 + batch - 1) // batch
-        for t in counts:
+        for t in THREADS:
             g, s = median(gemm[t]), median(step[t])
             j = jobs[t]
             j.update(gemm_seconds_per_step=g, step_seconds_per_step=s, training_seconds_per_step=j["backprop"] / steps,
                      step_over_gemm=s / g, training_step_over_gemm=j["backprop"] / steps / g)
-        return [jobs[t] for t in counts]
+        return [jobs[t] for t in THREADS]
 
     def recipe_jobs():
         """examples/fashion-mnist-90.args, as the README runs it, on 1 and 2 threads (alternating
         within each repeat): train_seconds and test accuracy."""
         with open(os.path.join(ROOT, "examples", "fashion-mnist-90.args")) as f:
             recipe = f.read().split()
-        runs = {1: [], 2: []}
+        runs = {t: [] for t in THREADS}
         for _ in range(args.repeats):
             for t, r in pair(lambda t: run_rss([backprop, "train"] + recipe + ["--threads", str(t), "--json"])[0]).items():
                 runs[t].append(r)
@@ -312,7 +312,7 @@ def main():
 
     def pair(run):
         """One repeat of a job: run(1), then at once run(2), side by side in time."""
-        return {t: run(t) for t in (1, 2)}
+        return {t: run(t) for t in THREADS}
 
     def two_core_probe():
         """What two threads give right now: the products of a 784-128-10 batch-64 step on 2 threads

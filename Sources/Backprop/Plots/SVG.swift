@@ -125,7 +125,7 @@ public struct SVG: Sendable {
         emit("<image")
         attribute("x", x); attribute("y", y); attribute("width", width); attribute("height", height)
         emit(" preserveAspectRatio=\"none\" style=\"image-rendering:")
-        put(smooth ? "auto" : "pixelated")
+        if smooth { emit("auto") } else { emit("pixelated") }
         emit("\" href=\"data:image/png;base64,")
         put(Data(png).base64EncodedString())
         emit("\"/>\n")
