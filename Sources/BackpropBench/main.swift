@@ -8,6 +8,10 @@
 //   backprop-bench epoch [--layers …] [--batch …] [--threads …] [--optimizer …] [--rows 60000] [--reps 3]
 //       whole epochs of a TrainingRun (gather, step, metrics) over random data of `rows` rows,
 //       median seconds per epoch: the training loop without loading Fashion-MNIST
+//   backprop-bench pair [--layers …] [--batch …] [--optimizer …] [--rows 60000] [--reps 5] [--steps 20]
+//       two TrainingRuns on the same random data, one on 1 thread and one on 2, in turn every
+//       `steps` steps in one process, so that both runs' epochs see the same stretches of the
+//       host: median seconds per epoch of each and the median of the epochs' ratios (2 over 1)
 //   backprop-bench csv --file F [--reps 3]
 //       loading a CSV file as a data set (read, parse, one-hot labels), median seconds and MB/s
 //   backprop-bench state [--hidden 8,8] [--reps 30]
@@ -36,8 +40,8 @@ struct Options {
 
     init(_ arguments: [String]) throws {
         var args = arguments.dropFirst()
-        guard let command = args.popFirst(), ["gemm", "step", "epoch", "alloc", "csv", "state"].contains(command) else {
-            throw BenchError("usage: backprop-bench gemm|step|epoch|alloc|csv|state [--file F] [--rows 60000] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
+        guard let command = args.popFirst(), ["gemm", "step", "epoch", "pair", "alloc", "csv", "state"].contains(command) else {
+            throw BenchError("usage: backprop-bench gemm|step|epoch|pair|alloc|csv|state [--file F] [--rows 60000] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
         }
         self.command = command
         while let flag = args.popFirst() {
@@ -191,6 +195,30 @@ do {
         let result = run.run()
         emit(common + [("bench", .string("epoch")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
                        ("seconds_per_epoch", .number(median(result.epochs.map(\.seconds))))])
+    case "pair":
+        let lr: Float = o.optimizer == .adam ? 0.001 : 0.1
+        var runs = [1, 2].map { threads in
+            var options = o
+            options.threads = threads
+            return randomRun(options, network, rows: o.rows, epochs: o.reps + 1, learningRate: lr)
+        }
+        // In turn every `chunk` steps, so that both runs' epochs see the same stretches of the
+        // host; an epoch's seconds are its steps' (TrainingRun's own measure).
+        let chunk = CommandLine.arguments.contains("--steps") ? o.steps : 20
+        var seconds: [[Double]] = runs.map { _ in [] }
+        while seconds[1].count <= o.reps {                  // the first epoch of each warms up
+            for k in runs.indices {
+                for _ in 0..<chunk {
+                    guard let report = runs[k].step(), report.divergence == nil else { throw BenchError("a run diverged") }
+                    if let metrics = report.endedEpoch { seconds[k].append(metrics.seconds); break }
+                }
+            }
+        }
+        let (one, two) = (Array(seconds[0].dropFirst()), Array(seconds[1].dropFirst()))
+        emit(Array(common.dropLast()) + [("bench", .string("pair")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
+                                  ("seconds_per_epoch_1", .number(median(one))), ("seconds_per_epoch_2", .number(median(two))),
+                                  ("ratio", .number(median(zip(two, one).map { $0 / $1 }))),
+                                  ("ratios", .array(zip(two, one).map { .number($0 / $1) }))])
     default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
         var run = randomRun(o, network, rows: o.batch * (o.steps + 1), epochs: 1, learningRate: 0.1)
         MallocInterposerSwift.initialize()
