@@ -20,24 +20,16 @@ struct AllocationTests {
     @Test("Fashion-MNIST-sized steps, SGD (fused) and Adam, 1 and 2 threads: 0 allocations in 199 steps after the first",
           arguments: ["sgd", "adam"], [1, 2])
     func noAllocations(_ optimizer: String, threads: Int) throws {
-        let process = Process()
-        process.executableURL = try backpropBinary().deletingLastPathComponent().appendingPathComponent("backprop-bench")
-        process.arguments = ["alloc", "--layers", "784,128,10", "--batch", "64", "--steps", "200", "--optimizer", optimizer,
-                             "--threads", String(threads)]
         var environment = ProcessInfo.processInfo.environment
         #if os(macOS)
         environment["DYLD_INSERT_LIBRARIES"] = try interposer().path
         #else
         environment["LD_PRELOAD"] = try interposer().path
         #endif
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let json = try JSON.parse(String(decoding: data, as: UTF8.self))
+        let run = try backpropBench(["alloc", "--layers", "784,128,10", "--batch", "64", "--steps", "200", "--optimizer", optimizer,
+                                     "--threads", String(threads)], environment: environment)
+        #expect(run.status == 0)
+        let json = try JSON.parse(run.stdout)
         // The first step sizes the buffers (and must be seen to allocate, or nothing was counted).
         #expect(try #require(json["allocations_first_step"]?.number.flatMap(Int.init)) > 0)
         #expect(json["allocations_after_first_step"] == .number("0"))

@@ -8,17 +8,10 @@ import Testing
 struct BenchPairTests {
     @Test("1 and 2 threads in turn: one ratio per epoch after the first, each the epochs' own")
     func pairs() throws {
-        let process = Process()
-        process.executableURL = try backpropBinary().deletingLastPathComponent().appendingPathComponent("backprop-bench")
         // 256 rows of batch 32: 8 steps an epoch, in turn every 3 steps (an epoch ends mid-turn).
-        process.arguments = ["pair", "--layers", "784,64,10", "--batch", "32", "--rows", "256", "--reps", "3", "--steps", "3"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let json = try JSON.parse(String(decoding: data, as: UTF8.self))
+        let run = try backpropBench(["pair", "--layers", "784,64,10", "--batch", "32", "--rows", "256", "--reps", "3", "--steps", "3"])
+        #expect(run.status == 0)
+        let json = try JSON.parse(run.stdout)
         guard case .array(let ratios)? = json["ratios"] else { Issue.record("no ratios in \(json)"); return }
         let values = ratios.compactMap { $0.number.flatMap(Double.init) }
         #expect(values.count == 3)

@@ -31,10 +31,24 @@ struct CLITestError: Error, CustomStringConvertible {
 
 /// Runs `backprop` with `arguments` in `directory` (with `stdin` piped in, or none) and waits for it.
 func backprop(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil) throws -> Run {
+    try runExecutable(try backpropBinary(), arguments, in: directory, stdin: stdin)
+}
+
+/// Runs `backprop-bench` (built beside `backprop`) with `arguments`, in `environment` (or this
+/// process's), and waits for it.
+func backpropBench(_ arguments: [String], environment: [String: String]? = nil) throws -> Run {
+    let bench = try backpropBinary().deletingLastPathComponent().appendingPathComponent("backprop-bench")
+    return try runExecutable(bench, arguments, environment: environment)
+}
+
+/// Runs `executable` with `arguments` and waits for it.
+func runExecutable(_ executable: URL, _ arguments: [String], in directory: URL? = nil, stdin: String? = nil,
+                   environment: [String: String]? = nil) throws -> Run {
     let process = Process()
-    process.executableURL = try backpropBinary()
+    process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if let environment { process.environment = environment }
     // Output goes to files, not pipes: nothing can block however much the child prints.
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
