@@ -11,8 +11,8 @@ Jobs: XOR 2-2-1 full batch (10 000 and 1 000 000 epochs; µs per epoch); Fashion
 784-128-10 SGD lr 0.1 batch 64 and 784-256-128-10 Adam lr 0.001 batch 128 (ReLU, softmax
 cross-entropy), 3 epochs, with 1 and 2 threads run alternately (seconds per epoch of the training loop, test
 accuracy, peak RSS, load time), with the matrix products of one step alone (backprop-bench gemm)
-beside one whole step (backprop-bench step), and the same loop on 1 and 2 threads in turn every 20
-steps in one process (backprop-bench pair); the recipe examples/fashion-mnist-90.args with 1
+beside one whole step (backprop-bench step), and the same training loop on random data of the same
+shapes, 1 and 2 threads in turn every 20 steps in one process (backprop-bench pair); the recipe examples/fashion-mnist-90.args with 1
 and 2 threads, alternately (train_seconds, test accuracy); and loading a 22 MB CSV of Fashion-MNIST's test
 images, Backprop (backprop-bench csv) beside numpy.loadtxt. Then #14's goals, each met or not.
 Each job also records the host's steal (Linux: each CPU's share of the job's time that the
@@ -28,13 +28,13 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from playground_rate import states_per_second   # bench/, beside this file
+from goals import PAIR, goals, median            # bench/, beside this file
+from playground_rate import states_per_second
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = os.path.join(ROOT, "bench", "reference")   # the project's own copies
@@ -116,61 +116,6 @@ def machine(python, have):
     if have["torch"]:
         info["torch"] = out([python, "-c", "import torch; print(torch.__version__)"])
     return info
-
-
-def median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
-
-
-def goals(jobs):
-    """#14's targets, each with its figure from this run and whether it is met."""
-    by = {j["job"]: j for j in jobs}
-    out = []
-
-    def add(goal, figure, met):
-        out.append({"goal": goal, "figure": figure, "met": bool(met)})
-
-    for layers, opt, batch in (("784-128-10", "sgd", 64), ("784-256-128-10", "adam", 128)):
-        one = by.get(f"Fashion-MNIST {layers} {opt} b{batch}, 1 thread")
-        two = by.get(f"Fashion-MNIST {layers} {opt} b{batch}, 2 threads")
-        if not one or not two:
-            continue
-        r = two["backprop"] / one["backprop"]
-        add(f"{layers} {opt} b{batch}: 2-thread epoch ≤ 0.6× 1-thread", f"{r:.2f}× ({two['backprop']:.3f} s vs {one['backprop']:.3f} s)", r <= 0.6)
-        if two.get("paired_ratio"):
-            r = two["paired_ratio"]
-            add(f"… in one process, 1 and 2 threads in turn every 20 steps", f"{r:.2f}× (median of 5 epoch pairs)", r <= 0.6)
-        if two.get("numpy"):
-            r = two["backprop"] / two["numpy"]
-            add(f"{layers} {opt} b{batch}, 2 threads: ≤ 0.55× NumPy", f"{r:.2f}× ({two['numpy']:.3f} s)", r <= 0.55)
-        if two.get("torch"):
-            r = two["backprop"] / two["torch"]
-            add(f"{layers} {opt} b{batch}, 2 threads: ≤ 0.3× PyTorch", f"{r:.2f}× ({two['torch']:.3f} s)", r <= 0.3)
-    for threads, limit in ((2, 10), (1, 15)):
-        j = by.get(f"Recipe fashion-mnist-90.args, {threads} thread{'s' if threads > 1 else ''}")
-        if j:
-            add(f"recipe, {threads} thread{'s' if threads > 1 else ''}: ≥ 0.90 in ≤ {limit} s",
-                f"{j['backprop_accuracy']:.4f} in {j['backprop']:.1f} s", j["backprop_accuracy"] >= 0.90 and j["backprop"] <= limit)
-    csv = next((j for j in jobs if j["job"].startswith("CSV load")), None)
-    if csv:
-        add("CSV ≥ 60 MB/s", f"{csv['backprop_mb_per_second']:.0f} MB/s", csv["backprop_mb_per_second"] >= 60)
-        if csv.get("numpy"):
-            add("CSV at least as fast as numpy.loadtxt", f"{csv['backprop']:.3f} s vs {csv['numpy']:.3f} s", csv["backprop"] <= csv["numpy"])
-    # The playground: today's (before #14) full state, measured with the same bench on the code
-    # before the change: 2-8-8-2 9.3 ms and 94 KB, 2-6×16-2 52 ms and 384 KB.
-    for shape, (ms, kb) in (("2-8-8-2", (9.3, 94)), ("2-16-16-16-16-16-16-2", (52, 384))):
-        j = by.get(f"Playground state, {shape}")
-        if j:
-            add(f"playground state {shape}: half of the bytes ({kb} KB before)", f"{j['bytes'] / 1000:.0f} KB", j["bytes"] / 1000 <= kb / 2)
-            add(f"playground state {shape}: half of the time ({ms} ms before)", f"{j['backprop']:.1f} ms (the whole reply to the step: {j['reply_ms']:.1f} ms)", j["backprop"] <= ms / 2)
-    j = by.get("Playground states/s, 2-16-16-16-16-16-16-2")
-    if j:
-        add("playground: ≥ 8 states/s with 6 × 16", f"{j['backprop']:.1f}/s ({j['bytes'] / 1000:.0f} KB each)", j["backprop"] >= 8)
-    loads = [j["load_seconds"] for j in jobs if j.get("load_seconds") is not None]
-    if loads:
-        add("Fashion-MNIST loads in < 1 s", f"{median(loads):.2f} s (median of {len(loads)} jobs)", median(loads) < 1)
-    return out
 
 
 def main():
@@ -269,10 +214,15 @@ def main():
             j.update(gemm_seconds_per_step=g, step_seconds_per_step=s, training_seconds_per_step=j["backprop"] / steps,
                      step_over_gemm=s / g, training_step_over_gemm=j["backprop"] / steps / g)
         # The same training loop on random data of the same shapes, 1 and 2 threads in one process in
-        # turn every 20 steps: both see the same stretches of the host, which processes in turn do not.
-        d = run_rss([bench, "pair", "--layers", layers, "--batch", str(batch), "--optimizer", opt, "--reps", "5"])[0]
-        jobs[2].update(paired_ratio=d["ratio"], note=f"in one process, 20 steps in turn: {d['seconds_per_epoch_2']:.3f} s "
-                       f"vs {d['seconds_per_epoch_1']:.3f} s, 2t/1t {d['ratio']:.2f}")
+        # turn: both see the same stretches of the host, which processes in turn do not.
+        try:
+            d = run_rss([bench, "pair", "--layers", layers, "--batch", str(batch), "--optimizer", opt,
+                         "--steps", PAIR[0], "--reps", PAIR[1]])[0]
+            jobs[2].update(paired_ratio=d["ratio"], paired_ratios=d["ratios"], paired_seconds_1=d["seconds_1"],
+                           paired_seconds_2=d["seconds_2"], note=f"in one process, {PAIR[0]} steps in turn: "
+                           f"{d['seconds_per_epoch_2']:.3f} s vs {d['seconds_per_epoch_1']:.3f} s, 2t/1t {d['ratio']:.2f}")
+        except RuntimeError as e:
+            jobs[2].update(paired_ratio=None, note=f"backprop-bench pair failed: {e}")
         return [jobs[t] for t in THREADS]
 
     def recipe_jobs():

@@ -10,8 +10,10 @@
 //       median seconds per epoch: the training loop without loading Fashion-MNIST
 //   backprop-bench pair [--layers …] [--batch …] [--optimizer …] [--rows 60000] [--reps 5] [--steps 20]
 //       two TrainingRuns on the same random data, one on 1 thread and one on 2, in turn every
-//       `steps` steps in one process, so that both runs' epochs see the same stretches of the
-//       host: median seconds per epoch of each and the median of the epochs' ratios (2 over 1)
+//       `steps` steps (20 unless given) in one process, so that both runs' epochs see the same
+//       stretches of the host; the first epoch of each warms up. Median seconds per epoch of
+//       each, the median of the epochs' ratios (2 over 1), each epoch's seconds and ratio, and
+//       which run ended each epoch, in order
 //   backprop-bench csv --file F [--reps 3]
 //       loading a CSV file as a data set (read, parse, one-hot labels), median seconds and MB/s
 //   backprop-bench state [--hidden 8,8] [--reps 30]
@@ -33,6 +35,7 @@ struct Options {
     var threads = 1
     var reps = 300
     var steps = 200
+    var stepsGiven = false          // pair's default turn is 20 steps, not 200
     var optimizer = Optimizer<Float>.Kind.sgd
     var file = ""
     var hidden = [8, 8]
@@ -41,7 +44,7 @@ struct Options {
     init(_ arguments: [String]) throws {
         var args = arguments.dropFirst()
         guard let command = args.popFirst(), ["gemm", "step", "epoch", "pair", "alloc", "csv", "state"].contains(command) else {
-            throw BenchError("usage: backprop-bench gemm|step|epoch|pair|alloc|csv|state [--file F] [--rows 60000] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200] [--optimizer sgd|adam]")
+            throw BenchError("usage: backprop-bench gemm|step|epoch|pair|alloc|csv|state [--file F] [--rows 60000] [--hidden 8,8] [--layers 784,128,10] [--batch 64] [--threads 1] [--reps 300] [--steps 200, pair: 20] [--optimizer sgd|adam]")
         }
         self.command = command
         while let flag = args.popFirst() {
@@ -51,7 +54,7 @@ struct Options {
             case "--batch": batch = Int(value) ?? 0
             case "--threads": threads = Int(value) ?? 0
             case "--reps": reps = Int(value) ?? 0
-            case "--steps": steps = Int(value) ?? 0
+            case "--steps": (steps, stepsGiven) = (Int(value) ?? 0, true)
             case "--file": file = value
             case "--rows": rows = Int(value) ?? 0
             case "--hidden": hidden = value.split(separator: ",").compactMap { Int($0) }
@@ -116,21 +119,30 @@ func stateBench(_ o: Options) async throws -> [(String, JSON)] {
             ("bytes", .number(median(later.map { Double($0.bytes) }))), ("member_bytes", .object(parts))]
 }
 
-/// A TrainingRun of `o`'s batch, threads and optimizer over `rows` random samples (uniform inputs,
-/// random classes): what `epoch` and `alloc` step through.
-func randomRun(_ o: Options, _ network: Network<Float>, rows: Int, epochs: Int, learningRate: Float) -> TrainingRun<Float> {
+/// `rows` random samples of `o`'s shapes (uniform inputs, random classes).
+func randomData(_ o: Options, rows: Int) -> Dataset<Float> {
     var rng = SeededGenerator(seed: 3)
     let classes = o.sizes.last!
-    let data = Dataset<Float>(x: Matrix(rows: rows, cols: o.sizes[0], storage: (0..<(rows * o.sizes[0])).map { _ in Float(rng.uniform()) }),
-                              y: Dataset<Float>.oneHot((0..<rows).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
-                              classNames: (0..<classes).map(String.init))
-    var configuration = TrainingConfiguration(epochs: epochs, batchSize: o.batch, seed: 1)
-    configuration.threads = o.threads
-    return TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: learningRate), train: data,
-                       configuration: configuration)
+    return Dataset<Float>(x: Matrix(rows: rows, cols: o.sizes[0], storage: (0..<(rows * o.sizes[0])).map { _ in Float(rng.uniform()) }),
+                          y: Dataset<Float>.oneHot((0..<rows).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
+                          classNames: (0..<classes).map(String.init))
 }
 
-func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
+/// A TrainingRun of `o`'s batch, threads and optimizer over `data` (by default `rows` random
+/// samples): what `epoch`, `pair` and `alloc` step through.
+func randomRun(_ o: Options, _ network: Network<Float>, rows: Int, epochs: Int, learningRate: Float,
+               data: Dataset<Float>? = nil) -> TrainingRun<Float> {
+    var configuration = TrainingConfiguration(epochs: epochs, batchSize: o.batch, seed: 1)
+    configuration.threads = o.threads
+    return TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: learningRate),
+                       train: data ?? randomData(o, rows: rows), configuration: configuration)
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted(), n = s.count
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+}
 
 func time(_ reps: Int, _ body: () -> Void) -> Double {
     body()      // warm up
@@ -197,28 +209,37 @@ do {
                        ("seconds_per_epoch", .number(median(result.epochs.map(\.seconds))))])
     case "pair":
         let lr: Float = o.optimizer == .adam ? 0.001 : 0.1
+        let data = randomData(o, rows: o.rows)          // one data set, shared by both runs
         var runs = [1, 2].map { threads in
             var options = o
             options.threads = threads
-            return randomRun(options, network, rows: o.rows, epochs: o.reps + 1, learningRate: lr)
+            return randomRun(options, network, rows: o.rows, epochs: o.reps + 1, learningRate: lr, data: data)
         }
-        // In turn every `chunk` steps, so that both runs' epochs see the same stretches of the
-        // host; an epoch's seconds are its steps' (TrainingRun's own measure).
-        let chunk = CommandLine.arguments.contains("--steps") ? o.steps : 20
+        // In turn every `turn` steps, so that both runs' epochs see the same stretches of the
+        // host; an epoch's seconds are its steps' (TrainingRun's own measure). `ends` records
+        // which run ended each epoch, in order.
+        let turn = o.stepsGiven ? o.steps : 20
         var seconds: [[Double]] = runs.map { _ in [] }
+        var ends: [JSON] = []
         while seconds[1].count <= o.reps {                  // the first epoch of each warms up
             for k in runs.indices {
-                for _ in 0..<chunk {
-                    guard let report = runs[k].step(), report.divergence == nil else { throw BenchError("a run diverged") }
-                    if let metrics = report.endedEpoch { seconds[k].append(metrics.seconds); break }
+                for _ in 0..<turn {
+                    guard let report = runs[k].step() else { throw BenchError("run \(k + 1) ended before its epochs") }
+                    if report.divergence != nil { throw BenchError("run \(k + 1) diverged") }
+                    if let metrics = report.endedEpoch {
+                        (seconds[k], ends) = (seconds[k] + [metrics.seconds], ends + [.number(k + 1)])
+                        break
+                    }
                 }
             }
         }
         let (one, two) = (Array(seconds[0].dropFirst()), Array(seconds[1].dropFirst()))
-        emit(Array(common.dropLast()) + [("bench", .string("pair")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
-                                  ("seconds_per_epoch_1", .number(median(one))), ("seconds_per_epoch_2", .number(median(two))),
-                                  ("ratio", .number(median(zip(two, one).map { $0 / $1 }))),
-                                  ("ratios", .array(zip(two, one).map { .number($0 / $1) }))])
+        let ratios = zip(two, one).map { $0 / $1 }
+        emit(common.filter { $0.0 != "threads" } + [
+            ("bench", .string("pair")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
+            ("turn_steps", .number(turn)), ("seconds_per_epoch_1", .number(median(one))), ("seconds_per_epoch_2", .number(median(two))),
+            ("ratio", .number(median(ratios))), ("ratios", .array(ratios.map { .number($0) })),
+            ("seconds_1", .array(one.map { .number($0) })), ("seconds_2", .array(two.map { .number($0) })), ("epoch_ends", .array(ends))])
     default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
         var run = randomRun(o, network, rows: o.batch * (o.steps + 1), epochs: 1, learningRate: 0.1)
         MallocInterposerSwift.initialize()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Backprop
 
-/// The result of running the `backprop` binary.
+/// The result of running `backprop` (or another of the package's executables).
 struct Run {
     var status: Int32
     var stdout: String
