@@ -218,11 +218,11 @@ def main():
         try:
             d = run_rss([bench, "pair", "--layers", layers, "--batch", str(batch), "--optimizer", opt,
                          "--steps", PAIR[0], "--reps", PAIR[1]])[0]
-            jobs[2].update(paired_ratio=d["ratio"], paired_ratios=d["ratios"], paired_seconds_1=d["seconds_1"],
+            jobs[THREADS[-1]].update(paired_ratio=d["ratio"], paired_ratios=d["ratios"], paired_seconds_1=d["seconds_1"],
                            paired_seconds_2=d["seconds_2"], note=f"in one process, {PAIR[0]} steps in turn: "
                            f"{d['seconds_per_epoch_2']:.3f} s vs {d['seconds_per_epoch_1']:.3f} s, 2t/1t {d['ratio']:.2f}")
         except RuntimeError as e:
-            jobs[2].update(paired_ratio=None, note=f"backprop-bench pair failed: {e}")
+            jobs[THREADS[-1]].update(paired_ratio=None, note=f"backprop-bench pair failed: {e}")
         return [jobs[t] for t in THREADS]
 
     def recipe_jobs():

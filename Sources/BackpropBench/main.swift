@@ -37,6 +37,8 @@ struct Options {
     var steps = 200
     var stepsGiven = false          // pair's default turn is 20 steps, not 200
     var optimizer = Optimizer<Float>.Kind.sgd
+    /// The harness's learning rates (bench/compare.py): 0.001 for Adam, 0.1 for SGD.
+    var learningRate: Float { optimizer == .adam ? 0.001 : 0.1 }
     var file = ""
     var hidden = [8, 8]
     var rows = 60000
@@ -128,14 +130,13 @@ func randomData(_ o: Options, rows: Int) -> Dataset<Float> {
                           classNames: (0..<classes).map(String.init))
 }
 
-/// A TrainingRun of `o`'s batch, threads and optimizer over `data` (by default `rows` random
-/// samples): what `epoch`, `pair` and `alloc` step through.
-func randomRun(_ o: Options, _ network: Network<Float>, rows: Int, epochs: Int, learningRate: Float,
-               data: Dataset<Float>? = nil) -> TrainingRun<Float> {
+/// A TrainingRun of `o`'s batch, threads and optimizer over `data` (``randomData(_:rows:)``):
+/// what `epoch`, `pair` and `alloc` step through.
+func randomRun(_ o: Options, _ network: Network<Float>, data: Dataset<Float>, epochs: Int, learningRate: Float) -> TrainingRun<Float> {
     var configuration = TrainingConfiguration(epochs: epochs, batchSize: o.batch, seed: 1)
     configuration.threads = o.threads
     return TrainingRun(network: network, optimizer: Optimizer<Float>(o.optimizer, learningRate: learningRate),
-                       train: data ?? randomData(o, rows: rows), configuration: configuration)
+                       train: data, configuration: configuration)
 }
 
 /// The middle value (the mean of the two middle ones for an even count).
@@ -199,21 +200,20 @@ do {
                        ("seconds_per_step", .number(seconds)), ("gflops", .number(flops / seconds / 1e9))])
     case "step":
         var net = network
-        var opt = Optimizer<Float>(o.optimizer, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
+        var opt = Optimizer<Float>(o.optimizer, learningRate: o.learningRate)
         let seconds = time(o.reps) { Parallel.withThreads(o.threads) { _ = net.trainStep(x, y, optimizer: &opt) } }
         emit(common + [("bench", .string("step")), ("optimizer", .string(o.optimizer.rawValue)), ("seconds_per_step", .number(seconds))])
     case "epoch":
-        var run = randomRun(o, network, rows: o.rows, epochs: o.reps, learningRate: o.optimizer == .adam ? 0.001 : 0.1)
+        var run = randomRun(o, network, data: randomData(o, rows: o.rows), epochs: o.reps, learningRate: o.learningRate)
         let result = run.run()
         emit(common + [("bench", .string("epoch")), ("optimizer", .string(o.optimizer.rawValue)), ("rows", .number(o.rows)),
                        ("seconds_per_epoch", .number(median(result.epochs.map(\.seconds))))])
     case "pair":
-        let lr: Float = o.optimizer == .adam ? 0.001 : 0.1
         let data = randomData(o, rows: o.rows)          // one data set, shared by both runs
         var runs = [1, 2].map { threads in
             var options = o
             options.threads = threads
-            return randomRun(options, network, rows: o.rows, epochs: o.reps + 1, learningRate: lr, data: data)
+            return randomRun(options, network, data: data, epochs: o.reps + 1, learningRate: o.learningRate)
         }
         // In turn every `turn` steps, so that both runs' epochs see the same stretches of the
         // host; an epoch's seconds are its steps' (TrainingRun's own measure). `ends` records
@@ -227,7 +227,8 @@ do {
                     guard let report = runs[k].step() else { throw BenchError("run \(k + 1) ended before its epochs") }
                     if report.divergence != nil { throw BenchError("run \(k + 1) diverged") }
                     if let metrics = report.endedEpoch {
-                        (seconds[k], ends) = (seconds[k] + [metrics.seconds], ends + [.number(k + 1)])
+                        seconds[k].append(metrics.seconds)
+                        ends.append(.number(k + 1))
                         break
                     }
                 }
@@ -241,7 +242,7 @@ do {
             ("ratio", .number(median(ratios))), ("ratios", .array(ratios.map { .number($0) })),
             ("seconds_1", .array(one.map { .number($0) })), ("seconds_2", .array(two.map { .number($0) })), ("epoch_ends", .array(ends))])
     default:  // alloc: steps of a TrainingRun (what fit, train and the playground take), within one epoch
-        var run = randomRun(o, network, rows: o.batch * (o.steps + 1), epochs: 1, learningRate: 0.1)
+        var run = randomRun(o, network, data: randomData(o, rows: o.batch * (o.steps + 1)), epochs: 1, learningRate: 0.1)
         MallocInterposerSwift.initialize()
         MallocInterposerSwift.hook()
         run.step()
