@@ -27,7 +27,7 @@ public struct BackpropCommand: AsyncParsableCommand {
                 .filter { !$0.isEmpty }.joined(separator: " ")
             if !message.isEmpty {
                 let hint = code == .validationFailure ? " (see backprop \(helpTopic.isEmpty ? "" : helpTopic + " ")--help)" : ""
-                FileHandle.standardError.write(Data("Error: \(message)\(hint)\n".utf8))
+                writeToStandardError("Error: \(message)\(hint)\n")
             }
             Foundation.exit(code.rawValue)
         }

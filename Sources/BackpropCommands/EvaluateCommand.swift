@@ -38,7 +38,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        for note in try dataOptions.plan(seed: seed).ineffective { FileHandle.standardError.write(Data("backprop: warning: \(note)\n".utf8)) }
+        for note in try dataOptions.plan(seed: seed).ineffective { writeToStandardError("backprop: warning: \(note)\n") }
         let file = try readModel(model, as: Float.self)
         var data = try load(for: file)
         data.x = file.prepared(data.x)

@@ -122,7 +122,7 @@ struct ExplainCommand: ParsableCommand {
             // The step is the network's: its inputs are what the network takes, after the
             // model's features and scaling (as the playground's exported command gives them).
             let what = [file.features.map { _ in "input features" }, file.preprocessing.map { "\($0.kind.rawValue) scaling" }].compactMap { $0 }
-            FileHandle.standardError.write(Data("note: --input is taken as the network's input: \(model ?? "")'s \(what.joined(separator: " and ")) \(what.count == 1 ? "is" : "are") not applied to it\n".utf8))
+            writeToStandardError("note: --input is taken as the network's input: \(model ?? "")'s \(what.joined(separator: " and ")) \(what.count == 1 ? "is" : "are") not applied to it\n")
         }
         let (x, y) = try batch(for: network)
         let (optimizer, masks) = try makeOptimizer(for: network)

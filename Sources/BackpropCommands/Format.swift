@@ -1,5 +1,10 @@
 import Backprop
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A number with `digits` significant digits, e.g. `0.593269992`.
 func fmt(_ x: Double, _ digits: Int = 9) -> String {
@@ -34,10 +39,25 @@ func write(_ bytes: [UInt8], to path: String) throws {
     announceWritten(path)
 }
 
+/// Writes `text` to stderr. A failed write is let go: stderr is where a command says what
+/// happened, and a pipe whose reader is gone (`2>&1 | tee`, after the Ctrl-C that ended tee too)
+/// must not stop a run before it saves. (`FileHandle.write(_:)` traps on such a failure.)
+func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        #if canImport(Darwin)
+        let written = bytes.withUnsafeBytes { Darwin.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        #else
+        let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        #endif
+        if written > 0 { bytes = bytes.dropFirst(written) } else if written < 0 && errno == EINTR { continue } else { return }
+    }
+}
+
 /// `wrote PATH` on stderr: every file a command writes is named (stdout stays the output).
 func announceWritten(_ path: String) {
     let clear = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[2K" : ""        // not glued to a progress bar
-    FileHandle.standardError.write(Data("\(clear)wrote \(path)\n".utf8))
+    writeToStandardError("\(clear)wrote \(path)\n")
 }
 
 /// Writes each picture atomically into `folder` (made if missing) and returns the paths written;

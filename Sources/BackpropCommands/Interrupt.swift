@@ -30,10 +30,10 @@ final class Interrupt: @unchecked Sendable {
                     return (requested, graceful)
                 }
                 guard let mode, !again else {
-                    FileHandle.standardError.write(Data("\nbackprop: interrupted\n".utf8))
+                    writeToStandardError("\nbackprop: interrupted\n")
                     _exit(130)
                 }
-                FileHandle.standardError.write(Data(mode.message.utf8))
+                writeToStandardError(mode.message)
                 if let deadline = mode.deadline { DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { exit(0) } }
             }
             source.resume()

@@ -76,7 +76,7 @@ extension TrainCommand {
         if run.train.count < 10 {
             warnings.append("the run trains on \(plural(run.train.count, "sample")) only (what --validation-split and --test-split leave of \(run.dataName))")
         }
-        for warning in warnings { FileHandle.standardError.write(Data("backprop: warning: \(warning)\n".utf8)) }
+        for warning in warnings { writeToStandardError("backprop: warning: \(warning)\n") }
         return report
     }
 
@@ -166,16 +166,16 @@ extension TrainCommand {
         if let d = result.divergence {
             let plan = run.plan ?? TrainingPlan.defaults
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
-            FileHandle.standardError.write(Data(("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
+            writeToStandardError("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
                 + "Try a lower learning rate (it is \(run.learningRate))\(plan.optimizer == .adam ? "" : " or --optimizer adam"). Kept \(kept)"
                 + (savePath.map { " and saved them to \($0)" } ?? "")
-                + (savePath != outputFiles.savePath ? " (\(outputFiles.savePath ?? "") already held a model, and is left as it was)" : "") + ".\n").utf8))
+                + (savePath != outputFiles.savePath ? " (\(outputFiles.savePath ?? "") already held a model, and is left as it was)" : "") + ".\n")
             throw ExitCode(3)
         }
         if result.interrupted {
             let saved = savePath.map { "; saved the model to \($0)" }
                 ?? outputFiles.savePath.map { "; nothing saved, as no epoch of this run had ended (\($0) was not written)" } ?? ""
-            FileHandle.standardError.write(Data("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(saved)\n".utf8))
+            writeToStandardError("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(saved)\n")
             throw ExitCode(130)
         }
     }

@@ -52,9 +52,9 @@ final class TrainReport {
             let eta = elapsed / done * (Double(epochs) - done)
             let width = 30, filled = Int(Double(width) * Double(batch) / Double(batches))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            FileHandle.standardError.write(Data("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(running.sum / Double(running.batches), 4))  ETA \(duration(eta))".utf8))
+            writeToStandardError("\r\u{1B}[2Kepoch \(epoch)/\(epochs) \(bar) \(batch)/\(batches)  loss \(fmt(running.sum / Double(running.batches), 4))  ETA \(duration(eta))")
         case let .epoch(m):
-            if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            if interactive { writeToStandardError("\r\u{1B}[2K") }
             if m.epoch % printEvery == 0 || m.epoch == epochs { line(m) }
         }
     }

@@ -34,9 +34,11 @@ struct RobustnessTests {
     }
 
     /// Runs `backprop arguments` in `folder`, waits until its stdout holds `lines` lines (and
-    /// `pause` seconds more), presses Ctrl-C, and returns its exit status and stderr.
+    /// `pause` seconds more), presses Ctrl-C, and returns its exit status and stderr. With
+    /// `stderrReaderGone`, stderr is a pipe whose reader has closed it (as `2>&1 | tee` after a
+    /// Ctrl-C that ended tee too): every write to it fails.
     func interrupted(_ arguments: [String], in folder: URL, afterLines lines: Int,
-                     pause: Double = 0) throws -> (status: Int32, stderr: String) {
+                     pause: Double = 0, stderrReaderGone: Bool = false) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = try backpropBinary()
         process.arguments = arguments
@@ -45,8 +47,10 @@ struct RobustnessTests {
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
+        let pipe = Pipe()
+        process.standardError = stderrReaderGone ? pipe : try FileHandle(forWritingTo: err)
         try process.run()
+        if stderrReaderGone { try pipe.fileHandleForReading.close() }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, (try? String(contentsOf: out, encoding: .utf8))?.split(separator: "\n").count ?? 0 < lines {
             Thread.sleep(forTimeInterval: 0.05)
@@ -67,6 +71,16 @@ struct RobustnessTests {
         #expect(run.status == 130)
         #expect(run.stderr.contains("interrupted after"), "\(run.stderr)")
         #expect(run.stderr.contains("saved the model to m.json"))
+        #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path).network.sizes == [2, 64, 64, 2])
+    }
+
+    @Test("Ctrl-C with stderr a pipe whose reader is gone (2>&1 | tee): still stops, saves, exits 130")
+    func interruptWithStderrGone() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try interrupted(["train", "--data", "circles", "--samples", "2000", "--layers", "2,64,64,2",
+                                   "--epochs", "100000", "--save", "m.json"], in: folder, afterLines: 4, stderrReaderGone: true)
+        #expect(run.status == 130)
         #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path).network.sizes == [2, 64, 64, 2])
     }
 
