@@ -60,13 +60,15 @@ struct OptimizerTests {
         // Second step, same g: m = 0.9·0.02 + 0.02 = 0.038 → m̂ = 0.038/0.19 = 0.2;
         // v = 0.999·4e-5 + 0.001·0.04 = 7.996e-5 → v̂ = 7.996e-5/0.001999 = 0.04: again ≈ η.
         let w = net.layers[0].weights.storage[0]
-        #expect(abs(w - (0.5 - 2 * 0.01 * 0.2 / (0.2 + 1e-8))) < 1e-12)
+        let expected: Double = 0.5 - 2 * 0.01 * 0.2 / (0.2 + 1e-8)
+        #expect(abs(w - expected) < 1e-12)
         var decayed = network()
         var adamw = Optimizer<Double>(.adam, learningRate: 0.01, weightDecay: 0.1)
         adamw.step(&decayed)
         // p·(1 − ηλ) first: 0.5·0.999 = 0.4995, then the Adam step −0.01.
-        #expect(abs(decayed.layers[0].weights.storage[0] - (0.4995 - 0.01 * 0.2 / (0.2 + 1e-8))) < 1e-15)
-        #expect(abs(decayed.layers[0].biases[0] - (0.25 - 0.01 * 0.1 / (0.1 + 1e-8))) < 1e-15)
+        let (expectedWeight, expectedBias): (Double, Double) = (0.4995 - 0.01 * 0.2 / (0.2 + 1e-8), 0.25 - 0.01 * 0.1 / (0.1 + 1e-8))
+        #expect(abs(decayed.layers[0].weights.storage[0] - expectedWeight) < 1e-15)
+        #expect(abs(decayed.layers[0].biases[0] - expectedBias) < 1e-15)
         #expect(adamw.steps == 1 && adamw.secondMoments.count == 2)
     }
 

@@ -21,7 +21,7 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
         precondition(rows >= 0 && cols >= 0, "matrix dimensions must be non-negative")
         self.rows = rows
         self.cols = cols
-        self.storage = [T](repeating: value, count: rows * cols)
+        self.storage = Matrix.storage(count: rows * cols, repeating: value)
     }
 
     /// A `rows × cols` matrix over `storage` (row-major, `rows * cols` elements).
@@ -67,7 +67,7 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
             if storage.capacity >= count {
                 storage.append(contentsOf: repeatElement(0, count: count - storage.count))
             } else {
-                storage = [T](repeating: 0, count: count)     // a new allocation either way; one pass
+                storage = Matrix.storage(count: count, repeating: 0)     // a new allocation either way; one pass
             }
         }
         self.rows = rows

@@ -14,6 +14,12 @@ static inline double backprop_sqrt(double x) { return __builtin_elementwise_sqrt
 // that the next batch's rows arrive while this batch's products run.
 static inline void backprop_prefetch(const void *p) { __builtin_prefetch(p, 0, 1); }
 
+// Asks the kernel to back the 2 MB-aligned part of [p, p + bytes) with 2 MB pages when it is
+// first written (Linux's madvise(MADV_HUGEPAGE); nothing elsewhere, or where the kernel says no).
+// A batch's rows are gathered from random places in a data set of hundreds of MB: with 4 KB pages
+// each row costs a page walk. Returns 1 if the advice was taken.
+int backprop_advise_huge_pages(void *p, unsigned long bytes);
+
 #if defined(__x86_64__)
 // Adam's update of n Float32 elements in AVX2 registers — call it only if backprop_has_avx2():
 // Updates.adam without L1, its decay folded into keep = 1 − ηλ:
