@@ -28,13 +28,14 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 from goals import PAIR, goals, median            # bench/, beside this file
-from playground_rate import states_per_second
+from playground_rate import browser_states_per_second, states_per_second
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = os.path.join(ROOT, "bench", "reference")   # the project's own copies
@@ -269,6 +270,14 @@ def main():
         return {"job": f"Playground states/s, {shape}", "unit": "1/s", "backprop": median([r for r, _ in rates]),
                 "bytes": median([b for _, b in rates])}
 
+    def browser_job(hidden, select):
+        """States per second the page itself handles in headless Chromium, with `select` selected
+        (its chain rule in every state); skipped without chromium and chromedriver."""
+        rates = [browser_states_per_second(backprop, [int(h) for h in hidden.split(",")], select) for _ in range(args.repeats)]
+        shape = "2-" + hidden.replace(",", "-") + "-2"
+        return {"job": f"Playground states/s in Chromium, {shape}, {select} selected", "unit": "1/s",
+                "backprop": median([r for r, _ in rates]), "chain_chars": median([c for _, c in rates])}
+
     def pair(run):
         """One repeat of a job: run(1), then at once run(2), side by side in time."""
         return {t: run(t) for t in THREADS}
@@ -287,6 +296,10 @@ def main():
     jobs = [("XOR", lambda: xor_job(10_000)), ("XOR", lambda: xor_job(1_000_000)),
             ("Playground", lambda: state_job("8,8")), ("Playground", lambda: state_job("16,16,16,16,16,16")),
             ("Playground", lambda: rate_job("8,8")), ("Playground", lambda: rate_job("16,16,16,16,16,16"))]
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        jobs.append(("Playground", lambda: browser_job("16,16,16,16,16,16", "w-2-0-1")))
+    else:
+        notes.append("Playground in Chromium: not measured (chromium and chromedriver are not installed)")
     if have_data:
         for layers, opt, batch in (("784,128,10", "sgd", 64), ("784,256,128,10", "adam", 128)):
             jobs.append(("Fashion-MNIST", lambda l=layers, o=opt, b=batch: fmnist_jobs(l, o, b)))

@@ -10,10 +10,12 @@ import subprocess
 import time
 
 
-def states_per_second(backprop, hidden, seconds=8.0):
+def states_per_second(backprop, hidden, seconds=8.0, select=None):
     """Starts `backprop serve --port 0`, connects to its WebSocket as the page does (a minimal
-    RFC 6455 client: no dependency), configures `hidden` and plays; returns the states received
-    per second over `seconds` (after the first played one) and their median size in bytes."""
+    RFC 6455 client: no dependency), configures `hidden`, selects the parameter `select` (e.g.
+    "w-2-0-1": each state then carries its chain rule for the next step) and plays; returns the
+    states received per second over `seconds` (after the first played one) and their median size
+    in bytes."""
     server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = None
@@ -68,6 +70,8 @@ def states_per_second(backprop, hidden, seconds=8.0):
                         return b"".join(parts)
 
         send({"type": "configure", "hidden": hidden})
+        if select:
+            send({"type": "select", "parameter": select})
         send({"type": "speed", "epochsPerSecond": 0})
         send({"type": "play"})
         times, sizes = [], []
@@ -87,3 +91,74 @@ def states_per_second(backprop, hidden, seconds=8.0):
     finally:
         server.terminate()
         server.wait()
+
+
+def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
+    """The same in the page itself: `backprop serve`, headless Chromium driven by chromedriver
+    (WebDriver over HTTP, stdlib only), the page's own socket told to configure `hidden`, select
+    `select` and play. Counts the states the page has handled (its own message handler first,
+    then a listener added here), per second over `seconds`, from the fourth; returns that rate
+    and the length of the chain-rule panel's text (0 with nothing selected). Needs `chromium`
+    and `chromedriver` on the PATH (Debian's chromium and chromium-driver)."""
+    import shutil
+    import urllib.request
+
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        raise RuntimeError("chromium and chromedriver are not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    driver = subprocess.Popen([chromedriver, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def call(method, path, body=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                         data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        return json.loads(urllib.request.urlopen(request, timeout=60).read())["value"]
+
+    try:
+        url = None
+        for line in server.stdout:
+            m = re.search(r"(http://[0-9.]+:[0-9]+)", line)
+            if m:
+                url = m.group(1)
+                break
+        if url is None:
+            raise RuntimeError("backprop serve printed no URL")
+        for _ in range(50):                                   # chromedriver starts listening
+            try:
+                call("GET", "/status")
+                break
+            except OSError:
+                time.sleep(0.1)
+        options = {"binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                                                "--disable-dev-shm-usage", "--window-size=1400,1000"]}
+        session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}})["sessionId"]
+        try:
+            def script(source):
+                return call("POST", f"/session/{session}/execute/sync", {"script": source, "args": []})
+            call("POST", f"/session/{session}/url", {"url": url})
+            for _ in range(100):                                  # the page's socket is open
+                if script("return typeof socket !== 'undefined' && socket.readyState === 1"):
+                    break
+                time.sleep(0.1)
+            messages = [{"type": "configure", "hidden": hidden}] + ([{"type": "select", "parameter": select}] if select else []) \
+                + [{"type": "speed", "epochsPerSecond": 0}, {"type": "play"}]
+            script("window.handled = []; socket.addEventListener('message', (e) => {"
+                   " if (JSON.parse(e.data).type === 'state') window.handled.push(performance.now()); });"
+                   + "".join(f"socket.send({json.dumps(json.dumps(m))});" for m in messages))
+            time.sleep(seconds + 1)
+            times = script("socket.send(JSON.stringify({type: 'pause'})); return window.handled;")[3:]
+            chain = script("return document.getElementById('chain').innerText.length")
+            if len(times) < 2:
+                raise RuntimeError(f"the page handled {len(times)} states")
+            return (len(times) - 1) / ((times[-1] - times[0]) / 1000), chain
+        finally:
+            call("DELETE", f"/session/{session}")
+    finally:
+        server.terminate()
+        driver.terminate()
+        server.wait()
+        driver.wait()
