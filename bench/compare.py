@@ -274,8 +274,9 @@ def main():
         """States per second the page itself handles in headless Chromium, with `select` selected
         (its chain rule in every state); skipped without chromium and chromedriver."""
         rates = [browser_states_per_second(backprop, [int(h) for h in hidden.split(",")], select) for _ in range(args.repeats)]
-        shape = "2-" + hidden.replace(",", "-") + "-2"
-        return {"job": f"Playground states/s in Chromium, {shape}, {select} selected", "unit": "1/s",
+        sizes = hidden.split(",")
+        shape = f"2-{sizes[0]}×{len(sizes)}-2" if len(set(sizes)) == 1 else "2-" + "-".join(sizes) + "-2"
+        return {"job": f"Chromium states/s, {shape}, {select}", "unit": "1/s",
                 "backprop": median([r for r, _ in rates]), "chain_chars": median([c for _, c in rates])}
 
     def pair(run):

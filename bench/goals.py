@@ -54,7 +54,7 @@ def goals(jobs):
     j = by.get("Playground states/s, 2-16-16-16-16-16-16-2")
     if j:
         add("playground: ≥ 8 states/s with 6 × 16", f"{j['backprop']:.1f}/s ({j['bytes'] / 1000:.0f} KB each)", j["backprop"] >= 8)
-    j = by.get("Playground states/s in Chromium, 2-16-16-16-16-16-16-2, w-2-0-1 selected")
+    j = by.get("Chromium states/s, 2-16×6-2, w-2-0-1")
     if j:
         add("playground: … handled by the page in Chromium, a weight selected", f"{j['backprop']:.1f}/s", j["backprop"] >= 8)
     loads = [j["load_seconds"] for j in jobs if j.get("load_seconds") is not None]
