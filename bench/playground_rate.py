@@ -10,7 +10,7 @@ import subprocess
 import time
 
 
-def states_per_second(backprop, hidden, seconds=8.0, select=None):
+def states_per_second(backprop, hidden, seconds=8.0, *, select=None):
     """Starts `backprop serve --port 0`, connects to its WebSocket as the page does (a minimal
     RFC 6455 client: no dependency), configures `hidden`, selects the parameter `select` (e.g.
     "w-2-0-1": each state then carries its chain rule for the next step) and plays; returns the
@@ -93,7 +93,7 @@ def states_per_second(backprop, hidden, seconds=8.0, select=None):
         server.wait()
 
 
-def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
+def browser_states_per_second(backprop, hidden, seconds=8.0, *, select=None):
     """The same in the page itself: `backprop serve`, headless Chromium driven by chromedriver
     (WebDriver over HTTP, stdlib only), the page's own socket told to configure `hidden`, select
     `select` and play. Counts the states the page has handled (its own message handler first,
@@ -101,6 +101,7 @@ def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
     and the length of the chain-rule panel's text (0 with nothing selected). Needs `chromium`
     and `chromedriver` on the PATH (Debian's chromium and chromium-driver)."""
     import shutil
+    import signal
     import urllib.request
 
     chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
@@ -109,8 +110,7 @@ def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    driver = subprocess.Popen([chromedriver, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = driver = None
 
     def call(method, path, body=None):
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
@@ -119,6 +119,10 @@ def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
         return json.loads(urllib.request.urlopen(request, timeout=60).read())["value"]
 
     try:
+        server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # In a session of its own, so that its Chromium goes with it (os.killpg below).
+        driver = subprocess.Popen([chromedriver, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
         url = None
         for line in server.stdout:
             m = re.search(r"(http://[0-9.]+:[0-9]+)", line)
@@ -127,11 +131,13 @@ def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
                 break
         if url is None:
             raise RuntimeError("backprop serve printed no URL")
-        for _ in range(50):                                   # chromedriver starts listening
+        for attempt in range(100):                            # chromedriver starts listening
             try:
                 call("GET", "/status")
                 break
             except OSError:
+                if attempt == 99 or driver.poll() is not None:
+                    raise RuntimeError(f"chromedriver did not start (exit status {driver.poll()})")
                 time.sleep(0.1)
         options = {"binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
                                                 "--disable-dev-shm-usage", "--window-size=1400,1000"]}
@@ -158,7 +164,20 @@ def browser_states_per_second(backprop, hidden, select=None, seconds=8.0):
         finally:
             call("DELETE", f"/session/{session}")
     finally:
-        server.terminate()
-        driver.terminate()
-        server.wait()
-        driver.wait()
+        if driver is not None:
+            try:
+                os.killpg(driver.pid, signal.SIGTERM)             # chromedriver and the Chromium it started
+            except ProcessLookupError:
+                pass
+            try:
+                driver.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(driver.pid, signal.SIGKILL)
+                driver.wait()
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -54,6 +54,22 @@ struct CSVTests {
     }
 }
 
+#if os(Linux)
+@Suite("Unreadable data files")
+struct UnreadableDataTests {
+    /// /proc/self/mem opens but fails to read (EIO at offset 0): the message gives the system's
+    /// reason, not Foundation's wrapper "The operation could not be completed. (NSCocoaErrorDomain …)".
+    @Test("a file that opens but cannot be read: named, with the system's reason")
+    func readFails() {
+        #expect {
+            _ = try DataSource.read("/proc/self/mem")
+        } throws: { error in
+            "\(error)" == "/proc/self/mem: cannot be read: Input/output error"
+        }
+    }
+}
+#endif
+
 @Suite("IDX, gzip and toy data")
 struct IDXTests {
     @Test("IDX round trip into a one-hot data set")

@@ -204,8 +204,10 @@ extension Dataset {
             label = index
         }
         let featureColumns = (0..<width).filter { $0 != label }
-        var values: [T] = [], labels: [String] = [], lines: [Int] = []
-        values.reserveCapacity(bytes / max(1, 2 * width) * featureColumns.count)      // ≥ 2 bytes per field
+        // Room for the most rows the bytes can hold (≥ 2 bytes a field): no reallocation, and a large
+        // set's matrix in 2 MB pages (Matrix+Storage.swift).
+        var values = Matrix<T>.emptyStorage(capacity: bytes / max(1, 2 * width) * featureColumns.count)
+        var labels: [String] = [], lines: [Int] = []
         var row = [T](repeating: 0, count: featureColumns.count)
         var more = hasHeader ? try rows.next() : true
         while more {

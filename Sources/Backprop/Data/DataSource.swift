@@ -133,6 +133,15 @@ public enum DataSource: Sendable {
         do { return try gunzip(bytes) } catch { throw DataError("\(path): \(error)") }
     }
 
+    /// Why a read failed, in the system's words ("Input/output error") rather than Foundation's
+    /// wrapper ("The operation could not be completed. (NSCocoaErrorDomain error 256.)").
+    static func readFailure(_ error: any Error) -> String {
+        let wrapped = error as NSError
+        let posix = wrapped.domain == NSPOSIXErrorDomain ? wrapped : wrapped.userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix, posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        return wrapped.localizedDescription
+    }
+
     static func read(_ path: String) throws(DataError) -> [UInt8] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError("\(path): no such file") }
@@ -141,7 +150,7 @@ public enum DataSource: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError("\(path): cannot be opened (permissions?)") }
         defer { try? handle.close() }
         let data: Data
-        do { data = try handle.readToEnd() ?? Data() } catch { throw DataError("\(path): cannot be read: \(error.localizedDescription)") }
+        do { data = try handle.readToEnd() ?? Data() } catch { throw DataError("\(path): cannot be read: \(readFailure(error))") }
         guard !data.isEmpty else { throw DataError("\(path) is empty") }
         return [UInt8](data)
     }

@@ -18,11 +18,29 @@ extension Matrix {
     @_specialize(exported: true, where T == Double)
     static func storage(count: Int, repeating value: T) -> [T] {
         guard count >= hugePageBytes / MemoryLayout<T>.stride else { return [T](repeating: value, count: count) }
-        let bytes = count * MemoryLayout<T>.stride
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress { _ = backprop_advise_huge_pages(base, UInt(bytes)) }
+        return advised(capacity: count) { buffer in
             buffer.initialize(repeating: value)
-            initialized = count
+            return count
+        }
+    }
+
+    /// No elements, and room for `capacity` of them to be appended without a new allocation, in
+    /// 2 MB pages when they take `hugePageBytes` or more: a matrix built row by row (a CSV file's).
+    static func emptyStorage(capacity: Int) -> [T] {
+        guard capacity >= hugePageBytes / MemoryLayout<T>.stride else {
+            var empty: [T] = []
+            empty.reserveCapacity(capacity)
+            return empty
+        }
+        return advised(capacity: capacity) { _ in 0 }
+    }
+
+    /// An array of `capacity` elements' room, advised before `fill` writes its first elements
+    /// (it returns how many it wrote).
+    private static func advised(capacity: Int, _ fill: (UnsafeMutableBufferPointer<T>) -> Int) -> [T] {
+        [T](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            if let base = buffer.baseAddress { _ = backprop_advise_huge_pages(base, UInt(buffer.count * MemoryLayout<T>.stride)) }
+            initialized = fill(buffer)
         }
     }
 }
