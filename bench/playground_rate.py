@@ -4,10 +4,37 @@ import base64
 import json
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
 import time
+
+
+def start_server(backprop):
+    """`backprop serve --port 0` and the (host, port) it prints."""
+    server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for line in server.stdout:
+        m = re.search(r"http://([0-9.]+):([0-9]+)", line)
+        if m:
+            return server, (m.group(1), int(m.group(2)))
+    stop(server)
+    raise RuntimeError("backprop serve printed no URL")
+
+
+def stop(process, kill_group=False):
+    """Ends `process` (with its process group, when it leads one), waiting at most 10 s."""
+    def send(sig):
+        try:
+            os.killpg(process.pid, sig) if kill_group else process.send_signal(sig)
+        except ProcessLookupError:
+            pass
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait()
 
 
 def states_per_second(backprop, hidden, seconds=8.0, *, select=None):
@@ -16,16 +43,8 @@ def states_per_second(backprop, hidden, seconds=8.0, *, select=None):
     "w-2-0-1": each state then carries its chain rule for the next step) and plays; returns the
     states received per second over `seconds` (after the first played one) and their median size
     in bytes."""
-    server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server, url = start_server(backprop)
     try:
-        url = None
-        for line in server.stdout:
-            m = re.search(r"http://([0-9.]+):([0-9]+)", line)
-            if m:
-                url = (m.group(1), int(m.group(2)))
-                break
-        if url is None:
-            raise RuntimeError("backprop serve printed no URL")
         sock = socket.create_connection(url, timeout=30)
         key = base64.b64encode(os.urandom(16)).decode()
         sock.sendall((f"GET /ws HTTP/1.1\r\nHost: {url[0]}:{url[1]}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -89,8 +108,7 @@ def states_per_second(backprop, hidden, seconds=8.0, *, select=None):
         played = times[2:]
         return (len(played) - 1) / (played[-1] - played[0]), statistics.median(sizes[2:])
     finally:
-        server.terminate()
-        server.wait()
+        stop(server)
 
 
 def browser_states_per_second(backprop, hidden, seconds=8.0, *, select=None):
@@ -101,7 +119,6 @@ def browser_states_per_second(backprop, hidden, seconds=8.0, *, select=None):
     and the length of the chain-rule panel's text (0 with nothing selected). Needs `chromium`
     and `chromedriver` on the PATH (Debian's chromium and chromium-driver)."""
     import shutil
-    import signal
     import urllib.request
 
     chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
@@ -119,18 +136,11 @@ def browser_states_per_second(backprop, hidden, seconds=8.0, *, select=None):
         return json.loads(urllib.request.urlopen(request, timeout=60).read())["value"]
 
     try:
-        server = subprocess.Popen([backprop, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        # In a session of its own, so that its Chromium goes with it (os.killpg below).
+        server, (host, server_port) = start_server(backprop)
+        url = f"http://{host}:{server_port}"
+        # In a session of its own, so that its Chromium goes with it (stop(…, kill_group=True)).
         driver = subprocess.Popen([chromedriver, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                   start_new_session=True)
-        url = None
-        for line in server.stdout:
-            m = re.search(r"(http://[0-9.]+:[0-9]+)", line)
-            if m:
-                url = m.group(1)
-                break
-        if url is None:
-            raise RuntimeError("backprop serve printed no URL")
         for attempt in range(100):                            # chromedriver starts listening
             try:
                 call("GET", "/status")
@@ -165,19 +175,6 @@ def browser_states_per_second(backprop, hidden, seconds=8.0, *, select=None):
             call("DELETE", f"/session/{session}")
     finally:
         if driver is not None:
-            try:
-                os.killpg(driver.pid, signal.SIGTERM)             # chromedriver and the Chromium it started
-            except ProcessLookupError:
-                pass
-            try:
-                driver.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(driver.pid, signal.SIGKILL)
-                driver.wait()
+            stop(driver, kill_group=True)                  # chromedriver and the Chromium it started
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)

@@ -13,11 +13,14 @@ extension Matrix {
     /// Matrices of at least this many bytes ask for 2 MB pages: a data set, not a batch or a layer.
     static var hugePageBytes: Int { 8 << 20 }
 
+    /// Whether `count` elements take `hugePageBytes` or more.
+    private static func isLarge(_ count: Int) -> Bool { count >= hugePageBytes / MemoryLayout<T>.stride }
+
     /// `count` elements set to `value`, in 2 MB pages when they take `hugePageBytes` or more.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     static func storage(count: Int, repeating value: T) -> [T] {
-        guard count >= hugePageBytes / MemoryLayout<T>.stride else { return [T](repeating: value, count: count) }
+        guard isLarge(count) else { return [T](repeating: value, count: count) }
         return advised(capacity: count) { buffer in
             buffer.initialize(repeating: value)
             return count
@@ -27,7 +30,7 @@ extension Matrix {
     /// No elements, and room for `capacity` of them to be appended without a new allocation, in
     /// 2 MB pages when they take `hugePageBytes` or more: a matrix built row by row (a CSV file's).
     static func emptyStorage(capacity: Int) -> [T] {
-        guard capacity >= hugePageBytes / MemoryLayout<T>.stride else {
+        guard isLarge(capacity) else {
             var empty: [T] = []
             empty.reserveCapacity(capacity)
             return empty
