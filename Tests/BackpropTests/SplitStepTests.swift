@@ -6,7 +6,8 @@ import Testing
 /// deterministic and within Float rounding of them, for every optimizer and loss.
 @Suite struct SplitStepTests {
     /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`), with
-    /// layers whose dW is cut by neurons (60 → 80, 80 → 40) and one cut by its inputs (40 → 4: fewer than 16 neurons a part).
+    /// layers whose dW is cut by neurons (60 → 80; 80 → 40 with optimizer state) and by inputs
+    /// (40 → 4: fewer than 16 neurons a part; 80 → 40 with plain gradient descent, more inputs than neurons).
     static func network(loss: Loss) -> Network<Float> {
         switch loss {
         case .softmaxCrossEntropy:
