@@ -20,6 +20,7 @@ public struct BackpropCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            try checkStandardOutput()
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }             // --help: argument-parser prints it
@@ -31,6 +32,18 @@ public struct BackpropCommand: AsyncParsableCommand {
             }
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// Output that could not be written (`> /dev/full`, a full disk) is an error, not exit 0. A
+    /// reader that went away (`| head -1`) is not: the pipe's writes fail with EPIPE (SIGPIPE is
+    /// ignored, so that a training run still saves its model), and the command has done its work.
+    /// (The C library keeps what it could not write in stdout's buffer, so this last flush meets
+    /// the error again however early it came.)
+    static func checkStandardOutput() throws {
+        guard fflush(nil) != 0 else { return }
+        let code = errno
+        if code == EPIPE { return }
+        throw InputError("cannot write to standard output: \(String(cString: strerror(code)))")
     }
 
     /// The subcommands' names.

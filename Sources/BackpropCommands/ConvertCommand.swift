@@ -9,7 +9,8 @@ struct ConvertCommand: ParsableCommand {
             The formats come from the extensions: .json or .safetensors. A .safetensors file holds \
             the tensors layers.{i}.weight (out, in) and layers.{i}.bias as float32, with the rest of \
             the model (activations, loss, classes, preprocessing) in its metadata, so it converts \
-            back to the same model.
+            back to the same model. A checkpoint converts to its model (its training state stays \
+            in the checkpoint); the output may not be the input.
 
             Examples:
               backprop convert iris.json iris.safetensors
@@ -30,8 +31,12 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkNoCollision(outputs: [("the output", output)], inputs: [("the input", input)])
         let model = try readModel(input, as: Float.self)
         try saveModel(model, to: output)
         announceWritten("\(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")
+        if input.hasSuffix(".json"), (try? Checkpoint<Float>(contentsOf: input)) != nil {      // said, not silently dropped
+            writeToStandardError("backprop: warning: \(input) is a checkpoint; \(output) has its model, not its training state (epochs done, the optimizer's moments): resume from \(input)\n")
+        }
     }
 }

@@ -63,6 +63,16 @@ struct EvaluateCommand: ParsableCommand {
             data = split == .test ? loaded.test ?? loaded.train : loaded.train
         }
         if file.network.outputSize == 1 { data = data.asOneOutput() }       // two classes, one sigmoid output
+        // No accuracy made up from numbers: a model with no class names whose outputs are not
+        // probabilities (no sigmoid, no softmax) predicts numbers; one with class names, classes.
+        let source = dataOptions.data ?? "the data"
+        let predictsNumbers = file.classes == nil && ![.sigmoid, .softmax].contains(file.network.layers.last?.activation)
+        if predictsNumbers && data.isClassification {
+            throw InputError("\(model) predicts numbers (regression) and \(source) has classes: evaluate it on data with numeric targets")
+        }
+        if file.classes != nil && !data.isClassification {
+            throw InputError("\(model) predicts classes and \(source) has numeric targets: evaluate it on data with classes")
+        }
         guard data.features == file.inputSize && data.outputs == file.network.outputSize else {
             throw InputError("\(model) is \(shapeName(file.network.sizes))\(file.features.map { " over the features \($0.map(\.rawValue).joined(separator: ",")) of 2 raw inputs" } ?? ""); the data has \(data.features) features and \(data.outputs) outputs")
         }

@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
             input features and scaling, as backprop predict does; every weight is written as the \
             shortest decimal that reads back to the same Float.
 
-            --out is the Swift file, or for C the .c file (the .h goes beside it) or a folder. \
+            --out is the Swift file, or for C the .c (or .h) file, the other beside it, or a folder. \
             Default: NAME.swift, or NAME.h and NAME.c, here.
 
             Examples:
@@ -39,7 +39,7 @@ struct ExportCommand: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        do { try SourceExport.check(name: name) } catch { throw ValidationError(error.description) }
+        do { try SourceExport.check(name: name, swift: language == .swift) } catch { throw ValidationError(error.description) }
     }
 
     /// The files to write: (path, text).
@@ -51,12 +51,16 @@ struct ExportCommand: ParsableCommand {
         case .swift:
             return [folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + "\(name).swift" } ?? out]
         case .c:
-            let base = folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + name } ?? (out.hasSuffix(".c") ? String(out.dropLast(2)) : out)
+            let base = folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + name }
+                ?? (out.hasSuffix(".c") || out.hasSuffix(".h") ? String(out.dropLast(2)) : out)
             return [base + ".h", base + ".c"]
         }
     }
 
     func run() throws {
+        if language == .c, let out, let kind = specialFileKind(out) {        // two files cannot go to one device
+            throw InputError("--out \(out) is \(kind): C export writes two files, NAME.h and NAME.c; give the .c file's path or a folder")
+        }
         let paths = destinations()
         try checkNoCollision(outputs: paths.map { ("--out", $0) }, inputs: [("--model", model)])
         let file = try readModel(model, as: Float.self)
@@ -71,5 +75,18 @@ struct ExportCommand: ParsableCommand {
                 try write(Array(code.utf8), to: paths[1])
             }
         } catch let error as SourceExport.Failure { throw InputError(error.description) }
+    }
+}
+
+/// What an existing path is when it is neither a regular file nor a folder ("a device", "a
+/// FIFO", "a socket"); nil otherwise (missing, a file, a folder), symlinks followed.
+private func specialFileKind(_ path: String) -> String? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG, S_IFDIR: return nil
+    case S_IFIFO: return "a FIFO"
+    case S_IFSOCK: return "a socket"
+    default: return "a device"
     }
 }

@@ -106,6 +106,31 @@ struct EdgeCommandTests {
         let evaluated = try backprop(["evaluate", "--model", "r.json", "--data", "r.csv", "--json"], in: folder)
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         #expect(try JSON.parse(evaluated.stdout)["accuracy"] == .null)
+        // A regression model on data with classes (and the other way round): refused, no accuracy made up.
+        #expect(try backprop(["train", "--data", "plane", "--layers", "2,4,1", "--samples", "60", "--epochs", "2", "--save", "plane.json"], in: folder).status == 0)
+        expectInputError(try backprop(["evaluate", "--model", "plane.json", "--data", "xor"], in: folder),
+                         "plane.json predicts numbers (regression) and xor has classes")
+        #expect(try backprop(["train", "--data", "xor", "--layers", "2,4,1", "--samples", "60", "--epochs", "2", "--save", "x1.json"], in: folder).status == 0)
+        expectInputError(try backprop(["evaluate", "--model", "x1.json", "--data", "plane"], in: folder),
+                         "x1.json predicts classes and plane has numeric targets")
+    }
+
+    @Test("standard output that cannot be written (/dev/full) is an error with exit 1, not a silent exit 0", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func fullStandardOutput() throws {
+        let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
+        for arguments in [["predict", "--model", model, "--input", "1,0"], ["evaluate", "--model", model, "--data", "xor"], ["gradcheck"]] {
+            let process = Process()
+            process.executableURL = try backpropBinary()
+            process.arguments = arguments
+            process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(arguments[0]): exit \(process.terminationStatus)")
+            #expect(stderr == "Error: cannot write to standard output: No space left on device\n", "\(arguments[0]): \(stderr)")
+        }
     }
 
     @Test("two classes with one sigmoid output train, evaluate and predict class names")
@@ -167,6 +192,10 @@ struct CollisionTests {
         try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("m.json").path)
         try "1,2\n3,4\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.json").path, withDestinationPath: "new.json")
+        for sub in ["pics", "d", "lnk"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true) }
+        try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("pics/network.svg").path)
+        try "x1,x2,label\n0,0,a\n1,1,b\n".write(to: folder.appendingPathComponent("d/boundary.svg"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("lnk/network.svg").path, withDestinationPath: "../m.json")
         let train = ["train", "--data", "xor", "--samples", "40", "--epochs", "3"]
         for (arguments, message) in [
             (train + ["--checkpoint-every", "1", "--checkpoint", "pp-{epoch}.json", "--save", "pp-3.json"], "--checkpoint pp-{epoch}.json is also --save pp-3.json"),
@@ -177,11 +206,22 @@ struct CollisionTests {
             (["predict", "--model", "m.json", "--csv", "in.csv", "--out", "in.csv"], "--out in.csv is also --csv in.csv"),
             (["predict", "--model", "m.json", "--csv", "in.csv", "--out", "m.json"], "--out m.json is also --model m.json"),
             (["explain", "--model", "m.json", "--input", "1,2", "--target", "1", "--svg", "m.json"], "--svg m.json is also --model m.json"),
+            (["plot", "--model", "pics/network.svg", "--out", "pics"], "--out pics/network.svg is also --model pics/network.svg"),
+            (["plot", "--model", "m.json", "--data", "d/boundary.svg", "--out", "d"], "--out d/boundary.svg is also --data d/boundary.svg"),
+            (["plot", "--model", "lnk/network.svg", "--out", "lnk"], "--out lnk/network.svg is also --model lnk/network.svg"),
+            (["convert", "m.json", "./m.json"], "the output ./m.json is also the input m.json"),
         ] {
             expectInputError(try backprop(arguments, in: folder), message)
         }
         #expect(try Data(contentsOf: folder.appendingPathComponent("m.json")) == Data(contentsOf: URL(fileURLWithPath: model)))
+        #expect(try Data(contentsOf: folder.appendingPathComponent("pics/network.svg")) == Data(contentsOf: URL(fileURLWithPath: model)))
+        #expect(try String(contentsOf: folder.appendingPathComponent("d/boundary.svg"), encoding: .utf8) == "x1,x2,label\n0,0,a\n1,1,b\n")
         #expect(try String(contentsOf: folder.appendingPathComponent("in.csv"), encoding: .utf8) == "1,2\n3,4\n")
+        // A checkpoint converts to its model, and says that its training state stays behind.
+        #expect(try backprop(train + ["--checkpoint-every", "3", "--checkpoint", "ck.json"], in: folder).status == 0)
+        let converted = try backprop(["convert", "ck.json", "ck-model.json"], in: folder)
+        #expect(converted.status == 0 && converted.stderr.contains("ck.json is a checkpoint; ck-model.json has its model, not its training state"), "\(converted.stderr)")
+        #expect(try backprop(["train", "--resume", "ck.json", "--epochs", "4"], in: folder).status == 0, "the checkpoint is intact")
     }
 
     @Test("a checkpoint resumes from another folder (its data beside it); evaluate refuses --test; --patience equal to the run's is fine; a closed stdout does not lose the model")

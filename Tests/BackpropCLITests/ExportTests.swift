@@ -191,6 +191,18 @@ struct ExportTests {
         #expect(name.status == 64 && name.stderr.contains("expected an identifier"))
         let keyword = try backprop(["export", "--model", modelPath, "--language", "swift", "--name", "struct"])
         #expect(keyword.status == 64 && keyword.stderr.contains("keyword"))
+        for shadowing in ["Int", "Float", "Double", "String", "precondition", "abs"] {     // the generated Swift would not compile
+            let run = try backprop(["export", "--model", modelPath, "--language", "swift", "--name", shadowing])
+            #expect(run.status == 64 && run.stderr.contains("a name the generated Swift uses"), "\(shadowing): \(run.stderr)")
+        }
+        let cPrefix = try backprop(["export", "--model", modelPath, "--language", "c", "--name", "abs", "--out", folder.path])
+        #expect(cPrefix.status == 0, "a C prefix may be abs: abs_predict")
+        let header = try backprop(["export", "--model", modelPath, "--language", "c", "--name", "h", "--out", folder.appendingPathComponent("hdr.h").path])
+        #expect(header.status == 0 && FileManager.default.fileExists(atPath: folder.appendingPathComponent("hdr.c").path), "--out NAME.h: the .c beside it")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("hdr.h.h").path))
+        expectInputError(try backprop(["export", "--model", modelPath, "--language", "c", "--out", "/dev/null"]),
+                         "--out /dev/null is a device: C export writes two files")
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null.c") && !FileManager.default.fileExists(atPath: "/dev/null.h"))
         let language = try backprop(["export", "--model", modelPath, "--language", "rust"])
         #expect(language.status == 64)
         expectInputError(try backprop(["export", "--model", folder.appendingPathComponent("none.json").path, "--language", "c"], in: folder), "no such file")

@@ -218,4 +218,23 @@ struct OriginTests {
         #expect(await connect(origin: "http://evil.example") == false)
         #expect(await connect(origin: "http://127.0.0.1:1") == false)
     }
+
+    @Test("a page whose own name was made to point at this machine (DNS rebinding) is refused: Host must be localhost, an address, or --host")
+    func rebinding() {
+        func request(_ authority: String?, origin: String? = nil) -> HTTPRequest {
+            var fields = HTTPFields()
+            if let origin { fields[.origin] = origin }
+            return HTTPRequest(method: .get, scheme: nil, authority: authority, path: "/ws", headerFields: fields)
+        }
+        let rebound = request("evil.example:8080", origin: "http://evil.example:8080")
+        #expect(PlaygroundServer.isSameOrigin(rebound), "the origin matches the Host it sent")
+        #expect(!PlaygroundServer.isLocalName(rebound, serving: "127.0.0.1"), "but the name is not this machine's")
+        for authority in ["127.0.0.1:8080", "localhost:8080", "LocalHost", "app.localhost:1", "[::1]:8080", "192.168.1.20:8080", "10.0.0.1"] {
+            #expect(PlaygroundServer.isLocalName(request(authority), serving: "127.0.0.1"), "\(authority)")
+        }
+        #expect(PlaygroundServer.isLocalName(request("mybox.lan:8080"), serving: "mybox.lan"), "the name given with --host")
+        #expect(!PlaygroundServer.isLocalName(request("mybox.lan:8080"), serving: "0.0.0.0"))
+        #expect(!PlaygroundServer.isLocalName(request("localhost.evil.example"), serving: "127.0.0.1"))
+        #expect(PlaygroundServer.isLocalName(request(nil), serving: "127.0.0.1"), "no Host: no browser")
+    }
 }

@@ -1,7 +1,7 @@
 extension SourceExport {
     /// One Swift file: `public enum NAME` with `inputs`, `outputs`, `classes` and `predict`.
     public static func swift<T: Scalar>(model: ModelFile<T>, name: String, source: String = "a model") throws(Failure) -> String {
-        try check(name: name)
+        try check(name: name, swift: true)
         let layers = Self.layers(model)
         let usesSine = model.features?.contains { $0 == .sinX1 || $0 == .sinX2 } ?? false
         let acts = Set(layers.map(\.activation))

@@ -25,8 +25,8 @@ public enum SourceExport {
     }
 
     /// `name` as an identifier of both languages: letters, digits and `_`, not starting with a
-    /// digit, and no keyword.
-    public static func check(name: String) throws(Failure) {
+    /// digit, and no keyword; for `swift`, also none of the names the generated Swift uses.
+    public static func check(name: String, swift: Bool = false) throws(Failure) {
         let letters = name.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" }
         guard !name.isEmpty, letters, !(name.first?.isNumber ?? true), name.count <= 64 else {
             throw Failure(description: "--name \(name): expected an identifier (letters, digits and _, not starting with a digit), e.g. FashionModel")
@@ -37,6 +37,11 @@ public enum SourceExport {
                                      "unsigned", "short", "long", "auto", "goto", "volatile", "inline", "restrict", "Self", "self",
                                      "Any", "Type", "protocol", "extension", "init", "deinit", "subscript", "operator", "true", "false", "nil"]
         guard !keywords.contains(name) else { throw Failure(description: "--name \(name) is a keyword of Swift or C; choose another") }
+        // Names the generated Swift itself uses: an enum of that name would hide them inside it.
+        let used: Set<String> = ["Int", "Float", "Double", "String", "precondition", "abs"]
+        guard !swift || !used.contains(name) else {
+            throw Failure(description: "--name \(name) is a name the generated Swift uses (Int, Float, Double, String, precondition, abs); choose another")
+        }
     }
 
     /// The model's layers as exported: weights (O, I) row-major and biases, as `Float`.

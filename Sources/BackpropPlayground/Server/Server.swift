@@ -49,8 +49,8 @@ public struct PlaygroundServer: Sendable {
         let app = Application(
             router: router(),
             server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
-                [registry, updateInterval] request, _, _ in
-                guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
+                [registry, updateInterval, host] request, _, _ in
+                guard request.path == "/ws", Self.isSameOrigin(request), Self.isLocalName(request, serving: host) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, registry: registry, updateInterval: updateInterval)
                 }
@@ -76,6 +76,20 @@ public struct PlaygroundServer: Sendable {
             guard let from = URL(string: origin), let host = from.host else { return false }
             return host == target.host && (from.port == nil || from.port == target.port)
         }
+    }
+
+    /// Whether the request names this machine as a browser on it does: `localhost` (or a name
+    /// under `.localhost`), an IP address, or the name the server was started with (`--host`).
+    /// Any other name is another web site's that has been made to point at this machine (DNS
+    /// rebinding): its page sends its own name as both `Host` and `Origin`, so the origin check
+    /// alone lets it in. A request with no `Host` at all comes from no browser and is let in.
+    static func isLocalName(_ request: HTTPRequest, serving host: String) -> Bool {
+        guard let authority = request.authority else { return true }
+        guard let name = URL(string: "http://\(authority)")?.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+              !name.isEmpty else { return false }
+        if name == "localhost" || name.hasSuffix(".localhost") || name == host.lowercased() { return true }
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, name, &v6) == 1
     }
 
     /// One tab: a session, a writer task that sends its messages in order, and the read loop.
