@@ -254,6 +254,19 @@ struct CheckpointTests {
         #expect(back.optimizer.firstMoments == adam.firstMoments && back.optimizer.secondMoments == adam.secondMoments)
         #expect(back.optimizer.weightDecay == adam.weightDecay)
         #expect(throws: ModelFileError.self) { _ = try Checkpoint<Float>(contentsOf: fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path) }
+        // Edited by hand: settings out of their update rule's range, and epochs that disagree, are named.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for (key, value, message) in [("beta2", "5", "checkpoint.optimizer.beta2: must be in [0, 1) (got 5)"),
+                                      ("beta2", "1", "checkpoint.optimizer.beta2: must be in [0, 1) (got 1)"),
+                                      ("beta1", "-3", "checkpoint.optimizer.beta1: must be in [0, 1) (got -3)"),
+                                      ("epsilon", "0", "checkpoint.optimizer.epsilon: must be > 0"),
+                                      ("weight_decay", "-0.5", "checkpoint.optimizer.weight_decay: must be ≥ 0")] {
+            let edited = text.replacingOccurrences(of: "\"\(key)\": *[-0-9.e]+", with: "\"\(key)\": \(value)", options: .regularExpression)
+            #expect(edited != text, "\(key) is in the file")
+            #expect { _ = try Checkpoint<Float>(text: edited) } throws: { "\($0)".contains(message) }
+        }
+        let mixed = Checkpoint(model: ModelFile(network: net, training: [("epochs_done", .number(1))]), epochsDone: 2, optimizer: adam)
+        #expect { _ = try Checkpoint<Float>(text: mixed.json.serialized(pretty: true)) } throws: { "\($0)".contains("training.epochs_done: is not checkpoint.epochs_done (2)") }
     }
 
     @Test("resume refuses different options, a finished run and --patience")

@@ -97,18 +97,29 @@ public struct Checkpoint<T: Scalar>: Sendable {
         guard let done = c["epochs_done"]?.number.flatMap({ Int($0) }), done >= 0 else {
             throw .invalid(place: "checkpoint.epochs_done", message: "expected a whole number of epochs")
         }
+        if let recorded = root["training"]?["epochs_done"], recorded.number.flatMap({ Int($0) }) != done {
+            throw .invalid(place: "training.epochs_done", message: "is not checkpoint.epochs_done (\(done)): the file was edited by hand or mixed from two")
+        }
         guard let o = c["optimizer"] else { throw .invalid(place: "checkpoint.optimizer", message: "missing") }
         let kind: Optimizer<T>.Kind = try ModelFile<T>.named(o, "kind", place: "checkpoint.optimizer.kind")
-        func number(_ key: String) throws(ModelFileError) -> T {
+        /// A setting of the optimizer, in the range its update rule needs (a hand-edited β₂ of 5
+        /// would otherwise end in "training diverged", blaming the learning rate; β₂ = 1 would
+        /// stop Adam without a word).
+        func number(_ key: String, _ range: String, _ inRange: (T) -> Bool) throws(ModelFileError) -> T {
             guard let text = o[key]?.number, let x = T(text), x.isFinite else {
                 throw .invalid(place: "checkpoint.optimizer.\(key)", message: "expected a finite number")
             }
+            guard inRange(x) else { throw .invalid(place: "checkpoint.optimizer.\(key)", message: "must be \(range) (got \(text))") }
             return x
         }
-        var optimizer = Optimizer<T>(kind, learningRate: try number("learning_rate"), momentum: try number("momentum"),
-                                     beta1: try number("beta1"), beta2: try number("beta2"),
-                                     epsilon: try number("epsilon"), weightDecay: try number("weight_decay"),
-                                     l1: o["l1"] == nil ? 0 : try number("l1"))
+        let unit = "in [0, 1)", nonNegative = "≥ 0"
+        var optimizer = Optimizer<T>(kind, learningRate: try number("learning_rate", "≥ 0") { $0 >= 0 },
+                                     momentum: try number("momentum", unit) { $0 >= 0 && $0 < 1 },
+                                     beta1: try number("beta1", unit) { $0 >= 0 && $0 < 1 },
+                                     beta2: try number("beta2", unit) { $0 >= 0 && $0 < 1 },
+                                     epsilon: try number("epsilon", "> 0") { $0 > 0 },
+                                     weightDecay: try number("weight_decay", nonNegative) { $0 >= 0 },
+                                     l1: o["l1"] == nil ? 0 : try number("l1", nonNegative) { $0 >= 0 })
         guard let steps = o["steps"]?.number.flatMap({ Int($0) }), steps >= 0 else {
             throw .invalid(place: "checkpoint.optimizer.steps", message: "expected a whole number")
         }
