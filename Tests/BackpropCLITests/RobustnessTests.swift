@@ -162,6 +162,9 @@ struct MalformedInputTests {
              "d/train-images-idx3-ubyte.gz: the gzip data is truncated"),
             (["d/train-images-idx3-ubyte": IDXArray.encode(shape: [3, 2, 2], values: Array(repeating: 7, count: 12)), "d/train-labels-idx1-ubyte": Self.labels],
              "d/train-labels-idx1-ubyte: 2 labels for 3 images"),
+            (["d/train-images-idx3-ubyte": IDXArray.encode(shape: [2, 2, 2], values: Array(repeating: 7, count: 8)),
+              "d/train-labels-idx1-ubyte": IDXArray.encode(shape: [2], values: [255, 255])],
+             "d/train-labels-idx1-ubyte: every label is 255: classification needs at least 2 classes"),
         ]
         for (files, message) in cases {
             let dir = try folder(files)

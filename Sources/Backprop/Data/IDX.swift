@@ -91,6 +91,9 @@ extension Dataset {
         guard x.rows == labels.shape[0] else {
             throw IDXError(file: labelsFile, message: "\(labels.shape[0]) labels for \(x.rows) images in \(imagesFile)")
         }
+        if classNames == nil, let first = labels.values.first, labels.values.allSatisfy({ $0 == first }) {   // as a CSV's
+            throw IDXError(file: labelsFile, message: "every label is \(first): classification needs at least 2 classes")
+        }
         let classes = classNames?.count ?? (Int(labels.values.max() ?? 0) + 1)
         if let bad = labels.values.firstIndex(where: { Int($0) >= classes }) {
             throw IDXError(file: labelsFile, message: "label \(labels.values[bad]) at index \(bad - labels.values.startIndex) is not below the \(classes) classes")
