@@ -25,6 +25,7 @@ struct SettingsTests {
         (#"{"hidden": [1, 1, 1, 1, 1, 1, 1]}"#, "at most 6 layer sizes"),
         (#"{"learningRate": -1}"#, "learningRate: -1 is outside"),
         (#"{"learningRate": "fast"}"#, "learningRate: expected a number, got 'fast'"),
+        (#"{"learningRate": 1e400}"#, "learningRate: 1e400 is beyond the numbers a setting can take"),
         (#"{"batch": 2.5}"#, "batch: expected a whole number"),
         (#"{"activations": ["softmax"]}"#, "activations: 'softmax' is not a hidden activation; expected one of sigmoid, tanh, relu, leaky-relu, identity"),
         (#"{"output": "sigmoid", "loss": "softmax-cross-entropy"}"#, "softmax-cross-entropy needs a softmax output layer"),

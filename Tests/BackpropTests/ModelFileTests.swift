@@ -88,11 +88,15 @@ struct ModelFileTests {
         }
     }
 
-    @Test("a missing file is an error, not a crash")
+    @Test("a missing file, a folder or an empty file is an error that says which, not a crash")
     func missingFile() {
         #expect(throws: ModelFileError.unreadable(path: "/nonexistent/model.json", reason: "no such file")) {
             _ = try ModelFile<Float>(contentsOf: "/nonexistent/model.json")
         }
+        let folder = FileManager.default.temporaryDirectory.path
+        #expect(throws: ModelFileError.unreadable(path: folder, reason: "it is a folder, not a file")) { _ = try ModelFile<Float>(contentsOf: folder) }
+        #expect(throws: ModelFileError.unreadable(path: "/dev/null", reason: "it is empty")) { _ = try ModelFile<Float>(contentsOf: "/dev/null") }
+        #expect(throws: ModelFileError.unreadable(path: "/dev/null", reason: "it is empty")) { _ = try Checkpoint<Float>(contentsOf: "/dev/null") }
     }
 
     @Test("writing is atomic: the file appears whole, no temporary file stays behind")

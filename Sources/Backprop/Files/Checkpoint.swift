@@ -68,12 +68,7 @@ public struct Checkpoint<T: Scalar>: Sendable {
 
     /// Reads a checkpoint from disk (always JSON, whatever the file's name), reading it once.
     public init(contentsOf path: String) throws(ModelFileError) {
-        let bytes: [UInt8]
-        do { bytes = try DataSource.read(path) } catch {
-            var reason = String(error.message.dropFirst(error.message.hasPrefix(path) ? path.count : 0))
-            reason = reason.hasPrefix(": ") ? String(reason.dropFirst(2)) : "it" + reason     // "…: no such file", "… is empty"
-            throw .unreadable(path: path, reason: reason)
-        }
+        let bytes = try ModelFile<T>.bytes(of: path)
         guard let text = String(bytes: bytes, encoding: .utf8) else { throw .unreadable(path: path, reason: "it is not UTF-8 text") }
         try self.init(text: text)
     }

@@ -169,21 +169,26 @@ public struct ModelFile<T: Scalar>: Sendable {
 
     /// Reads a model file from disk: JSON, or safetensors when the path ends in `.safetensors`.
     public init(contentsOf path: String) throws(ModelFileError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be opened" : "no such file"
-            throw .unreadable(path: path, reason: reason)
-        }
+        let bytes = try Self.bytes(of: path)
         if path.hasSuffix(".safetensors") {
-            try self.init(safetensors: [UInt8](data))
+            try self.init(safetensors: bytes)
             return
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
             throw .unreadable(path: path, reason: "it is not UTF-8 text")
         }
         try self.init(text: text)
+    }
+
+    /// A model's or a checkpoint's bytes, through the one reader of files (``DataSource``): a
+    /// missing file, a folder, an empty file and the system's reason for a failed read are each
+    /// said (`cannot read m.json: it is a folder, not a file`); a device or a FIFO reads too.
+    static func bytes(of path: String) throws(ModelFileError) -> [UInt8] {
+        do { return try DataSource.read(path) } catch {
+            var reason = String(error.message.dropFirst(error.message.hasPrefix(path) ? path.count : 0))
+            reason = reason.hasPrefix(": ") ? String(reason.dropFirst(2)) : "it" + reason     // "…: no such file", "… is empty"
+            throw .unreadable(path: path, reason: reason)
+        }
     }
 
     /// Reads a model from its JSON text.

@@ -251,7 +251,8 @@ public struct PlaygroundSettings: Sendable, Equatable {
     }
 
     static func number(_ v: JSON, _ key: String, _ range: ClosedRange<Double>) throws(PlaygroundError) -> Double {
-        guard let text = v.number, let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): expected a number, got \(described(v))") }
+        guard let text = v.number else { throw PlaygroundError("\(key): expected a number, got \(described(v))") }
+        guard let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): \(text.prefix(40)) is beyond the numbers a setting can take") }
         guard range.contains(x) else { throw PlaygroundError("\(key): \(text) is outside \(short(range.lowerBound))…\(short(range.upperBound))") }
         return x
     }
