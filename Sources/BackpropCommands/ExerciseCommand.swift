@@ -71,7 +71,8 @@ struct ExerciseCommand: ParsableCommand {
         guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
         _ = try stepList()
         if model == nil {
-            _ = try parseLayerSizes(layers, example: "2,2,1", maxParameters: 1_000, limit: "an exercise is done by hand")
+            let sizes = try parseLayerSizes(layers, example: "2,2,1", maxParameters: 1_000, limit: "an exercise is done by hand")
+            do { try Exercise.check(layers: sizes, activation: activation, loss: loss) } catch { throw ValidationError(error.description) }
             if input != nil || target != nil { throw ValidationError("--input and --target go with --model (without it the sample is drawn from --seed)") }
         } else if input == nil || target == nil {
             throw ValidationError("--model needs the sample too: --input 0.05,0.1 --target 0.01,0.99")

@@ -103,15 +103,21 @@ public struct Exercise: Sendable {
         }
     }
 
+    /// Whether a drawn exercise can have these layers (2 to 6 sizes of 1 to 6 neurons: by hand)
+    /// and this activation with this loss.
+    public static func check(layers: [Int], activation: Activation, loss: Loss) throws(ExerciseError) {
+        guard layers.count >= 2, layers.count <= 6, layers.allSatisfy({ (1...6).contains($0) }) else {
+            throw ExerciseError("--layers must be 2 to 6 sizes of 1 to 6 neurons (by hand, a small network), e.g. 2,2,1")
+        }
+        guard activation.isElementwise || loss == .softmaxCrossEntropy else { throw ExerciseError("softmax goes with --loss softmax-cross-entropy") }
+    }
+
     /// A network drawn from `seed` for hand computation: weights and biases uniform in −1…1 and
     /// the input in 0…1, all with 2 decimals; targets 0 or 1 (2 decimals for an identity output).
     public static func draw(seed: UInt64, layers: [Int] = [2, 2, 1], activation: Activation = .sigmoid,
                             loss: Loss = .squaredError, learningRate: Double = 0.5,
                             steps: [Step] = Step.allCases) throws(ExerciseError) -> Exercise {
-        guard layers.count >= 2, layers.count <= 6, layers.allSatisfy({ (1...6).contains($0) }) else {
-            throw ExerciseError("--layers must be 2 to 6 sizes of 1 to 6 neurons (by hand, a small network), e.g. 2,2,1")
-        }
-        guard activation.isElementwise || loss == .softmaxCrossEntropy else { throw ExerciseError("softmax goes with --loss softmax-cross-entropy") }
+        try check(layers: layers, activation: activation, loss: loss)
         var rng = SeededGenerator(seed: seed)
         func two(_ low: Double, _ high: Double) -> Double { (rng.uniform(low, high) * 100).rounded() / 100 }
         let output: Activation = loss.fusedActivation ?? activation
