@@ -21,6 +21,13 @@ struct CSVEdgeTests {
     func separators() throws {
         let semicolon = try Dataset<Float>.csv("a;b;label\n1,5;2;x\n3;4,25;y\n", file: "s.csv")
         #expect(semicolon.features == 2 && semicolon.x[0, 0] == 1.5 && semicolon.x[1, 1] == 4.25)
+        // No header, decimal commas: more commas than semicolons, but every comma is inside a number.
+        let noHeader = try Dataset<Float>.csv("5,1;3,5;1,4;0,2;a\n6,7;3,0;5,2;2,3;b\n", file: "n.csv")
+        #expect(noHeader.count == 2 && noHeader.features == 4 && noHeader.x[1, 0] == 6.7)
+        for (line, expected) in [("5,1;3,5;1,4;0,2", ";"), ("1,2,3", ","), ("a;b;c", ";"), ("x,y;z", ","), ("1,25,3;4", ","),
+                                 ("\"a;b\",c,d", ","), ("1;2\t3\t4", "\t"), ("12,5;7", ";"), ("", ",")] {
+            #expect(CSVOptions.detectSeparator(line) == UInt8(ascii: Unicode.Scalar(expected)!), "\(line)")
+        }
         let tab = try Dataset<Float>.csv("a\tb\tlabel\n1\t2\tx\n3\t4\ty\n", file: "t.csv")
         #expect(tab.features == 2 && tab.classNames == ["x", "y"])
         var options = CSVOptions()

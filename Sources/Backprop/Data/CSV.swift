@@ -36,20 +36,31 @@ public struct CSVOptions: Sendable {
     public init() {}
 
     /// The separator of `text`: of `,`, `;` and tab, the one seen most often in its first line
-    /// (outside quotes); `,` when none is.
+    /// (outside quotes); `,` when none is. A line of numbers with decimal commas between
+    /// semicolons (`5,1;3,5;1,4`) is `;` although its commas are more: every comma there sits
+    /// between two digits, at most one a field.
     public static func detectSeparator(_ text: String) -> UInt8 { detectSeparator(bytes: text.utf8) }
 
     /// ``detectSeparator(_:)`` of UTF-8 bytes.
     static func detectSeparator<S: Sequence<UInt8>>(bytes: S) -> UInt8 {
-        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
+        let (comma, semicolon, tab) = (UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"))
+        var counts: [UInt8: Int] = [comma: 0, semicolon: 0, tab: 0]
         var quoted = false
+        var line: [UInt8] = []                                          // the first line, outside quotes
         for b in bytes.drop(while: { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
             if b == UInt8(ascii: "\"") { quoted.toggle() }
             if !quoted && (b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")) { break }
             if !quoted, let n = counts[b] { counts[b] = n + 1 }
+            line.append(quoted ? 0 : b)
+        }
+        func isDigit(_ i: Int) -> Bool { line.indices.contains(i) && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[i]) }
+        if counts[semicolon]! > 0 && counts[tab]! == 0,
+           line.indices.allSatisfy({ line[$0] != comma || (isDigit($0 - 1) && isDigit($0 + 1)) }),
+           line.split(separator: semicolon, omittingEmptySubsequences: false).allSatisfy({ $0.count(where: { $0 == comma }) <= 1 }) {
+            return semicolon                                            // decimal commas
         }
         let best = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
-        return best.map { $0.value > 0 ? $0.key : UInt8(ascii: ",") } ?? UInt8(ascii: ",")
+        return best.map { $0.value > 0 ? $0.key : comma } ?? comma
     }
 
     /// A field as a number: trimmed, a decimal comma accepted when the separator is `;`; nil
