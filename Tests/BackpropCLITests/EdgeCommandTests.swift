@@ -221,7 +221,12 @@ struct CollisionTests {
         #expect(try backprop(train + ["--checkpoint-every", "3", "--checkpoint", "ck.json"], in: folder).status == 0)
         let converted = try backprop(["convert", "ck.json", "ck-model.json"], in: folder)
         #expect(converted.status == 0 && converted.stderr.contains("ck.json is a checkpoint; ck-model.json has its model, not its training state"), "\(converted.stderr)")
-        #expect(try backprop(["train", "--resume", "ck.json", "--epochs", "4"], in: folder).status == 0, "the checkpoint is intact")
+        let again = try backprop(["train", "--resume", "ck.json", "--epochs", "4"], in: folder)
+        #expect(again.status == 0 && !again.stderr.contains("warning"), "the checkpoint is intact: \(again.stderr)")
+        // Resuming from a copy writes where the original run wrote: said, before the work.
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("ck.json"), to: folder.appendingPathComponent("copy.json"))
+        let copy = try backprop(["train", "--resume", "copy.json", "--epochs", "5"], in: folder)
+        #expect(copy.status == 0 && copy.stderr.contains("backprop: warning: checkpoints go to ck.json, where the run that wrote copy.json wrote them (--checkpoint copy.json keeps them here)"), "\(copy.stderr)")
     }
 
     @Test("a checkpoint resumes from another folder (its data beside it); evaluate refuses --test; --patience equal to the run's is fine; a closed stdout does not lose the model")
