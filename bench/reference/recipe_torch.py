@@ -9,6 +9,8 @@ that Backprop does not have, to see whether any of them lifts the ceiling:
   --label-smoothing 0.1   softmax cross-entropy against (1 − ε)·y + ε/10
   --ema 0.999             test the exponential moving average of the weights
   --flip                  each training image mirrored left–right with probability ½, per step
+  --shift K [--shift-p P] each training image (with probability P, default 1) moved by −K…K pixels
+                          across and down, uniformly, zeros shifted in, per step
 Prints one JSON line per seed (test accuracy after the last epoch), then their mean.
 
     .venv-ref/bin/python bench/reference/recipe_torch.py --seeds 1,2,3 [--label-smoothing 0.1]
@@ -22,6 +24,26 @@ import torch.nn.functional as F
 from torch import nn
 
 import fmnist_data
+
+
+def shifted(batch, k, p, gen):
+    """Each image of batch (B, 28, 28), with probability p, moved by dx, dy uniform in −k…k (zeros
+    shifted in); returns (B, 784)."""
+    n = len(batch)
+    padded = F.pad(batch, (k, k, k, k))
+    dx = torch.randint(-k, k + 1, (n,), generator=gen)
+    dy = torch.randint(-k, k + 1, (n,), generator=gen)
+    if p < 1:
+        still = torch.rand(n, generator=gen) >= p
+        dx[still] = 0
+        dy[still] = 0
+    out = torch.empty(n, 28, 28)
+    for a in range(-k, k + 1):
+        for b in range(-k, k + 1):
+            chosen = (dx == a) & (dy == b)
+            if chosen.any():
+                out[chosen] = padded[chosen][:, k - b:k - b + 28, k - a:k - a + 28]
+    return out.view(n, 784)
 
 
 def run(seed, args, data):
@@ -52,6 +74,8 @@ def run(seed, args, data):
         for i in range(0, n, args.batch):
             idx = perm[i:i + args.batch]
             xb, yb = xtr[idx], ytr[idx]
+            if args.shift:
+                xb = shifted(images[idx], args.shift, args.shift_p, gen)
             if args.flip:
                 mirrored = torch.rand(len(idx), generator=gen) < 0.5
                 batch = images[idx].clone()
@@ -82,6 +106,8 @@ def main():
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--ema", type=float, default=0.0)
     p.add_argument("--flip", action="store_true")
+    p.add_argument("--shift", type=int, default=0)
+    p.add_argument("--shift-p", type=float, default=1.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--data-dir", default=fmnist_data.DEFAULT_DIR)
     args = p.parse_args()
@@ -91,7 +117,7 @@ def main():
     for seed in (int(s) for s in args.seeds.split(",")):
         accuracies.append(run(seed, args, data))
         print(json.dumps({"bench": "recipe_torch", "seed": seed, "test_acc": accuracies[-1]}), flush=True)
-    print(json.dumps({"bench": "recipe_torch", "label_smoothing": args.label_smoothing, "ema": args.ema, "flip": args.flip,
+    print(json.dumps({"bench": "recipe_torch", "label_smoothing": args.label_smoothing, "ema": args.ema, "flip": args.flip, "shift": args.shift, "shift_p": args.shift_p,
                       "epochs": args.epochs, "test_acc": accuracies, "mean": sum(accuracies) / len(accuracies)}))
 
 
