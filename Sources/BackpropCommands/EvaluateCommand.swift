@@ -53,7 +53,11 @@ struct EvaluateCommand: ParsableCommand {
     /// The part of --data to measure, checked against the model.
     private func load(for file: ModelFile<Float>) throws -> Dataset<Float> {
         var data: Dataset<Float>
-        switch try dataOptions.source(seed: seed) {
+        var source = try dataOptions.source(seed: seed)
+        if case .idx(let folder, nil) = source, let classes = file.classes {     // the model's classes, as for a CSV
+            source = .idx(folder: folder, classNames: classes)
+        }
+        switch source {
         case .csv(let path, var options):
             if file.classes == nil { options.task = .regression }        // the task is the model's, not a guess
             do { data = try DataSource.csvFile(path, options: options, classNames: file.classes) } catch { throw InputError("\(error)") }
@@ -65,13 +69,13 @@ struct EvaluateCommand: ParsableCommand {
         if file.network.outputSize == 1 { data = data.asOneOutput() }       // two classes, one sigmoid output
         // No accuracy made up from numbers: a model with no class names whose outputs are not
         // probabilities (no sigmoid, no softmax) predicts numbers; one with class names, classes.
-        let source = dataOptions.data ?? "the data"
+        let name = dataOptions.data ?? "the data"
         let predictsNumbers = file.classes == nil && ![.sigmoid, .softmax].contains(file.network.layers.last?.activation)
         if predictsNumbers && data.isClassification {
-            throw InputError("\(model) predicts numbers (regression) and \(source) has classes: evaluate it on data with numeric targets")
+            throw InputError("\(model) predicts numbers (regression) and \(name) has classes: evaluate it on data with numeric targets")
         }
         if file.classes != nil && !data.isClassification {
-            throw InputError("\(model) predicts classes and \(source) has numeric targets: evaluate it on data with classes")
+            throw InputError("\(model) predicts classes and \(name) has numeric targets: evaluate it on data with classes")
         }
         guard data.features == file.inputSize && data.outputs == file.network.outputSize else {
             throw InputError("\(model) is \(shapeName(file.network.sizes))\(file.features.map { " over the features \($0.map(\.rawValue).joined(separator: ",")) of 2 raw inputs" } ?? ""); the data has \(data.features) features and \(data.outputs) outputs")

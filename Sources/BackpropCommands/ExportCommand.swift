@@ -58,7 +58,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if language == .c, let out, let kind = specialFileKind(out) {        // two files cannot go to one device
+        if language == .c, let out, let kind = notABase(out) {               // two files cannot go to one device
             throw InputError("--out \(out) is \(kind): C export writes two files, NAME.h and NAME.c; give the .c file's path or a folder")
         }
         let paths = destinations()
@@ -78,13 +78,17 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// What an existing path is when it is neither a regular file nor a folder ("a device", "a
-/// FIFO", "a socket"); nil otherwise (missing, a file, a folder), symlinks followed.
-private func specialFileKind(_ path: String) -> String? {
+/// Why `path` cannot name the pair NAME.h and NAME.c: standard output (`-`), a device, a FIFO
+/// or a socket, anything under /dev or /proc (`/dev/stdout` may be a regular file's link), or
+/// another existing file than a .c or .h; nil for a folder, a new path or a .c/.h file.
+private func notABase(_ path: String) -> String? {
+    if path == "-" { return "standard output" }
+    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return "a device" }
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     switch info.st_mode & S_IFMT {
-    case S_IFREG, S_IFDIR: return nil
+    case S_IFDIR: return nil
+    case S_IFREG: return path.hasSuffix(".c") || path.hasSuffix(".h") ? nil : "an existing file, not a .c or .h"
     case S_IFIFO: return "a FIFO"
     case S_IFSOCK: return "a socket"
     default: return "a device"

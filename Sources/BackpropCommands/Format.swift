@@ -67,7 +67,7 @@ func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, op
         throw InputError("\(option) \(folder): cannot create the folder")
     }
     return try pictures.map { name, svg in
-        let path = folder + "/" + name
+        let path = (folder.hasSuffix("/") ? folder : folder + "/") + name
         try write(Array(svg.rendered.utf8), to: path)
         return path
     }

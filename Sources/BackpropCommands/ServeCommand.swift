@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "TCP port (0: any free port).")
     var port: Int = 8080
 
-    @Option(help: "Address to listen on; 127.0.0.1 keeps the playground to this machine (0.0.0.0 opens it to the network).")
+    @Option(help: "Address to listen on; 127.0.0.1 keeps the playground to this machine (0.0.0.0 opens it to the network, by this machine's address or name; another name, e.g. a DNS alias, also goes here).")
     var host: String = "127.0.0.1"
 
     func validate() throws {

@@ -80,9 +80,9 @@ struct TrainCommand: ParsableCommand {
         let checkpoints = outputFiles.checkpointEvery.map { ($0, outputFiles.checkpointPath ?? TrainOutputOptions.defaultCheckpointPath) }
             ?? checkpoint?.writing.map { (every: $0.every, path: outputFiles.checkpointPath ?? $0.path) }
         try checkDestinations(plan, checkpoints: checkpoints)    // before the work, not after it
-        if let resumePath, outputFiles.checkpointPath == nil, let path = checkpoints?.1, !path.contains("{epoch}"),
-           canonicalPath(path) != canonicalPath(resumePath) {    // resuming from a copy: the original is what gets replaced
-            writeToStandardError("backprop: warning: checkpoints go to \(path), where the run that wrote \(resumePath) wrote them (--checkpoint \(resumePath) keeps them here)\n")
+        if let resumePath, outputFiles.checkpointEvery == nil, outputFiles.checkpointPath == nil, let path = checkpoints?.1,
+           !path.contains("{epoch}"), canonicalPath(path) != canonicalPath(resumePath) {   // e.g. resuming from a copy
+            writeToStandardError("backprop: warning: checkpoints go to \(path) (the checkpoint's --checkpoint), not to \(resumePath); --checkpoint \(resumePath) writes them there\n")
         }
         let report = announce(run)
         Interrupt.shared.install()                               // from here the first Ctrl-C finishes the batch

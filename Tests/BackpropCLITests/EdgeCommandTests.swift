@@ -226,7 +226,7 @@ struct CollisionTests {
         // Resuming from a copy writes where the original run wrote: said, before the work.
         try FileManager.default.copyItem(at: folder.appendingPathComponent("ck.json"), to: folder.appendingPathComponent("copy.json"))
         let copy = try backprop(["train", "--resume", "copy.json", "--epochs", "5"], in: folder)
-        #expect(copy.status == 0 && copy.stderr.contains("backprop: warning: checkpoints go to ck.json, where the run that wrote copy.json wrote them (--checkpoint copy.json keeps them here)"), "\(copy.stderr)")
+        #expect(copy.status == 0 && copy.stderr.contains("backprop: warning: checkpoints go to ck.json (the checkpoint's --checkpoint), not to copy.json; --checkpoint copy.json writes them there"), "\(copy.stderr)")
     }
 
     @Test("a checkpoint resumes from another folder (its data beside it); evaluate refuses --test; --patience equal to the run's is fine; a closed stdout does not lose the model")

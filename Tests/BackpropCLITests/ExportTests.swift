@@ -203,6 +203,10 @@ struct ExportTests {
         expectInputError(try backprop(["export", "--model", modelPath, "--language", "c", "--out", "/dev/null"]),
                          "--out /dev/null is a device: C export writes two files")
         #expect(!FileManager.default.fileExists(atPath: "/dev/null.c") && !FileManager.default.fileExists(atPath: "/dev/null.h"))
+        expectInputError(try backprop(["export", "--model", modelPath, "--language", "c", "--out", "/dev/stdout"]), "--out /dev/stdout is a device")
+        expectInputError(try backprop(["export", "--model", modelPath, "--language", "c", "--out", "-"], in: folder), "--out - is standard output")
+        expectInputError(try backprop(["export", "--model", modelPath, "--language", "c", "--out", modelPath]),
+                         "is an existing file, not a .c or .h: C export writes two files")
         let language = try backprop(["export", "--model", modelPath, "--language", "rust"])
         #expect(language.status == 64)
         expectInputError(try backprop(["export", "--model", folder.appendingPathComponent("none.json").path, "--language", "c"], in: folder), "no such file")

@@ -93,6 +93,16 @@ struct TrainCommandTests {
         }
         let evaluate = try backprop(["evaluate", "--model", "tiny.safetensors", "--data", Self.tinyIDX, "--json"], in: folder)
         #expect(try JSON.parse(evaluate.stdout)["samples"] == .number("30"))
+        // Images of one class (every label the last) measured by a model: over its 3 classes, not
+        // refused as a training set of one class would be.
+        let one = folder.appendingPathComponent("one")
+        try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.tinyIDX + "/train-images-idx3-ubyte.gz", toPath: one.appendingPathComponent("train-images-idx3-ubyte.gz").path)
+        try Data(IDXArray.encode(shape: [60], values: Array(repeating: 2, count: 60))).write(to: one.appendingPathComponent("train-labels-idx1-ubyte"))
+        expectInputError(try backprop(["train", "--data", "one"], in: folder), "every label is 2: classification needs at least 2 classes")
+        let single = try backprop(["evaluate", "--model", "tiny.safetensors", "--data", "one", "--split", "train", "--json"], in: folder)
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(try JSON.parse(single.stdout)["classes"]?.array?.count == 3)
     }
 
     @Test("regression from CSV: identity output, squared error, no accuracy; predict gives the value")

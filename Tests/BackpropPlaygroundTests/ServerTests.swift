@@ -229,7 +229,9 @@ struct OriginTests {
         let rebound = request("evil.example:8080", origin: "http://evil.example:8080")
         #expect(PlaygroundServer.isSameOrigin(rebound), "the origin matches the Host it sent")
         #expect(!PlaygroundServer.isLocalName(rebound, serving: "127.0.0.1"), "but the name is not this machine's")
-        for authority in ["127.0.0.1:8080", "localhost:8080", "LocalHost", "app.localhost:1", "[::1]:8080", "192.168.1.20:8080", "10.0.0.1"] {
+        let machine = ProcessInfo.processInfo.hostName
+        for authority in ["127.0.0.1:8080", "localhost:8080", "LocalHost", "localhost.:8080", "app.localhost:1", "[::1]:8080", "192.168.1.20:8080", "10.0.0.1",
+                          "\(machine):8080", "\(machine).local"] {
             #expect(PlaygroundServer.isLocalName(request(authority), serving: "127.0.0.1"), "\(authority)")
         }
         #expect(PlaygroundServer.isLocalName(request("mybox.lan:8080"), serving: "mybox.lan"), "the name given with --host")

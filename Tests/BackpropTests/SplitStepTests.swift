@@ -6,8 +6,8 @@ import Testing
 /// deterministic and within Float rounding of them, for every optimizer and loss.
 @Suite struct SplitStepTests {
     /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`), with
-    /// layers whose dW is cut by neurons (60 → 80; 80 → 40 with optimizer state) and by inputs
-    /// (40 → 4: fewer than 16 neurons a part; 80 → 40 with plain gradient descent, more inputs than neurons).
+    /// layers whose dW is cut by neurons (60 → 80, 80 → 40) and by inputs (40 → 4: fewer than 16
+    /// neurons a part). ``sgdCutByInputs()`` has a layer that plain gradient descent cuts by inputs.
     static func network(loss: Loss) -> Network<Float> {
         switch loss {
         case .softmaxCrossEntropy:
@@ -138,6 +138,29 @@ import Testing
         }
         #expect(gathered.layers.map(\.weights) == reference.layers.map(\.weights))
         #expect(gathered.layers.map(\.biases) == reference.layers.map(\.biases))
+    }
+
+    /// Plain gradient descent cuts 128 → 32 by its inputs (8 lines of 16 a part): the same
+    /// weights as the four calls, within Float rounding.
+    @Test func sgdCutByInputs() {
+        var rng = SeededGenerator(seed: 12)
+        let x: Matrix<Float> = randomMatrix(50, 128, &rng)
+        var y = Matrix<Float>(rows: 50, cols: 10)
+        for r in 0..<50 { y[r, Int(rng.next() % 10)] = 1 }
+        let make = { Network<Float>(sizes: [128, 32, 10], activation: .relu, output: .softmax, reduction: .mean, seed: 5) }
+        var (reference, two) = (make(), make())
+        var (o1, o2) = (Optimizer<Float>(.sgd, learningRate: 0.1), Optimizer<Float>(.sgd, learningRate: 0.1))
+        #expect(Parallel.withThreads(2) { Parallel.parts(work: 50 * (128 * 32 + 32 * 10)) } == 2, "two parts")
+        for _ in 0..<3 {
+            let expected = Self.fourCalls(&reference, x, y, &o1)
+            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
+            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
+        }
+        for l in reference.layers.indices {
+            #expect(maxError(two.layers[l].weights.storage, reference.layers[l].weights.storage) < 1e-5, "W\(l + 1)")
+            #expect(maxError(two.layers[l].biases, reference.layers[l].biases) < 1e-5, "b\(l + 1)")
+        }
+        #expect(two.layers[0].weights != make().layers[0].weights, "trained")
     }
 
     @Test func twoThreadsGiveTheSameBitsEveryTime() {

@@ -93,7 +93,7 @@ public struct Checkpoint<T: Scalar>: Sendable {
             throw .invalid(place: "checkpoint.epochs_done", message: "expected a whole number of epochs")
         }
         if let recorded = root["training"]?["epochs_done"], recorded.number.flatMap({ Int($0) }) != done {
-            throw .invalid(place: "training.epochs_done", message: "is not checkpoint.epochs_done (\(done)): the file was edited by hand or mixed from two")
+            throw .invalid(place: "training.epochs_done", message: "is \(recorded.number ?? recorded.kind), not checkpoint.epochs_done (\(done)): the file was edited by hand or mixed from two")
         }
         guard let o = c["optimizer"] else { throw .invalid(place: "checkpoint.optimizer", message: "missing") }
         let kind: Optimizer<T>.Kind = try ModelFile<T>.named(o, "kind", place: "checkpoint.optimizer.kind")

@@ -231,7 +231,8 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
     /// (a classifier's last) is cut by its inputs instead, or the parts would be uneven.
     ///
     /// Plain gradient descent (the update fused into the product) cuts a layer with more inputs
-    /// than neurons by its inputs: BLAS packs the part's columns of `a_prev` (B × I/parts) instead
+    /// than neurons by its inputs when they are whole cache lines (a multiple of 16) and at least
+    /// 4 blocks of 16 a part, so that the parts are even and no line is written by both: BLAS packs the part's columns of `a_prev` (B × I/parts) instead
     /// of all of them (B × I) — for 784-128-10, batch 64, each thread packed 50,176 floats of the
     /// batch for `dW¹`, now 25,600 — and there is no update stream to share lines. Steps of
     /// 784-128-10 on 2 threads, alternating binaries, 12 runs each: median 184 → 174 µs.
@@ -240,7 +241,7 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
         let d = buffers[l], moments = self.moments[l]
         let (i, o) = (d.inputs, d.outputs)
         let units = Parallel.range(part, of: parts, count: o, block: 4)
-        let byInputs = i > o && (o < 16 * parts || fusedEta != nil)
+        let byInputs = i > o && (o < 16 * parts || (fusedEta != nil && i % 16 == 0 && i >= 64 * parts))
         let (wRows, wCols) = byInputs ? (0..<o, Parallel.range(part, of: parts, count: i, block: 16)) : (units, 0..<i)
         let (alpha, beta, dW): (T, T, UnsafeMutablePointer<T>) = fusedEta.map { (-$0, 1, d.w) } ?? (1, 0, d.weightGradient)
         if !wRows.isEmpty && !wCols.isEmpty {                          // dW[rows, cols]: (n, B)·(B, c)

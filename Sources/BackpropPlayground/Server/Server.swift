@@ -50,7 +50,11 @@ public struct PlaygroundServer: Sendable {
             router: router(),
             server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
                 [registry, updateInterval, host] request, _, _ in
-                guard request.path == "/ws", Self.isSameOrigin(request), Self.isLocalName(request, serving: host) else { return .dontUpgrade }
+                guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
+                guard Self.isLocalName(request, serving: host) else {
+                    FileHandle.standardError.write(Data("backprop serve: refused a WebSocket for \(request.authority ?? "?"): open the page by this machine's address or name, or start it with --host that name\n".utf8))
+                    return .dontUpgrade
+                }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, registry: registry, updateInterval: updateInterval)
                 }
@@ -79,15 +83,19 @@ public struct PlaygroundServer: Sendable {
     }
 
     /// Whether the request names this machine as a browser on it does: `localhost` (or a name
-    /// under `.localhost`), an IP address, or the name the server was started with (`--host`).
+    /// under `.localhost`), an IP address, the machine's own name (`gethostname`, also with
+    /// `.local`), or the name the server was started with (`--host`); a final dot is ignored.
     /// Any other name is another web site's that has been made to point at this machine (DNS
     /// rebinding): its page sends its own name as both `Host` and `Origin`, so the origin check
     /// alone lets it in. A request with no `Host` at all comes from no browser and is let in.
     static func isLocalName(_ request: HTTPRequest, serving host: String) -> Bool {
         guard let authority = request.authority else { return true }
-        guard let name = URL(string: "http://\(authority)")?.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+        guard var name = URL(string: "http://\(authority)")?.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
               !name.isEmpty else { return false }
-        if name == "localhost" || name.hasSuffix(".localhost") || name == host.lowercased() { return true }
+        if name.hasSuffix(".") { name.removeLast() }
+        let machine = ProcessInfo.processInfo.hostName.lowercased()
+        if name == "localhost" || name.hasSuffix(".localhost") || name == host.lowercased()
+            || (!machine.isEmpty && (name == machine || name == machine + ".local")) { return true }
         var v4 = in_addr(), v6 = in6_addr()
         return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, name, &v6) == 1
     }
