@@ -23,7 +23,14 @@ public struct BackpropCommand: AsyncParsableCommand {
             try checkStandardOutput()
         } catch {
             let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }             // --help: argument-parser prints it
+            if code == .success {                                       // --help, --version: printed, then checked
+                print(fullMessage(for: error))
+                do { try checkStandardOutput() } catch {
+                    writeToStandardError("Error: \(error)\n")
+                    Foundation.exit(1)
+                }
+                Foundation.exit(0)
+            }
             let message = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: " ")
             if !message.isEmpty {

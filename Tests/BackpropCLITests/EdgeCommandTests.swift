@@ -118,7 +118,8 @@ struct EdgeCommandTests {
     @Test("standard output that cannot be written (/dev/full) is an error with exit 1, not a silent exit 0", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func fullStandardOutput() throws {
         let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
-        for arguments in [["predict", "--model", model, "--input", "1,0"], ["evaluate", "--model", model, "--data", "xor"], ["gradcheck"]] {
+        for arguments in [["predict", "--model", model, "--input", "1,0"], ["evaluate", "--model", model, "--data", "xor"], ["gradcheck"],
+                          ["--help"], ["train", "--help"], ["--version"]] {
             let process = Process()
             process.executableURL = try backpropBinary()
             process.arguments = arguments
