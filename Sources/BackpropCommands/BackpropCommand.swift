@@ -13,24 +13,20 @@ public struct BackpropCommand: AsyncParsableCommand {
         Interrupt.shared.listen()                 // Ctrl-C at any moment: exit 130, never a signal death
         signal(SIGPIPE, SIG_IGN)                  // a closed stdout (| head) must not lose a trained model
         do {
-            try checkCommandName()
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+            do {
+                try checkCommandName()
+                var command = try parseAsRoot()
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch where exitCode(for: error) == .success {
+                print(fullMessage(for: error))                      // --help, --version
             }
-            try checkStandardOutput()
+            try checkStandardOutput()                               // what was printed reached its reader
         } catch {
             let code = exitCode(for: error)
-            if code == .success {                                       // --help, --version: printed, then checked
-                print(fullMessage(for: error))
-                do { try checkStandardOutput() } catch {
-                    writeToStandardError("Error: \(error)\n")
-                    Foundation.exit(1)
-                }
-                Foundation.exit(0)
-            }
             let message = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: " ")
             if !message.isEmpty {

@@ -49,9 +49,9 @@ struct ExportCommand: ParsableCommand {
         let folder = out.isEmpty ? "" : FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) && isFolder.boolValue || out.hasSuffix("/") ? out : nil
         switch language {
         case .swift:
-            return [folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + "\(name).swift" } ?? out]
+            return [folder.map { path("\(name).swift", in: $0) } ?? out]
         case .c:
-            let base = folder.map { ($0.isEmpty ? "" : $0.hasSuffix("/") ? $0 : $0 + "/") + name }
+            let base = folder.map { path(name, in: $0) }
                 ?? (out.hasSuffix(".c") || out.hasSuffix(".h") ? String(out.dropLast(2)) : out)
             return [base + ".h", base + ".c"]
         }

@@ -60,6 +60,11 @@ func announceWritten(_ path: String) {
     writeToStandardError("\(clear)wrote \(path)\n")
 }
 
+/// `name` inside `folder`, joined by one slash (`name` alone for an empty folder: here).
+func path(_ name: String, in folder: String) -> String {
+    folder.isEmpty ? name : (folder.hasSuffix("/") ? folder : folder + "/") + name
+}
+
 /// Writes each picture atomically into `folder` (made if missing) and returns the paths written;
 /// `option` names the folder's option in error messages.
 func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, option: String) throws -> [String] {
@@ -67,8 +72,8 @@ func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, op
         throw InputError("\(option) \(folder): cannot create the folder")
     }
     return try pictures.map { name, svg in
-        let path = (folder.hasSuffix("/") ? folder : folder + "/") + name
-        try write(Array(svg.rendered.utf8), to: path)
-        return path
+        let file = path(name, in: folder)
+        try write(Array(svg.rendered.utf8), to: file)
+        return file
     }
 }

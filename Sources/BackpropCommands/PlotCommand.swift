@@ -45,8 +45,7 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let names = ["network.svg"] + (data == nil ? [] : ["boundary.svg"])      // no picture may land on --model or --data
-        let folder = out.hasSuffix("/") ? out : out + "/"
-        try checkNoCollision(outputs: [("--out", out)] + names.map { ("--out", folder + $0) }, inputs: [("--model", model), ("--data", data)])
+        try checkNoCollision(outputs: [("--out", out)] + names.map { ("--out", path($0, in: out)) }, inputs: [("--model", model), ("--data", data)])
         let file = try readModel(model, as: Float.self)
         let boundary = try data.map { try boundarySVG(file, data: $0) }       // every check before any file is written
         var style = NetworkDiagram.Style()

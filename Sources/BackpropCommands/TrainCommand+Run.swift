@@ -92,7 +92,7 @@ extension TrainCommand {
         if let plots = outputFiles.plots {
             outputs.append(("--plots", plots))
             for name in ["loss.svg", "accuracy.svg", "boundary.svg", "network.svg", "weights.svg", "misclassified.svg", "boundary-epoch-{epoch}.svg"] {
-                outputs.append(("--plots", plots + "/" + name))
+                outputs.append(("--plots", path(name, in: plots)))
             }
         }
         try checkNoCollision(outputs: outputs, inputs: [("--data", plan.data), ("--test", plan.test), ("--resume", resumePath)])
@@ -212,7 +212,7 @@ extension TrainCommand {
     static func located(_ path: String, besides folder: String) -> String {
         guard ToySets.Shape(rawValue: path) == nil, path != "fashion-mnist", !path.hasPrefix("/"),
               !FileManager.default.fileExists(atPath: path) else { return path }
-        let beside = folder + "/" + path
+        let beside = BackpropCommands.path(path, in: folder)
         return FileManager.default.fileExists(atPath: beside) ? beside : path
     }
 

@@ -232,11 +232,11 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
     ///
     /// Plain gradient descent (the update fused into the product) cuts a layer with more inputs
     /// than neurons by its inputs when they are whole cache lines (a multiple of 16) and at least
-    /// 4 blocks of 16 a part, so that the parts are even and no line is written by both: BLAS packs the part's columns of `a_prev` (B × I/parts) instead
-    /// of all of them (B × I) — for 784-128-10, batch 64, each thread packed 50,176 floats of the
-    /// batch for `dW¹`, now 25,600 — and there is no update stream to share lines. Steps of
-    /// 784-128-10 on 2 threads, alternating binaries, 12 runs each: median 184 → 174 µs.
-    /// `db` is always cut by neurons.
+    /// 4 blocks of 16 a part, so that the parts are even and no line is written by both. BLAS
+    /// then packs the part's columns of `a_prev` (B × I/parts) instead of all of them (B × I) —
+    /// for 784-128-10, batch 64, each thread packed 50,176 floats of the batch for `dW¹`, now
+    /// 25,600 — and there is no update stream to share lines. Steps of 784-128-10 on 2 threads,
+    /// alternating binaries, 12 runs each: median 184 → 174 µs. `db` is always cut by neurons.
     private func layer(_ l: Int, part: Int, aPrev: UnsafePointer<T>) {
         let d = buffers[l], moments = self.moments[l]
         let (i, o) = (d.inputs, d.outputs)
