@@ -102,6 +102,33 @@ struct PlotTests {
         #expect(!text.contains(">test<"))
     }
 
+    @Test("decision boundary of many points: at most maximumPoints drawn, at random over the set, and the picture says so")
+    func boundaryThinsPoints() {
+        let net = Network<Double>(layers: [Dense(weights: Matrix([[1, 0]]), biases: [0], activation: .sigmoid)], loss: .binaryCrossEntropy)
+        let n = 20_000
+        let points = Matrix<Double>(rows: n, cols: 2, storage: (0..<(2 * n)).map { Double($0 % 97) })
+        var style = DecisionBoundary.Style()
+        style.resolution = 4
+        let many = DecisionBoundary.svg(model: ModelFile(network: net), points: points, targets: .labels((0..<n).map { $0 % 2 }),
+                                        testPoints: Matrix(rows: 3, cols: 2, storage: [0, 0, 1, 1, 2, 2]),
+                                        testTargets: .labels([0, 1, 0]), style: style).rendered
+        #expect(many.components(separatedBy: "<circle").count - 1 == 5_000 + 3 + 2)     // the 3 test points, the legend's two
+        #expect(many.contains("drawn: 5,000 of 20,000 training points") && !many.contains("test points"))
+        // classes alternate row by row: both are drawn (every 4th row would have drawn class 0 only)
+        let white = many.components(separatedBy: "\n").filter { $0.hasPrefix("<circle") && $0.contains("stroke=\"#ffffff\"") }
+        let blue = white.filter { $0.contains("fill=\"#0877bd\"") }.count
+        #expect(blue > 2_300 && blue < 2_700, "\(blue) of class 1")
+        let rows = DecisionBoundary.pointsDrawn(n, maximum: 5_000)
+        #expect(rows.count == 5_000 && rows == rows.sorted() && Set(rows).count == 5_000 && rows.last! < n)
+        #expect(rows == DecisionBoundary.pointsDrawn(n, maximum: 5_000), "the same rows every time")
+        #expect(rows.filter { $0 >= n / 2 }.count > 2_300, "spread over the set")
+        #expect(DecisionBoundary.pointsDrawn(3, maximum: 5_000) == [0, 1, 2] && DecisionBoundary.pointsDrawn(5, maximum: 0) == [])
+        let few = DecisionBoundary.svg(model: ModelFile(network: net), points: points.rows(0..<5_000), labels: [Int](repeating: 0, count: 5_000),
+                                       resolution: 4).rendered
+        #expect(few.components(separatedBy: "<circle").count - 1 == 5_000 + 1)
+        #expect(!few.contains("drawn:"))
+    }
+
     @Test("decision boundary axes: ticks at 1-2-5 steps inside the range, not the range's ends")
     func boundaryTicks() {
         let net = Network<Double>(layers: [Dense(weights: Matrix([[1, 0]]), biases: [0], activation: .sigmoid)], loss: .binaryCrossEntropy)

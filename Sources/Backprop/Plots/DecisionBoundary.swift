@@ -90,6 +90,10 @@ public enum DecisionBoundary {
         public var classNames: [String]? = nil
         /// Training points to ring in black (e.g. the next step's batch).
         public var highlighted: [Int] = []
+        /// At most this many points of a set are drawn: of more, that many at random (the same
+        /// ones every time), and the picture says so. A circle is about 90 bytes of SVG; 10
+        /// million points made a picture of 900 MB that no viewer opens.
+        public var maximumPoints = 5_000
         public init() {}
     }
 
@@ -155,14 +159,20 @@ public enum DecisionBoundary {
             case .values(let values): pointColor(value: values[r])
             }
         }
-        func draw(_ set: Matrix<T>, _ targets: Targets, rim: String) {
-            for r in 0..<set.rows {
+        var thinned: [String] = []                                      // "5,000 of 20,000 training points"
+        func draw(_ set: Matrix<T>, _ targets: Targets, rim: String, name: String) {
+            let drawn = pointsDrawn(set.rows, maximum: style.maximumPoints)
+            if drawn.count < set.rows { thinned.append("\(NetworkDiagram.grouped(drawn.count)) of \(NetworkDiagram.grouped(set.rows)) \(name) points") }
+            for r in drawn {
                 let (px, py) = position(set, r)
                 svg.circle(cx: px, cy: py, r: 3.5, fill: fill(targets, r), stroke: rim)
             }
         }
-        draw(points, targets, rim: "#ffffff")
-        if let testPoints, let testTargets { draw(testPoints, testTargets, rim: "#222222") }
+        draw(points, targets, rim: "#ffffff", name: "training")
+        if let testPoints, let testTargets { draw(testPoints, testTargets, rim: "#222222", name: "test") }
+        if !thinned.isEmpty {
+            svg.text("drawn: " + thinned.joined(separator: ", "), x: left + size, y: top + size + 58, size: 10, anchor: "end")
+        }
         for r in style.highlighted where r >= 0 && r < points.rows {
             let (px, py) = position(points, r)
             svg.circle(cx: px, cy: py, r: 6.5, fill: "none", stroke: "#111111")
@@ -183,6 +193,21 @@ public enum DecisionBoundary {
         legend(&svg, x: left, y: top + size + 34, width: size, regression: isRegression,
                names: style.classNames ?? ["0", "1"], testShown: testPoints != nil, discrete: style.discretize)
         return svg
+    }
+
+    /// The rows of `count` points to draw, in order: all of them, or `maximum` at random (Knuth's
+    /// selection sampling, seed 1: the same rows every time). Not every k-th point: generated sets
+    /// alternate their classes row by row, and every 200th point of a spiral was all one class.
+    static func pointsDrawn(_ count: Int, maximum: Int) -> [Int] {
+        let k = max(maximum, 0)
+        guard count > k else { return Array(0..<count) }
+        var rng = SeededGenerator(seed: 1)
+        var rows: [Int] = []
+        rows.reserveCapacity(k)
+        for r in 0..<count where rows.count < k && Double(count - r) * rng.uniform() < Double(k - rows.count) {
+            rows.append(r)
+        }
+        return rows
     }
 
     /// A point's colour for a regression target `v` (−1 orange … 1 blue, at full strength).
