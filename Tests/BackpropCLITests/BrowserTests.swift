@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BackpropPlayground
 @testable import Backprop
 
 /// The playground in a real headless Chromium, driven through WebDriver (`chromedriver`).
@@ -31,6 +32,27 @@ struct BrowserTests {
             try await editAndFeatures(browser, url: url)
             try await regressionAndDefaults(browser, url: url)
             try await layoutAndErrors(browser, url: url)
+            try await uploads(browser, url: url, folder: folder)
+        }
+    }
+
+    /// A CSV chosen in the file input becomes the data; one whose message would pass the
+    /// server's limit (control characters: 6 bytes each in JSON) is refused by the page, and the
+    /// connection stays.
+    func uploads(_ browser: WebDriver, url: String, folder: URL) async throws {
+        try await browser.open("about:blank")
+        try await browser.open(url + "#data=spiral")
+        _ = try await waitFor("the first state", seconds: 30) { try await value(browser, "train-loss") }
+        let good = folder.appendingPathComponent("dots.csv"), bad = folder.appendingPathComponent("binary.csv")
+        try ((0..<40).map { "\(Double($0) / 10),\($0 % 7),\($0 % 2)" }.joined(separator: "\n")).write(to: good, atomically: true, encoding: .utf8)
+        try Data(repeating: 1, count: 400_000).write(to: bad)          // 400 KB, 2.4 MB in JSON
+        let input = try await browser.element("#csv")
+        _ = try await browser.call("POST", "/element/\(input)/value", .object([("text", .string(bad.path))]))
+        let error = try await waitFor("the refusal", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? null : document.getElementById('error').textContent").string }
+        #expect(error.contains("binary.csv takes 2400") && error.contains("more than the \(PlaygroundSession.maxMessageBytes) the server takes"), "\(error)")
+        _ = try await browser.call("POST", "/element/\(input)/value", .object([("text", .string(good.path))]))
+        _ = try await waitFor("the CSV as the data", seconds: 20) {
+            try await browser.script("return socket.readyState === WebSocket.OPEN && document.getElementById('command').textContent.includes('--data dots.csv') ? 1 : null").number
         }
     }
 

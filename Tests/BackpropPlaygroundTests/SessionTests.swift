@@ -179,6 +179,23 @@ struct CSVUploadTests {
         let refusedWide = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "csv", "csv": "\#(wide)"}"#).first))
         #expect(refusedWide["message"]?.string?.contains("needs 2 feature columns") == true)
     }
+
+    @Test("a CSV of almost 1 MB in short lines is taken, though JSON's \\n makes its message larger than 1 MB; hello says the limit")
+    func nearlyOneMegabyte() async throws {
+        let s = try PlaygroundSession { _ in }
+        let hello = try parsed(try #require(await s.hello().first))
+        #expect(hello["maxMessageBytes"] == .number(Double(PlaygroundSession.maxMessageBytes)))
+        let csv = (0..<170_000).map { "\($0 % 10),\($0 % 7),\($0 % 2)" }.joined(separator: "\n")
+        #expect(csv.utf8.count <= PlaygroundSettings.maxCSVBytes)
+        let message = JSON.object([("type", .string("configure")), ("data", .string("csv")), ("csvName", .string("big.csv")),
+                                   ("csv", .string(csv))]).serialized()
+        #expect(message.utf8.count > PlaygroundSettings.maxCSVBytes + 100_000, "the newlines escaped")
+        #expect(message.utf8.count <= PlaygroundSession.maxMessageBytes)
+        let reply = try parsed(try #require(await s.receive(message).first))
+        #expect(reply["type"] == .string("state"), "\(reply["message"]?.string ?? "")")
+        let run = await s.run
+        #expect(run.train.count + run.test.count == 170_000)
+    }
 }
 
 @Suite("Playground session: divergence")

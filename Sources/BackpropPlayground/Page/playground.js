@@ -10,6 +10,7 @@ const initialAddress = location.hash;          // read before the first settings
 let pendingAddress = null;                     // an address's settings, until the server answers them
 let restoring = false;
 let socket = null, session = null, settings = null, lastSettingsText = "", speed = 30;
+let maxMessageBytes = Infinity;                // the server's limit (hello): a larger message closes the connection
 
 function send(message) {
   if (quiz && message.type !== "quizAnswer") endQuiz();   // any change ends a quiz (the server's too)
@@ -36,6 +37,7 @@ function connect() {
       }
       receiveSettings(message.settings);
       speed = message.speed;
+      maxMessageBytes = message.maxMessageBytes ?? Infinity;
       restoring = true;                       // after the session's first state, which follows
     } else if (message.type === "state") {
       pendingAddress = null;
@@ -182,7 +184,13 @@ function wireControls() {
     const file = e.target.files[0];
     if (!file) return;
     if (file.size > 1 << 20) { showError(`${file.name} is larger than 1 MB`); return; }
-    configure({ data: "csv", csv: await file.text(), csvName: file.name });
+    const change = { data: "csv", csv: await file.text(), csvName: file.name };
+    const bytes = new TextEncoder().encode(JSON.stringify(Object.assign({ type: "configure" }, change))).length;
+    if (bytes > maxMessageBytes) {             // control characters: 6 bytes each once in JSON
+      showError(`${file.name} takes ${bytes} bytes to send, more than the ${maxMessageBytes} the server takes: is it a text CSV?`);
+      return;
+    }
+    configure(change);
     delete settings.csv;
   };
   $("network").onclick = (e) => {

@@ -61,7 +61,11 @@ public actor PlaygroundSession {
     private var pictures: [String: (key: String, value: JSON)] = [:]
     private var marksCache: (key: String, marks: [[String?]])?
 
-    public static let maxMessageBytes = PlaygroundSettings.maxCSVBytes + 4096
+    /// The largest message taken: a CSV of up to 1 MB inside a `configure`. JSON doubles each
+    /// newline, tab, quote and backslash of it (`\n`), so twice the CSV, and room for the rest;
+    /// the page checks its message against this number (sent in `hello`) before sending, for the
+    /// control characters that take 6 bytes (`\u0001`). A larger message closes the connection.
+    public static let maxMessageBytes = 2 * PlaygroundSettings.maxCSVBytes + 4096
 
     /// A session with the default settings; `send` takes the messages the play loop produces.
     public init(id: String = PlaygroundSession.newID(), settings: PlaygroundSettings = PlaygroundSettings(),
@@ -81,7 +85,8 @@ public actor PlaygroundSession {
     /// The first message for the page: the session's id and settings, then its state.
     public func hello() -> [Outgoing] {
         let hello = JSON.object([("type", .string("hello")), ("session", .string(id)), ("settings", run.settings.json),
-                                 ("speed", .number(speed)), ("defaults", PlaygroundSettings().json)])
+                                 ("speed", .number(speed)), ("defaults", PlaygroundSettings().json),
+                                 ("maxMessageBytes", .number(Double(Self.maxMessageBytes)))])
         return [Outgoing(text: hello.serialized(), isState: false), state()]
     }
 
