@@ -217,7 +217,9 @@ extension TrainCommand {
     }
 
     /// Where a diverged run saves: --save, unless a model is there already (it is not replaced
-    /// by a worse one): then beside it, `NAME.diverged.EXT`.
+    /// by a worse one): then beside it, at the first of `NAME.diverged.EXT`, `NAME.diverged-2.EXT`,
+    /// … that names nothing yet — that name may be any file, this run's `--test` or checkpoint
+    /// among them, and is not replaced either.
     func divergedPath(_ path: String) -> String {
         var isFolder: ObjCBool = false
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
@@ -226,7 +228,10 @@ extension TrainCommand {
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension
         let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
-        return stem + ".diverged" + (ext.isEmpty ? "" : "." + ext)
+        func named(_ n: Int) -> String { stem + ".diverged" + (n > 1 ? "-\(n)" : "") + (ext.isEmpty ? "" : "." + ext) }
+        var n = 1
+        while (try? FileManager.default.attributesOfItem(atPath: named(n))) != nil { n += 1 }     // (a dangling link too)
+        return named(n)
     }
 }
 

@@ -48,7 +48,9 @@ struct XORCommand: ParsableCommand {
     func validate() throws {
         if let hidden, !(1...10_000).contains(hidden) { throw ValidationError("--hidden must be between 1 and 10000 (got \(hidden))") }
         if hidden != nil && initPath != nil { throw ValidationError("--hidden and --init exclude each other: the model file fixes the network") }
-        guard epochs >= 0 else { throw ValidationError("--epochs must be 0 or more (got \(epochs))") }
+        guard epochs >= 0 && epochs <= TrainingPlan.Limits.epochs else {
+            throw ValidationError("--epochs must be between 0 and \(TrainingPlan.Limits.epochs) (got \(epochs))")
+        }
         guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
         if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be ≥ 1 (got \(printEvery))") }
     }
@@ -82,7 +84,9 @@ struct XORCommand: ParsableCommand {
         var optimizer = Optimizer.gradientDescent(learningRate: T(learningRate))
         let clock = ContinuousClock()
         let started = clock.now
+        var diverged: Int? = nil                                   // the epoch whose loss was NaN or ±∞
         network.train(x, y, epochs: epochs, optimizer: &optimizer) { epoch, loss in
+            guard loss.isFinite else { diverged = epoch; return false }
             if epoch == 1 || epoch % every == 0 {
                 history.append((epoch, Double(loss)))
                 if !output.json { print("epoch \(pad(String(epoch), String(epochs).count))  loss \(fmt(Double(loss), 6))") }
@@ -91,6 +95,12 @@ struct XORCommand: ParsableCommand {
         }
         let seconds = (clock.now - started).seconds
         let finalLoss = Double(network.lossValue(x, y))
+        if diverged != nil || !finalLoss.isFinite {                 // (the last step's update can overflow too)
+            let place = network.firstNonFiniteParameter().map { "; \($0) became NaN or infinite" } ?? ""
+            writeToStandardError("backprop: training diverged at epoch \(diverged ?? epochs): the loss became NaN or infinite\(place). "
+                + "Try a lower learning rate (it is \(learningRate))\(savePath.map { "; nothing was saved to \($0)" } ?? "").\n")
+            throw ExitCode(3)
+        }
         let predictions = network.predict(x).storage.map { Double($0) }
         let learned = zip(predictions, y.storage).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }
         if let savePath {

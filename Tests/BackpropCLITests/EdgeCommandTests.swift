@@ -71,6 +71,14 @@ struct EdgeCommandTests {
         #expect(diverged.stderr.contains("saved them to link.diverged.json (link.json already held a model, and is left as it was)"), "\(diverged.stderr)")
         #expect(try Data(contentsOf: folder.appendingPathComponent("good.json")) == before)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("link.diverged.json").path))
+        // NAME.diverged.json names a file already (a trial had its --test set there): the next free name
+        try write("keep me\n", "t.diverged.json", in: folder)
+        let test = try Data(contentsOf: folder.appendingPathComponent("t.diverged.json"))
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("good.json"), to: folder.appendingPathComponent("t.json"))
+        let again = try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--output", "identity", "--loss", "squared-error",
+                                  "--lr", "100", "--epochs", "20", "--save", "t.json"], in: folder)
+        #expect(again.status == 3 && again.stderr.contains("saved them to t.diverged-2.json"), "\(again.stderr)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("t.diverged.json")) == test)
         #expect(try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--epochs", "1", "--save", "link.json"], in: folder).status == 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("link.json").path) == "good.json")
         #expect(try Data(contentsOf: folder.appendingPathComponent("good.json")) != before)

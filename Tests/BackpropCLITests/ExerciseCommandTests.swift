@@ -78,6 +78,11 @@ struct ExerciseCommandTests {
         #expect(layers.status == 64 && layers.stderr.contains("--layers must be 2 to 6 sizes of 1 to 6 neurons"), "\(layers.stderr)")
         let softmax = try backprop(["exercise", "--activation", "softmax"])
         #expect(softmax.status == 64 && softmax.stderr.contains("softmax goes with --loss softmax-cross-entropy"), "\(softmax.stderr)")
+        for layers in ["2,2,1", "1,1", "3,2,1"] {                        // crashed (SIGILL) in Network's own check
+            let one = try backprop(["exercise", "--loss", "softmax-cross-entropy", "--layers", layers])
+            #expect(one.status == 64 && one.stderr.contains("softmax-cross-entropy needs at least 2 outputs"), "\(layers): \(one.stderr)")
+        }
+        #expect(try backprop(["exercise", "--loss", "softmax-cross-entropy", "--layers", "2,2,2", "--json"]).status == 0)
         let key = try backprop(["exercise", "--key"])
         #expect(key.status == 64 && key.stderr.contains("--key goes with --worksheet or --json"))
         let mazur = try backprop(["exercise", "--model", fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -77,5 +77,23 @@ struct XORCommandTests {
         #expect(run.status == 64)
         #expect(run.stderr.contains("--lr must be a positive number"))
         #expect(try backprop(["xor", "--epochs", "many"]).status == 64)
+        let long = try backprop(["xor", "--epochs", "99999999999"])
+        #expect(long.status == 64 && long.stderr.contains("--epochs must be between 0 and 100000000"), "\(long.stderr)")
+    }
+
+    @Test("a rate that blows up: NaN is never printed as a result; exit 3, one line, nothing saved")
+    func diverges() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for lr in ["1e300", "1e39"] {                            // ∞ in Float (1e37 only saturates the sigmoids: loss 1)
+            for json in [false, true] {
+                let run = try backprop(["xor", "--lr", lr, "--epochs", "100", "--save", "x.json"] + (json ? ["--json"] : []), in: folder)
+                #expect(run.status == 3, "\(lr) \(json): \(run.status)")
+                #expect(!run.stdout.lowercased().contains("nan") && (!json || run.stdout.isEmpty), "\(run.stdout)")
+                #expect(run.stderr.hasPrefix("backprop: training diverged at epoch ") && run.stderr.contains("Try a lower learning rate")
+                        && run.stderr.contains("nothing was saved to x.json") && run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.json").path))
     }
 }

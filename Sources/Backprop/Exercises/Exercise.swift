@@ -110,6 +110,9 @@ public struct Exercise: Sendable {
             throw ExerciseError("--layers must be 2 to 6 sizes of 1 to 6 neurons (by hand, a small network), e.g. 2,2,1")
         }
         guard activation.isElementwise || loss == .softmaxCrossEntropy else { throw ExerciseError("softmax goes with --loss softmax-cross-entropy") }
+        if let problem = loss.problem(outputActivation: loss.fusedActivation ?? activation, outputs: layers[layers.count - 1]) {
+            throw ExerciseError(problem)                                  // e.g. softmax-cross-entropy on 1 output
+        }
     }
 
     /// A network drawn from `seed` for hand computation: weights and biases uniform in −1…1 and
