@@ -127,6 +127,9 @@ struct ExplainCommand: ParsableCommand {
         let (x, y) = try batch(for: network)
         let (optimizer, masks) = try makeOptimizer(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)
+        if let place = trace.firstNonFinite() {
+            throw InputError("the step overflows: \(place) is NaN or infinite (in Double); smaller --input, --target or --lr keep it finite")
+        }
         if let svgPath {
             try write(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath)
         }

@@ -190,3 +190,25 @@ extension StepTrace {
         ])
     }
 }
+
+extension StepTrace {
+    /// The first number of the step that is NaN or infinite, named in the order the step computes
+    /// them (`the loss before the step`, `layer 2 z`, …, `layer 1 updated weights`, `the loss after
+    /// the step`), or nil when all are finite. Inputs, targets or a rate near Double's limit
+    /// (1e308) overflow; a recording of such a step explains nothing.
+    public func firstNonFinite() -> String? {
+        func bad(_ m: Matrix<Double>) -> Bool { !m.storage.allSatisfy(\.isFinite) }
+        func bad(_ v: [Double]) -> Bool { !v.allSatisfy(\.isFinite) }
+        if !lossBefore.isFinite { return "the loss before the step" }
+        for (l, t) in layers.enumerated() where bad(t.z) || bad(t.a) {
+            return "layer \(l + 1) \(bad(t.z) ? "z" : "a")"
+        }
+        for (l, t) in layers.enumerated().reversed() {
+            let named: [(String, Bool)] = [("dLoss/da", bad(t.outputGradient)), ("δ", bad(t.delta)), ("dW", bad(t.weightGradient)),
+                                           ("db", bad(t.biasGradient)), ("updated weights", bad(t.updatedWeights)),
+                                           ("updated biases", bad(t.updatedBiases))]
+            if let first = named.first(where: \.1) { return "layer \(l + 1) \(first.0)" }
+        }
+        return lossAfter.isFinite ? nil : "the loss after the step"
+    }
+}
