@@ -108,6 +108,10 @@ struct EdgeCommandTests {
         expectInputError(try backprop(["predict", "--model", model, "--input", "1e39,1"]), "--input 1: 1e+39 is out of range for Float")
         expectInputError(try backprop(["predict", "--model", model, "--csv", "/dev/null"]), "/dev/null is empty")
         expectInputError(try backprop(["predict", "--model", model, "--csv", folder.path]), "is a folder, not a file")
+        if FileManager.default.fileExists(atPath: "/dev/zero") {          // endless: read up to 1 GB, then refused (it filled the memory)
+            expectInputError(try backprop(["train", "--data", "/dev/zero"]), "/dev/zero gives more than 1.0 GB (a device or a pipe); save the data to a file first")
+            expectInputError(try backprop(["predict", "--model", "/dev/zero", "--input", "1,2"]), "gives more than 1.0 GB")
+        }
         // A regression target of few whole numbers: evaluate must not guess classes.
         try write("x,y\n" + (0..<60).map { "\(Double($0) / 10),\($0 % 3)" }.joined(separator: "\n") + "\n", "r.csv", in: folder)
         #expect(try backprop(["train", "--data", "r.csv", "--task", "regression", "--epochs", "2", "--save", "r.json"], in: folder).status == 0)

@@ -142,6 +142,12 @@ public enum DataSource: Sendable {
         return wrapped.localizedDescription
     }
 
+    /// The largest file read: a quarter of the machine's memory, at most 4 GB (what is made from
+    /// it takes as much again). From a device or a pipe, which has no size to check first, at
+    /// most 1 GB: `/dev/zero` would otherwise fill the memory.
+    static let maximumFileBytes = min(1 << 32, Int(clamping: ProcessInfo.processInfo.physicalMemory / 4))
+    static let maximumStreamBytes = min(1 << 30, maximumFileBytes)
+
     static func read(_ path: String) throws(DataError) -> [UInt8] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError("\(path): no such file") }
@@ -149,8 +155,24 @@ public enum DataSource: Sendable {
         // Through a file handle: a device or a FIFO (/dev/null, /dev/stdin) reads too.
         guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError("\(path): cannot be opened (permissions?)") }
         defer { try? handle.close() }
-        let data: Data
-        do { data = try handle.readToEnd() ?? Data() } catch { throw DataError("\(path): cannot be read: \(readFailure(error))") }
+        let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if regular && size > maximumFileBytes {
+            throw DataError("\(path) holds \(TrainingPlan.gigabytes(Double(size))); Backprop reads files of at most \(TrainingPlan.gigabytes(Double(maximumFileBytes))) on this machine (a quarter of its memory)")
+        }
+        let limit = regular ? maximumFileBytes : maximumStreamBytes
+        var data = Data()
+        do {
+            while let piece = try handle.read(upToCount: 1 << 22), !piece.isEmpty {   // (a file that grows stops at the limit too)
+                data.append(piece)
+                guard data.count <= limit else {
+                    throw DataError(regular ? "\(path) grew past \(TrainingPlan.gigabytes(Double(limit))) while being read"
+                                    : "\(path) gives more than \(TrainingPlan.gigabytes(Double(limit))) (a device or a pipe); save the data to a file first")
+                }
+            }
+        } catch let error as DataError {
+            throw error
+        } catch { throw DataError("\(path): cannot be read: \(readFailure(error))") }
         guard !data.isEmpty else { throw DataError("\(path) is empty") }
         return [UInt8](data)
     }
