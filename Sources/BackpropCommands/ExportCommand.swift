@@ -70,7 +70,8 @@ struct ExportCommand: ParsableCommand {
             case .swift:
                 try write(Array(try SourceExport.swift(model: file, name: name, source: source).utf8), to: paths[0])
             case .c:
-                let (header, code) = try SourceExport.c(model: file, name: name, source: source)
+                let (header, code) = try SourceExport.c(model: file, name: name, source: source,
+                                                        headerFile: URL(fileURLWithPath: paths[0]).lastPathComponent)
                 try write(Array(header.utf8), to: paths[0])
                 try write(Array(code.utf8), to: paths[1])
             }

@@ -141,6 +141,23 @@ struct ExportTests {
         }
     }
 
+    @Test("C from the command line: the .c includes the header written beside it, whatever --out calls them; a class named what??! stays what??!")
+    func cFilesAndTrigraphs() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try ("a,b,label\n" + (0..<20).map { "\($0 % 5),\($0 % 3),\($0 % 2 == 0 ? "what??!" : "ok")" }.joined(separator: "\n") + "\n")
+            .write(to: folder.appendingPathComponent("tri.csv"), atomically: true, encoding: .utf8)
+        #expect(try backprop(["train", "--data", "tri.csv", "--epochs", "2", "--save", "tri.json"], in: folder).status == 0)
+        #expect(try backprop(["export", "--model", "tri.json", "--language", "c", "--out", "foo.c"], in: folder).status == 0)   // --name Model
+        let main = "#include <stdio.h>\n#include \"foo.h\"\nint main(void) { printf(\"%s %s\\n\", Model_class_names[0], Model_class_names[1]); return 0; }\n"
+        try main.write(to: folder.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+        _ = try Self.run("cc", ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "foo.c", "main.c", "-o", "names", "-lm"], in: folder)
+        let names = try Self.run("./names", [], in: folder)
+        #expect(names.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").sorted() == ["ok", "what??!"], "\(names)")
+        let quote = try backprop(["export", "--model", "tri.json", "--language", "c", "--out", "we\"ird.c"], in: folder)
+        #expect(quote.status == 1 && quote.stderr.contains("cannot be written in #include"), "\(quote.stderr)")
+    }
+
     @Test("a 784-256-128-10 model exports and compiles in seconds, in both languages, and still predicts as predict does")
     func big() throws {
         let folder = try temporaryFolder()

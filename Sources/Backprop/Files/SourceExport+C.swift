@@ -3,9 +3,15 @@ import Foundation
 extension SourceExport {
     /// A C99 header and source: `void NAME_predict(const float *input, float *output)`, the
     /// weights as `static const float`, buffers on the stack (no allocation). Builds with
-    /// `-std=c99 -Wall -Wextra -Werror -pedantic`; link with `-lm`.
-    public static func c<T: Scalar>(model: ModelFile<T>, name: String, source: String = "a model") throws(Failure) -> (header: String, source: String) {
+    /// `-std=c99 -Wall -Wextra -Werror -pedantic`; link with `-lm`. The source includes the header
+    /// as `headerFile` (`NAME.h` unless the files are named otherwise).
+    public static func c<T: Scalar>(model: ModelFile<T>, name: String, source: String = "a model",
+                                    headerFile: String? = nil) throws(Failure) -> (header: String, source: String) {
         try check(name: name)
+        let headerFile = headerFile ?? "\(name).h"
+        guard !headerFile.isEmpty, headerFile.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }) else {
+            throw Failure(description: "the header's name \(headerFile.debugDescription) cannot be written in #include \"…\"; name the files without quotes, backslashes or control characters")
+        }
         let layers = Self.layers(model)
         let upper = name.uppercased(), classes = model.classes ?? []
         var h = "/* " + summary(model, source: source).replacingOccurrences(of: "`", with: "") + "   Export the model again rather than edit this file. */\n"
@@ -20,7 +26,7 @@ extension SourceExport {
 
         let acts = Set(layers.map(\.activation))
         var c = "/* " + summary(model, source: source).replacingOccurrences(of: "`", with: "") + "   Export the model again rather than edit this file. */\n"
-        c += "#include \"\(name).h\"\n#include <math.h>\n\n"
+        c += "#include \"\(headerFile)\"\n#include <math.h>\n\n"
         if !classes.isEmpty {
             c += "const char *const \(name)_class_names[\(upper)_CLASSES] = {" + classes.map(cString).joined(separator: ", ") + "};\n\n"
         }
@@ -73,12 +79,14 @@ extension SourceExport {
         return (h, c)
     }
 
-    /// A C string literal (non-ASCII bytes as octal escapes, so any compiler reads it).
+    /// A C string literal (non-ASCII bytes as octal escapes, so any compiler reads it; `?` as
+    /// `\?`, so that no `??!` becomes a trigraph, which C99 replaces even inside strings).
     static func cString(_ s: String) -> String {
         "\"" + s.utf8.map { b -> String in
             switch b {
             case UInt8(ascii: "\""): "\\\""
             case UInt8(ascii: "\\"): "\\\\"
+            case UInt8(ascii: "?"): "\\?"
             case 0x20..<0x7f: String(UnicodeScalar(b))
             default: "\\" + String(b, radix: 8).leftPadded(3)
             }
