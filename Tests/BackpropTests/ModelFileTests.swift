@@ -111,6 +111,19 @@ struct ModelFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["model.json"])
         #expect(try ModelFile<Double>(contentsOf: path).network.layers.map(\.weights) == model.network.layers.map(\.weights))
         #expect(throws: FileWriteError.self) { try model.write(to: folder + "/missing-folder/model.json") }
+        // The replacement keeps the old file's permissions: a private model stays private (it became 644).
+        chmod(path, 0o600)
+        try model.write(to: path)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o7777 == 0o600, "mode \(String(info.st_mode & 0o7777, radix: 8))")
+        chmod(path, 0o444)
+        if geteuid() != 0 {                                    // root may write any file, as with cp
+            #expect(throws: FileWriteError(path: path, reason: "it is read-only")) { try model.write(to: path) }
+            #expect(throws: FileWriteError(path: path, reason: "it is read-only")) { try checkWritable(path) }
+        } else {
+            try model.write(to: path)
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o7777 == 0o444)
+        }
     }
 }
 

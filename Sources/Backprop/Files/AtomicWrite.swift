@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Why a file could not be written.
-public struct FileWriteError: Error, CustomStringConvertible {
+public struct FileWriteError: Error, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public init(path: String, reason: String) {
@@ -25,7 +25,9 @@ public struct FileWriteError: Error, CustomStringConvertible {
 /// | a device or a FIFO (`/dev/null`, `/dev/stdout`) | written to directly, never replaced              |
 /// | a folder                          | refused                                                        |
 ///
-/// A regular file is either the old one or the complete new one, never a torn mix. Temporary
+/// A regular file is either the old one or the complete new one, never a torn mix; the new one
+/// keeps the old one's permissions (a `chmod 600` model stays private), and a file this user may
+/// not write is refused, as `cp` refuses it. Temporary
 /// files that a killed save left beside the target (`.NAME.tmp-PID-…` of a process that is gone)
 /// are removed by the next save to it.
 ///
@@ -38,9 +40,11 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
         FileWriteError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
     var info = stat()
-    if stat(target, &info) == 0 {
+    let exists = stat(target, &info) == 0
+    if exists {
         switch info.st_mode & S_IFMT {
-        case S_IFREG: break
+        case S_IFREG:                                         // as cp would: not one this user may not write
+            guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is read-only") }
         case S_IFDIR: throw FileWriteError(path: path, reason: "it is a folder")
         default:                                              // a device or a FIFO: write to it
             let fd = open(target, O_WRONLY)
@@ -57,6 +61,10 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
     let temporary = folder + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     guard fd >= 0 else { throw failure("cannot create a file in \(folder)") }
+    if exists {                                               // the new file keeps the old one's mode and owner
+        fchmod(fd, info.st_mode & 0o7777)
+        _ = fchown(fd, info.st_uid, info.st_gid)              // (only root may give a file away: else it stays ours)
+    }
     var reason = writeAll(bytes, to: fd)
     if reason == nil && fsync(fd) != 0 { reason = "fsync failed: \(String(cString: strerror(errno)))" }
     if close(fd) != 0 && reason == nil { reason = "close failed: \(String(cString: strerror(errno)))" }
@@ -77,6 +85,7 @@ public func checkWritable(_ path: String) throws(FileWriteError) {
     var info = stat()
     if stat(target, &info) == 0 {
         if info.st_mode & S_IFMT == S_IFDIR { throw FileWriteError(path: path, reason: "it is a folder") }
+        if info.st_mode & S_IFMT == S_IFREG && access(target, W_OK) != 0 { throw FileWriteError(path: path, reason: "it is read-only") }
         if info.st_mode & S_IFMT != S_IFREG {
             guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is not writable") }
             return
