@@ -63,6 +63,26 @@ struct GradCheckCommand: ParsableCommand {
             throw ValidationError(problem)
         }
         if all && model != nil { throw ValidationError("--all checks random networks; it does not take --model") }
+        if model == nil, let problem = tooMuch(sizes: try sizes(), networks: combos(outputs: try sizes().last!).count) {
+            throw ValidationError(problem)
+        }
+    }
+
+    /// The most multiply-adds a check may take: 4 forward passes of the batch per parameter, so
+    /// parameters × samples × (multiply-adds of a sample's forward pass) × 4, over all networks.
+    /// 2·10¹¹ is 100,000 parameters on 4 samples, about 20 s here; a 784-512-256-10 model took
+    /// hours, unannounced.
+    static let maximumWork = 2e11
+
+    /// Why checking `networks` networks of `sizes` would take too long, or nil.
+    private func tooMuch(sizes: [Int], networks: Int) -> String? {
+        let pairs = zip(sizes, sizes.dropFirst())
+        let parameters = pairs.reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        let work = 4 * parameters * Double(samples) * pairs.reduce(0.0) { $0 + Double($1.0) * Double($1.1) } * Double(networks)
+        guard work > Self.maximumWork else { return nil }
+        let what = "\(Int(parameters)) parameters\(networks > 1 ? " in each of \(networks) networks" : "") on \(plural(samples, "sample"))"
+        return "checking \(what) takes about \(String(format: "%.1e", work)) multiply-adds (4 forward passes per parameter), more than the "
+            + "\(String(format: "%.0e", Self.maximumWork)) gradcheck does (about 20 s here); check a smaller network\(samples > 1 ? ", fewer --samples" : "")\(networks > 1 ? " or leave out --all" : "")"
     }
 
     private func sizes() throws -> [Int] {
@@ -71,7 +91,11 @@ struct GradCheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reports = try cases().map { name, network in (name: name, check: check(network)) }
+        let cases = try cases()
+        if let model, let network = cases.first?.network, let problem = tooMuch(sizes: network.sizes, networks: 1) {
+            throw InputError("\(model): \(problem)")
+        }
+        let reports = cases.map { name, network in (name: name, check: check(network)) }
         let worst = reports.map(\.check.worst.maxRelativeError).max() ?? 0
         if output.json { printJSON(json(reports, worst: worst)) } else { printText(reports, worst: worst) }
         if worst > tolerance { throw ExitCode(2) }
@@ -80,15 +104,18 @@ struct GradCheckCommand: ParsableCommand {
     /// The networks to check: --model's, or one random network (every valid combination with --all).
     private func cases() throws -> [(name: String, network: Network<Double>)] {
         if let model { return [("model \(model)", try readModel(model, as: Double.self).network)] }
-        let sizes = try sizes(), outputs = sizes[sizes.count - 1]
-        let combos: [(Activation, Activation, Loss, Reduction)] = all
-            ? Activation.allCases.flatMap { h in Activation.allCases.flatMap { o in Loss.allCases.flatMap { l in
-                Reduction.allCases.compactMap { r in l.problem(outputActivation: o, outputs: outputs) == nil ? (h, o, l, r) : nil } } } }
-            : [(activation, outputActivation, loss, reduction)]
-        return combos.map { h, o, l, r in
+        let sizes = try sizes()
+        return combos(outputs: sizes[sizes.count - 1]).map { h, o, l, r in
             ("\(shapeName(sizes)) \(h.rawValue)/\(o.rawValue) \(l.rawValue) \(r.rawValue)",
              Network(sizes: sizes, activation: h, output: o, loss: l, reduction: r, seed: seed))
         }
+    }
+
+    /// The settings of the random networks: the options', or with --all every valid combination.
+    private func combos(outputs: Int) -> [(Activation, Activation, Loss, Reduction)] {
+        all ? Activation.allCases.flatMap { h in Activation.allCases.flatMap { o in Loss.allCases.flatMap { l in
+                Reduction.allCases.compactMap { r in l.problem(outputActivation: o, outputs: outputs) == nil ? (h, o, l, r) : nil } } } }
+            : [(activation, outputActivation, loss, reduction)]
     }
 
     /// The check of one network on random samples (and, for a random network, random biases).

@@ -44,4 +44,19 @@ struct GradCheckCommandTests {
         #expect(try backprop(["gradcheck", "--loss", "softmax-cross-entropy", "--output", "softmax", "--layers", "2,3,1"]).status == 64)
         expectInputError(try backprop(["gradcheck", "--model", "none.json"], in: folder), "cannot read none.json")
     }
+
+    @Test("a check that would take hours is refused before it starts: a big --model, --all on a large network, many --samples")
+    func tooMuchWork() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try ModelFile(network: Network<Float>(sizes: [784, 512, 256, 10], activation: .relu, output: .softmax,
+                                              loss: .softmaxCrossEntropy, seed: 2)).write(to: folder.appendingPathComponent("big.json").path)
+        expectInputError(try backprop(["gradcheck", "--model", "big.json"], in: folder),
+                         "big.json: checking 535818 parameters on 4 samples takes about 4.6e+12 multiply-adds")
+        let all = try backprop(["gradcheck", "--layers", "200,200,200", "--all"])     // ran 11 minutes
+        #expect(all.status == 64 && all.stderr.contains("in each of 96 networks") && all.stderr.contains("leave out --all"), "\(all.stderr)")
+        let samples = try backprop(["gradcheck", "--layers", "300,300,30", "--samples", "100"])
+        #expect(samples.status == 64 && samples.stderr.contains("fewer --samples"), "\(samples.stderr)")
+        #expect(try backprop(["gradcheck", "--layers", "30,30,3", "--samples", "10"]).status == 0)
+    }
 }
