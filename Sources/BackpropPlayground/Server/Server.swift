@@ -32,6 +32,11 @@ public struct PlaygroundServer: Sendable {
     /// Whether the server's own error log is printed (false: only critical ones — for tests that
     /// stop servers on purpose, where the shutdown logs errors that are expected).
     public var logsErrors = true
+    /// An HTTP connection that sends nothing for this long after a request is closed (kept-alive
+    /// connections stayed open for good). An open WebSocket is not an HTTP connection any more,
+    /// and stays however quiet its page is. Not covered: a first request whose head never parses
+    /// (a 100 KB request line, garbage bytes) — Hummingbird adds the idle handler after the head.
+    public var idleTimeout: Duration = .seconds(30)
     let page: PageFiles
 
     public init(host: String = "127.0.0.1", port: Int = 8080, updateInterval: Duration = .milliseconds(100)) throws(PlaygroundError) {
@@ -48,7 +53,8 @@ public struct PlaygroundServer: Sendable {
         logger.logLevel = logsErrors ? .error : .critical
         let app = Application(
             router: router(),
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000)),
+                                                                ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
                 [registry, updateInterval, host] request, _, _ in
                 guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
                 guard Self.isLocalName(request, serving: host) else {
