@@ -38,7 +38,7 @@ func parseNumbers(_ text: String, option: String) throws -> [Double] {
     return try parts.map { part in
         let trimmed = part.trimmingCharacters(in: .whitespaces)
         guard let x = Double(trimmed), x.isFinite else {
-            throw ValidationError("\(option) \(text): '\(trimmed)' is not a number (expected numbers separated by commas, e.g. 0.05,0.1)")
+            throw ValidationError("\(option) \(CSVOptions.excerpt(text)): '\(CSVOptions.excerpt(trimmed))' is not a number (expected numbers separated by commas, e.g. 0.05,0.1)")
         }
         return x
     }

@@ -84,6 +84,28 @@ struct EdgeCommandTests {
         #expect(try Data(contentsOf: folder.appendingPathComponent("good.json")) != before)
     }
 
+    @Test("label columns: 0 is a usage error, a header name given twice is refused; a 100 KB field is quoted short; a penalty that diverges is named")
+    func labelsAndMessages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n", "d.csv", in: folder)
+        for column in ["0", "-1"] {
+            let run = try backprop(["train", "--data", "d.csv", "--label-column", column], in: folder)
+            #expect(run.status == 64 && run.stderr.contains("--label-column counts columns from 1"), "\(run.stderr)")
+        }
+        try write("a,a,label\n1,2,x\n3,4,y\n5,6,x\n", "dup.csv", in: folder)
+        expectInputError(try backprop(["train", "--data", "dup.csv", "--label-column", "a"], in: folder),
+                         "the header names columns 1 and 2 \"a\"; give the label column by its number")
+        try write("a,b,label\n1," + String(repeating: "x", count: 100_000) + ",y\n", "long.csv", in: folder)
+        let long = try backprop(["train", "--data", "long.csv"], in: folder)
+        expectInputError(long, "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (100000 characters)' is not a number")
+        #expect(long.stderr.utf8.count < 300)
+        for (option, value) in [("--l1", "1e30"), ("--weight-decay", "1e30")] {
+            let run = try backprop(["train", "--data", "d.csv", option, value, "--epochs", "3"], in: folder)
+            #expect(run.status == 3 && run.stderr.contains("Try a lower \(option) (it is 1e+30: η·λ = 1e+29"), "\(run.stderr)")
+        }
+    }
+
     @Test("a missing --save or --checkpoint folder is found before training; a checkpoint that fails later stops the run with exit 1")
     func destinations() throws {
         let folder = try temporaryFolder()

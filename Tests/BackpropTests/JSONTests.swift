@@ -11,6 +11,12 @@ struct JSONTests {
         #expect(v["t"] == .bool(true) && v["n"] == .null)
     }
 
+    @Test("a byte-order mark before the value is skipped (editors write one); elsewhere it is an error")
+    func byteOrderMark() throws {
+        #expect(try JSON.parse("\u{FEFF}{\"a\": 1}")["a"] == .number("1"))
+        #expect(throws: JSONSyntaxError.self) { try JSON.parse("[1, \u{FEFF}2]") }
+    }
+
     @Test("write then read gives the same value")
     func roundTrip() throws {
         let v = JSON.object([("k", .array([.number("1.5"), .string("tab\there"), .object([]), .array([])])),

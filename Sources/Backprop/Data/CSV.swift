@@ -63,6 +63,12 @@ public struct CSVOptions: Sendable {
         return best.map { $0.value > 0 ? $0.key : comma } ?? comma
     }
 
+    /// `text` as an error message quotes it: at most 60 characters, then `…` and its length (a
+    /// field of 10 MB made a 10 MB "one line" error).
+    public static func excerpt(_ text: String) -> String {
+        text.count <= 60 ? text : String(text.prefix(40)) + "… (\(text.count) characters)"
+    }
+
     /// A field as a number: trimmed, a decimal comma accepted when the separator is `;`; nil
     /// when it is not a finite number.
     public static func number(_ field: String, separator: UInt8) -> Double? {
@@ -78,10 +84,10 @@ public struct CSVOptions: Sendable {
 /// A field's number as `T`, or the reason it is not one: not a number, or beyond `T`'s range.
 func scalar<T: Scalar>(_ field: String, separator: UInt8, as: T.Type) -> Result<T, FieldProblem> {
     guard let v = CSVOptions.number(field, separator: separator) else {
-        return .failure(FieldProblem(field.trimmingCharacters(in: .whitespaces).isEmpty ? "an empty field is not a number" : "'\(field)' is not a number"))
+        return .failure(FieldProblem(field.trimmingCharacters(in: .whitespaces).isEmpty ? "an empty field is not a number" : "'\(CSVOptions.excerpt(field))' is not a number"))
     }
     let x = T(v)
-    guard x.isFinite else { return .failure(FieldProblem("\(field.trimmingCharacters(in: .whitespaces)) is out of range for \(T.self) (at most ±\(T.greatestFiniteMagnitude))")) }
+    guard x.isFinite else { return .failure(FieldProblem("\(CSVOptions.excerpt(field.trimmingCharacters(in: .whitespaces))) is out of range for \(T.self) (at most ±\(T.greatestFiniteMagnitude))")) }
     return .success(x)
 }
 
@@ -210,7 +216,10 @@ extension Dataset {
         if hasHeader { header = (0..<width).map(rows.trimmed) }
         if let name = options.labelName {
             guard let header, let index = header.firstIndex(of: name) else {
-                throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "no column named \"\(name)\" in the header" : "--label-column \(name) needs a header row")
+                throw CSVError(file: file, line: 0, column: 0, message: hasHeader ? "no column named \"\(CSVOptions.excerpt(name))\" in the header" : "--label-column \(CSVOptions.excerpt(name)) needs a header row")
+            }
+            if let again = header.indices.first(where: { $0 > index && header[$0] == name }) {
+                throw CSVError(file: file, line: 0, column: 0, message: "the header names columns \(index + 1) and \(again + 1) \"\(CSVOptions.excerpt(name))\"; give the label column by its number")
             }
             label = index
         }

@@ -15,6 +15,7 @@ extension JSON {
     /// ```
     public static func parse(_ text: String, maxDepth: Int = 64) throws(JSONSyntaxError) -> JSON {
         var parser = JSONParser(bytes: Array(text.utf8), maxDepth: maxDepth)
+        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.position = 3 }   // a byte-order mark (an editor's)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
