@@ -17,8 +17,9 @@ struct ExerciseSession {
             while true {
                 print("\(q.symbol) = ", terminator: "")
                 fflush(nil)
-                guard let line = readLine()?.trimmingCharacters(in: .whitespaces) else {
-                    print("\nstopped at question \(asked) of \(exercise.questions.count) (end of input)")
+                let (read, tooLong) = readBoundedLine()
+                guard let line = read?.trimmingCharacters(in: .whitespaces) else {
+                    print("\nstopped at question \(asked) of \(exercise.questions.count) (\(tooLong ? "a line of more than 4096 bytes: is the input a text?" : "end of input"))")
                     asked -= 1
                     break questions
                 }
@@ -59,5 +60,18 @@ struct ExerciseSession {
         }
         print("W[j][k] connects input k to neuron j. Answers within \(fmt(Exercise.tolerance * 100, 2))% are right; ? shows the answer, q stops.")
         print("")
+    }
+}
+
+/// A line of standard input without its newline, like `readLine()`; nil at the end of the input,
+/// or (`tooLong`) once a line runs past `maximum` bytes — `exercise < /dev/zero` filled the memory.
+func readBoundedLine(maximum: Int = 4096) -> (line: String?, tooLong: Bool) {
+    var bytes: [UInt8] = []
+    while true {
+        let c = getchar()
+        if c == EOF { return (bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self), false) }
+        if c == 10 { return (String(decoding: bytes.last == 13 ? bytes.dropLast() : bytes[...], as: UTF8.self), false) }
+        guard bytes.count < maximum else { return (nil, true) }
+        bytes.append(UInt8(truncatingIfNeeded: c))
     }
 }

@@ -128,7 +128,7 @@ struct ExplainCommand: ParsableCommand {
         let (optimizer, masks) = try makeOptimizer(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)
         if let place = trace.firstNonFinite() {
-            throw InputError("the step overflows: \(place) is NaN or infinite (in Double); smaller --input, --target or --lr keep it finite")
+            throw InputError("the step overflows: \(place) is NaN or infinite (in Double); smaller inputs, targets, weights or optimizer settings keep it finite")
         }
         if let svgPath {
             try write(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath)

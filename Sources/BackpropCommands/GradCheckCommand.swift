@@ -96,6 +96,9 @@ struct GradCheckCommand: ParsableCommand {
             throw InputError("\(model): \(problem)")
         }
         let reports = cases.map { name, network in (name: name, check: check(network)) }
+        if let overflowed = reports.first(where: { $0.check.worst.maxRelativeError.isNaN }) {
+            throw InputError("\(overflowed.name): \(overflowed.check.worst.worstName)'s gradient is NaN or infinite (the network overflows Double on these samples); there is nothing to compare")
+        }
         let worst = reports.map(\.check.worst.maxRelativeError).max() ?? 0
         if output.json { printJSON(json(reports, worst: worst)) } else { printText(reports, worst: worst) }
         if worst > tolerance { throw ExitCode(2) }

@@ -166,10 +166,11 @@ extension TrainCommand {
         if let d = result.divergence {
             let plan = run.plan ?? TrainingPlan.defaults
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
-            // A penalty whose step alone is as large as the weights (η·λ ≥ 1) is the cause, not η.
+            // A penalty whose step alone is as large as the weights (η·λ ≥ 1) may be the cause as much as η.
             let penalty = [("--weight-decay", plan.weightDecay), ("--l1", plan.l1)].first { $0.1 > 0 && run.learningRate * $0.1 >= 1 }
-            let hint = penalty.map { "Try a lower \($0.0) (it is \($0.1): η·λ = \(String(format: "%g", run.learningRate * $0.1)), a step larger than the weights)" }
-                ?? "Try a lower learning rate (it is \(run.learningRate))\(plan.optimizer == .adam ? "" : " or --optimizer adam")"
+            let hint = "Try a lower learning rate (it is \(run.learningRate))" + (penalty.map {
+                " or a lower \($0.0) (it is \($0.1): η·λ = \(String(format: "%g", run.learningRate * $0.1)), a step as large as the weights)"
+            } ?? (plan.optimizer == .adam ? "" : " or --optimizer adam"))
             writeToStandardError("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
                 + "\(hint). Kept \(kept)"
                 + (savePath.map { " and saved them to \($0)" } ?? "")

@@ -95,9 +95,10 @@ struct XORCommand: ParsableCommand {
         }
         let seconds = (clock.now - started).seconds
         let finalLoss = Double(network.lossValue(x, y))
-        if diverged != nil || !finalLoss.isFinite {                 // (the last step's update can overflow too)
-            let place = network.firstNonFiniteParameter().map { "; \($0) became NaN or infinite" } ?? ""
-            writeToStandardError("backprop: training diverged at epoch \(diverged ?? epochs): the loss became NaN or infinite\(place). "
+        let nonFinite = network.firstNonFiniteParameter()            // (a saturated sigmoid keeps the loss finite)
+        if diverged != nil || !finalLoss.isFinite || nonFinite != nil {
+            let place = nonFinite.map { "; \($0) became NaN or infinite" } ?? ""
+            writeToStandardError("backprop: training diverged\(diverged.map { " at epoch \($0)" } ?? ""): \(diverged == nil && finalLoss.isFinite ? "a parameter became NaN or infinite" : "the loss became NaN or infinite")\(place). "
                 + "Try a lower learning rate (it is \(learningRate))\(savePath.map { "; nothing was saved to \($0)" } ?? "").\n")
             throw ExitCode(3)
         }

@@ -83,6 +83,9 @@ struct ExerciseCommandTests {
             #expect(one.status == 64 && one.stderr.contains("softmax-cross-entropy needs at least 2 outputs"), "\(layers): \(one.stderr)")
         }
         #expect(try backprop(["exercise", "--loss", "softmax-cross-entropy", "--layers", "2,2,2", "--json"]).status == 0)
+        let noLines = try backprop(["exercise"], stdin: String(repeating: "0", count: 100_000))     // < /dev/zero filled the memory
+        #expect(noLines.status == 2 && noLines.stdout.contains("stopped at question 1 of") && noLines.stdout.contains("a line of more than 4096 bytes"),
+                "\(noLines.stdout.suffix(200))")
         let key = try backprop(["exercise", "--key"])
         #expect(key.status == 64 && key.stderr.contains("--key goes with --worksheet or --json"))
         let mazur = try backprop(["exercise", "--model", fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -98,7 +98,7 @@ struct ExplainCommandTests {
             #expect(try backprop(["explain", "--input", "0.1,0.2"], in: folder).status == 64)
             // numbers near Double's limit: the step overflows; said in one line, never printed as inf or nan
             for (args, place) in [(["--input", "1,2", "--target", "1e308"], "the loss before the step"),
-                                  (["--optimizer", "adam", "--lr", "1e308"], "layer 2 updated weights")] {
+                                  (["--optimizer", "adam", "--lr", "1e308"], "layer 1 updated weights")] {
                 expectInputError(try backprop(["explain"] + args, in: folder), "the step overflows: \(place) is NaN or infinite")
                 expectInputError(try backprop(["explain", "--json"] + args, in: folder), "the step overflows")
             }

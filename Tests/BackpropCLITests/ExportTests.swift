@@ -156,6 +156,8 @@ struct ExportTests {
         #expect(names.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").sorted() == ["ok", "what??!"], "\(names)")
         let quote = try backprop(["export", "--model", "tri.json", "--language", "c", "--out", "we\"ird.c"], in: folder)
         #expect(quote.status == 1 && quote.stderr.contains("cannot be written in #include"), "\(quote.stderr)")
+        let trigraph = try backprop(["export", "--model", "tri.json", "--language", "c", "--out", "x??-.c"], in: folder)   // would read x~.h
+        #expect(trigraph.status == 1 && trigraph.stderr.contains("cannot be written in #include"), "\(trigraph.stderr)")
     }
 
     @Test("a 784-256-128-10 model exports and compiles in seconds, in both languages, and still predicts as predict does")

@@ -58,5 +58,10 @@ struct GradCheckCommandTests {
         let samples = try backprop(["gradcheck", "--layers", "300,300,30", "--samples", "100"])
         #expect(samples.status == 64 && samples.stderr.contains("fewer --samples"), "\(samples.stderr)")
         #expect(try backprop(["gradcheck", "--layers", "30,30,3", "--samples", "10"]).status == 0)
+        // ten 1×1 identity layers of weight 1e38: z reaches 1e380, beyond Double; NaN errors passed with exit 0
+        let deep = Network<Float>(layers: (0..<10).map { _ in Dense(weights: Matrix([[1e38]]), biases: [0], activation: .identity) },
+                                  loss: .squaredError)
+        try ModelFile(network: deep).write(to: folder.appendingPathComponent("deep.json").path)
+        expectInputError(try backprop(["gradcheck", "--model", "deep.json"], in: folder), "gradient is NaN or infinite (the network overflows Double")
     }
 }

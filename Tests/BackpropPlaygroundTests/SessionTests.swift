@@ -185,6 +185,7 @@ struct CSVUploadTests {
         let s = try PlaygroundSession { _ in }
         let hello = try parsed(try #require(await s.hello().first))
         #expect(hello["maxMessageBytes"] == .number(Double(PlaygroundSession.maxMessageBytes)))
+        #expect(hello["maxCSVBytes"] == .number(Double(PlaygroundSettings.maxCSVBytes)))
         let csv = (0..<170_000).map { "\($0 % 10),\($0 % 7),\($0 % 2)" }.joined(separator: "\n")
         #expect(csv.utf8.count <= PlaygroundSettings.maxCSVBytes)
         let message = JSON.object([("type", .string("configure")), ("data", .string("csv")), ("csvName", .string("big.csv")),

@@ -38,4 +38,11 @@ import Testing
         #expect(Self.parse("1,5", comma: true) == 1.5 && Self.parse("1.5", comma: true) == 1.5)
         #expect(CSVOptions.number("1e23", separator: 44) == 1e23)
     }
+
+    @Test("quoted user text in a message: control characters escaped, long text cut to 40 characters and its length")
+    func excerpt() {
+        #expect(CSVOptions.excerpt("a\nb\u{7}") == "a\\nb\\u{07}")
+        #expect(CSVOptions.excerpt(String(repeating: "x", count: 60)) == String(repeating: "x", count: 60))
+        #expect(CSVOptions.excerpt(String(repeating: "x", count: 61)) == String(repeating: "x", count: 40) + "… (61 characters)")
+    }
 }

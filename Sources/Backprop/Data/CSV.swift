@@ -63,10 +63,14 @@ public struct CSVOptions: Sendable {
         return best.map { $0.value > 0 ? $0.key : comma } ?? comma
     }
 
-    /// `text` as an error message quotes it: at most 60 characters, then `…` and its length (a
-    /// field of 10 MB made a 10 MB "one line" error).
+    /// `text` as an error message quotes it: control characters escaped (a quoted field may hold
+    /// a line break, and an error is one line), at most 60 characters, else 40 then `…` and the
+    /// length (a field of 10 MB made a 10 MB "one line" error). The one such helper: the CLI's and
+    /// the playground's messages quote user text through it too.
     public static func excerpt(_ text: String) -> String {
-        text.count <= 60 ? text : String(text.prefix(40)) + "… (\(text.count) characters)"
+        let shown = text.count <= 60 ? text : String(text.prefix(40))
+        let escaped = shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined()
+        return text.count <= 60 ? escaped : escaped + "… (\(text.count) characters)"
     }
 
     /// A field as a number: trimmed, a decimal comma accepted when the separator is `;`; nil

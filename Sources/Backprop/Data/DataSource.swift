@@ -130,7 +130,7 @@ public enum DataSource: Sendable {
     static func decompressed(_ path: String) throws(DataError) -> [UInt8] {
         let bytes = try read(path)
         guard isGzip(bytes) else { return bytes }
-        do { return try gunzip(bytes) } catch { throw DataError("\(path): \(error)") }
+        do { return try gunzip(bytes, limit: maximumFileBytes) } catch { throw DataError("\(path): \(error)") }
     }
 
     /// Why a read failed, in the system's words ("Input/output error") rather than Foundation's
@@ -155,8 +155,9 @@ public enum DataSource: Sendable {
         // Through a file handle: a device or a FIFO (/dev/null, /dev/stdin) reads too.
         guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError("\(path): cannot be opened (permissions?)") }
         defer { try? handle.close() }
-        let regular = (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var info = stat()                                      // of what was opened: a symlink's target
+        let regular = fstat(handle.fileDescriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        let size = regular ? Int(info.st_size) : 0
         if regular && size > maximumFileBytes {
             throw DataError("\(path) holds \(TrainingPlan.gigabytes(Double(size))); Backprop reads files of at most \(TrainingPlan.gigabytes(Double(maximumFileBytes))) on this machine (a quarter of its memory)")
         }

@@ -127,6 +127,9 @@ extension Dataset {
         guard total <= reader.sizeLimit else {
             throw IDXError(file: file, message: "the header says \(shape.map(String.init).joined(separator: "×")) = \(total) values, more than the file can hold")
         }
+        guard total <= DataSource.maximumFileBytes else {                // (a small .gz can say billions, and hold them)
+            throw IDXError(file: file, message: "the header says \(total) values; Backprop reads at most \(DataSource.maximumFileBytes) on this machine (a quarter of its memory)")
+        }
         var x = Matrix<T>(rows: shape[0], cols: shape.dropFirst().reduce(1, *))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var filled = 0

@@ -43,8 +43,7 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
     let exists = stat(target, &info) == 0
     if exists {
         switch info.st_mode & S_IFMT {
-        case S_IFREG:                                         // as cp would: not one this user may not write
-            guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is read-only") }
+        case S_IFREG: try refuseReadOnly(target, path)
         case S_IFDIR: throw FileWriteError(path: path, reason: "it is a folder")
         default:                                              // a device or a FIFO: write to it
             let fd = open(target, O_WRONLY)
@@ -62,8 +61,8 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     guard fd >= 0 else { throw failure("cannot create a file in \(folder)") }
     if exists {                                               // the new file keeps the old one's mode and owner
-        fchmod(fd, info.st_mode & 0o7777)
         _ = fchown(fd, info.st_uid, info.st_gid)              // (only root may give a file away: else it stays ours)
+        fchmod(fd, info.st_mode & 0o7777)                     // after chown, which clears setuid and setgid
     }
     var reason = writeAll(bytes, to: fd)
     if reason == nil && fsync(fd) != 0 { reason = "fsync failed: \(String(cString: strerror(errno)))" }
@@ -78,6 +77,11 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
     if dirfd >= 0 { fsync(dirfd); close(dirfd) }
 }
 
+/// A regular file this user may not write is not replaced, as `cp` would not (root may write any).
+private func refuseReadOnly(_ target: String, _ path: String) throws(FileWriteError) {
+    guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is read-only") }
+}
+
 /// Checks, before long work, that `path` can be written later: its folder exists and is
 /// writable, and the path is not a folder (a device or a FIFO must be writable itself).
 public func checkWritable(_ path: String) throws(FileWriteError) {
@@ -85,7 +89,7 @@ public func checkWritable(_ path: String) throws(FileWriteError) {
     var info = stat()
     if stat(target, &info) == 0 {
         if info.st_mode & S_IFMT == S_IFDIR { throw FileWriteError(path: path, reason: "it is a folder") }
-        if info.st_mode & S_IFMT == S_IFREG && access(target, W_OK) != 0 { throw FileWriteError(path: path, reason: "it is read-only") }
+        if info.st_mode & S_IFMT == S_IFREG { try refuseReadOnly(target, path) }
         if info.st_mode & S_IFMT != S_IFREG {
             guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is not writable") }
             return

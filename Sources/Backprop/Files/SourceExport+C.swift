@@ -9,8 +9,9 @@ extension SourceExport {
                                     headerFile: String? = nil) throws(Failure) -> (header: String, source: String) {
         try check(name: name)
         let headerFile = headerFile ?? "\(name).h"
-        guard !headerFile.isEmpty, headerFile.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }) else {
-            throw Failure(description: "the header's name \(headerFile.debugDescription) cannot be written in #include \"…\"; name the files without quotes, backslashes or control characters")
+        guard !headerFile.isEmpty, !headerFile.contains("??"),            // (a trigraph is replaced in #include too)
+              headerFile.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }) else {
+            throw Failure(description: "the header's name \(headerFile.debugDescription) cannot be written in #include \"…\"; name the files without quotes, backslashes, ?? or control characters")
         }
         let layers = Self.layers(model)
         let upper = name.uppercased(), classes = model.classes ?? []

@@ -57,7 +57,10 @@ public struct GradientCheck: Sendable {
     public var kinkCrossings: Int
 
     /// The tensor with the largest error.
-    public var worst: Tensor { tensors.max { $0.maxRelativeError < $1.maxRelativeError }! }
+    public var worst: Tensor { tensors.max { Self.rank($0.maxRelativeError) < Self.rank($1.maxRelativeError) }! }
+
+    /// An error as it ranks: NaN (an overflowed gradient) above every number.
+    static func rank(_ e: Double) -> Double { e.isNaN ? .infinity : e }
 
     /// Checks every weight and bias of `network` on `(input, target)`.
     public static func run(network: Network<Double>, input: Matrix<Double>, target: Matrix<Double>,
@@ -106,7 +109,7 @@ public struct GradientCheck: Sendable {
                     let a = analytic.layers[l].weightGradient[j, k]
                     guard let n = numeric({ net, v in net.layers[l].weights[j, k] = v }, at: layer.weights[j, k]) else { continue }
                     let e = relative(a, n)
-                    if e > w.maxRelativeError { (w.maxRelativeError, w.worstIndex, w.analytic, w.numeric) = (e, (j, k), a, n) }
+                    if rank(e) > rank(w.maxRelativeError) { (w.maxRelativeError, w.worstIndex, w.analytic, w.numeric) = (e, (j, k), a, n) }
                 }
             }
             var b = Tensor(layer: l + 1, isBias: true, count: layer.biases.count,
@@ -115,7 +118,7 @@ public struct GradientCheck: Sendable {
                 let a = analytic.layers[l].biasGradient[j]
                 guard let n = numeric({ net, v in net.layers[l].biases[j] = v }, at: layer.biases[j]) else { continue }
                 let e = relative(a, n)
-                if e > b.maxRelativeError { (b.maxRelativeError, b.worstIndex, b.analytic, b.numeric) = (e, (j, 0), a, n) }
+                if rank(e) > rank(b.maxRelativeError) { (b.maxRelativeError, b.worstIndex, b.analytic, b.numeric) = (e, (j, 0), a, n) }
             }
             tensors += [w, b]
         }

@@ -193,21 +193,24 @@ extension StepTrace {
 
 extension StepTrace {
     /// The first number of the step that is NaN or infinite, named in the order the step computes
-    /// them (`the loss before the step`, `layer 2 z`, …, `layer 1 updated weights`, `the loss after
-    /// the step`), or nil when all are finite. Inputs, targets or a rate near Double's limit
-    /// (1e308) overflow; a recording of such a step explains nothing.
+    /// them — forward (`layer 1 z`, `layer 1 a`, …), `the loss before the step`, backward from the
+    /// last layer (`layer 2 dLoss/da`, `δ`, `dW`, `db`), the updates (`layer 1 updated weights`, …),
+    /// `the loss after the step` — or nil when all are finite. Inputs, targets or settings near
+    /// Double's limit (1e308) overflow; a recording of such a step explains nothing.
     public func firstNonFinite() -> String? {
         func bad(_ m: Matrix<Double>) -> Bool { !m.storage.allSatisfy(\.isFinite) }
         func bad(_ v: [Double]) -> Bool { !v.allSatisfy(\.isFinite) }
-        if !lossBefore.isFinite { return "the loss before the step" }
-        for (l, t) in layers.enumerated() where bad(t.z) || bad(t.a) {
-            return "layer \(l + 1) \(bad(t.z) ? "z" : "a")"
+        func first(_ order: [(Int, LayerTrace)], _ named: (LayerTrace) -> [(String, Bool)]) -> String? {
+            for (l, t) in order { if let (name, _) = named(t).first(where: \.1) { return "layer \(l + 1) \(name)" } }
+            return nil
         }
-        for (l, t) in layers.enumerated().reversed() {
-            let named: [(String, Bool)] = [("dLoss/da", bad(t.outputGradient)), ("δ", bad(t.delta)), ("dW", bad(t.weightGradient)),
-                                           ("db", bad(t.biasGradient)), ("updated weights", bad(t.updatedWeights)),
-                                           ("updated biases", bad(t.updatedBiases))]
-            if let first = named.first(where: \.1) { return "layer \(l + 1) \(first.0)" }
+        let forward = Array(layers.enumerated())
+        if let place = first(forward, { [("z", bad($0.z)), ("a", bad($0.a))] }) { return place }
+        if !lossBefore.isFinite { return "the loss before the step" }
+        if let place = first(forward.reversed(), { [("dLoss/da", bad($0.outputGradient)), ("δ", bad($0.delta)),
+                                                    ("dW", bad($0.weightGradient)), ("db", bad($0.biasGradient))] }) { return place }
+        if let place = first(forward, { [("updated weights", bad($0.updatedWeights)), ("updated biases", bad($0.updatedBiases))] }) {
+            return place
         }
         return lossAfter.isFinite ? nil : "the loss after the step"
     }

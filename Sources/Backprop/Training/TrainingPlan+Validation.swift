@@ -15,7 +15,7 @@ extension TrainingPlan {
     public func validate() throws(PlanError) {
         guard !data.isEmpty else { throw PlanError(.data, "is empty: name a data set, a CSV file or a folder") }
         if test?.isEmpty == true { throw PlanError(.test, "is empty: name a CSV file or a folder") }
-        if let labelColumn, let n = Int(labelColumn), n < 1 {
+        if let n = csvOptions.labelColumn, n < 1 {
             throw PlanError(.labelColumn, "counts columns from 1 (got \(n)); or give the column's header name")
         }
         try check(.samples, samples, 2...Limits.samples)

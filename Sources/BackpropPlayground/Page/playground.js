@@ -10,7 +10,7 @@ const initialAddress = location.hash;          // read before the first settings
 let pendingAddress = null;                     // an address's settings, until the server answers them
 let restoring = false;
 let socket = null, session = null, settings = null, lastSettingsText = "", speed = 30;
-let maxMessageBytes = Infinity;                // the server's limit (hello): a larger message closes the connection
+let maxMessageBytes = Infinity, maxCSVBytes = Infinity;   // the server's limits (hello): a larger message closes the connection
 
 function send(message) {
   if (quiz && message.type !== "quizAnswer") endQuiz();   // any change ends a quiz (the server's too)
@@ -38,6 +38,7 @@ function connect() {
       receiveSettings(message.settings);
       speed = message.speed;
       maxMessageBytes = message.maxMessageBytes ?? Infinity;
+      maxCSVBytes = message.maxCSVBytes ?? Infinity;
       restoring = true;                       // after the session's first state, which follows
     } else if (message.type === "state") {
       pendingAddress = null;
@@ -183,7 +184,7 @@ function wireControls() {
   $("csv").onchange = async (e) => {
     const file = e.target.files[0];
     if (!file) return;
-    if (file.size > 1 << 20) { showError(`${file.name} is larger than 1 MB`); return; }
+    if (file.size > maxCSVBytes) { showError(`${file.name} is larger than ${maxCSVBytes} bytes, the most the playground takes`); return; }
     const change = { data: "csv", csv: await file.text(), csvName: file.name };
     const bytes = new TextEncoder().encode(JSON.stringify(Object.assign({ type: "configure" }, change))).length;
     if (bytes > maxMessageBytes) {             // control characters: 6 bytes each once in JSON

@@ -86,7 +86,8 @@ public actor PlaygroundSession {
     public func hello() -> [Outgoing] {
         let hello = JSON.object([("type", .string("hello")), ("session", .string(id)), ("settings", run.settings.json),
                                  ("speed", .number(speed)), ("defaults", PlaygroundSettings().json),
-                                 ("maxMessageBytes", .number(Double(Self.maxMessageBytes)))])
+                                 ("maxMessageBytes", .number(Double(Self.maxMessageBytes))),
+                                 ("maxCSVBytes", .number(Double(PlaygroundSettings.maxCSVBytes)))])
         return [Outgoing(text: hello.serialized(), isState: false), state()]
     }
 
@@ -178,7 +179,7 @@ public actor PlaygroundSession {
         case "quizAnswer":
             return [try answerQuiz(message)]
         default:
-            throw PlaygroundError("unknown message type '\(type)'; expected configure, play, pause, step, reset, newData, speed, select, edit, quiz or quizAnswer")
+            throw PlaygroundError("unknown message type '\(CSVOptions.excerpt(type))'; expected configure, play, pause, step, reset, newData, speed, select, edit, quiz or quizAnswer")
         }
         quiz = nil                       // the network, the batch or the selection may have changed
         return [state()]
@@ -192,7 +193,7 @@ public actor PlaygroundSession {
         let numbers = parts.dropFirst().map { Int($0) }
         guard parts.count == (parts.first == "w" ? 4 : 3), parts.first == "w" || parts.first == "n",
               numbers.allSatisfy({ ($0 ?? -1) >= 0 && $0! < 1000 }) else {
-            throw PlaygroundError("select: '\(s.prefix(40))' is not a parameter; expected w-layer-neuron-from or n-layer-neuron")
+            throw PlaygroundError("select: '\(CSVOptions.excerpt(s))' is not a parameter; expected w-layer-neuron-from or n-layer-neuron")
         }
         let sizes = run.network.sizes
         let (l, j) = (numbers[0]!, numbers[1]!)

@@ -252,7 +252,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
 
     static func number(_ v: JSON, _ key: String, _ range: ClosedRange<Double>) throws(PlaygroundError) -> Double {
         guard let text = v.number else { throw PlaygroundError("\(key): expected a number, got \(described(v))") }
-        guard let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): \(text.prefix(40)) is beyond the numbers a setting can take") }
+        guard let x = Double(text), x.isFinite else { throw PlaygroundError("\(key): \(CSVOptions.excerpt(text)) is beyond the numbers a setting can take") }
         guard range.contains(x) else { throw PlaygroundError("\(key): \(text) is outside \(short(range.lowerBound))…\(short(range.upperBound))") }
         return x
     }
@@ -266,7 +266,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
     }
 
     /// A value for a message: a string quoted, else its kind.
-    static func described(_ v: JSON) -> String { v.string.map { "'\($0.prefix(40))'" } ?? v.kind }
+    static func described(_ v: JSON) -> String { v.string.map { "'\(CSVOptions.excerpt($0))'" } ?? v.kind }
 
     static func named<E: RawRepresentable & CaseIterable>(_ v: JSON, _ key: String) throws(PlaygroundError) -> E where E.RawValue == String {
         guard let s = v.string else { throw PlaygroundError("\(key): expected a name, got \(v.kind)") }

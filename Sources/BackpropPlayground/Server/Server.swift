@@ -53,7 +53,7 @@ public struct PlaygroundServer: Sendable {
         logger.logLevel = logsErrors ? .error : .critical
         let app = Application(
             router: router(),
-            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000)),
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: TimeAmount(idleTimeout)),
                                                                 ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
                 [registry, updateInterval, host] request, _, _ in
                 guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
