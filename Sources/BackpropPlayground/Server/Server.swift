@@ -2,6 +2,7 @@
 import Backprop
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -33,9 +34,9 @@ public struct PlaygroundServer: Sendable {
     /// stop servers on purpose, where the shutdown logs errors that are expected).
     public var logsErrors = true
     /// An HTTP connection that sends nothing for this long after a request is closed (kept-alive
-    /// connections stayed open for good). An open WebSocket is not an HTTP connection any more,
-    /// and stays however quiet its page is. Not covered: a first request whose head never parses
-    /// (a 100 KB request line, garbage bytes) — Hummingbird adds the idle handler after the head.
+    /// connections stayed open for good), and so is one that has had no answer this long after it
+    /// opened (a request whose head never parses: ``FirstRequestDeadline``). An open WebSocket is
+    /// not an HTTP connection any more, and stays however quiet its page is.
     public var idleTimeout: Duration = .seconds(30)
     let page: PageFiles
 
@@ -53,9 +54,12 @@ public struct PlaygroundServer: Sendable {
         logger.logLevel = logsErrors ? .error : .critical
         let app = Application(
             router: router(),
-            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(idleTimeout: TimeAmount(idleTimeout)),
-                                                                ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
-                [registry, updateInterval, host] request, _, _ in
+            server: HTTPServerBuilder { [registry, updateInterval, host, idleTimeout] responder in
+              FirstRequestDeadline(inner: HTTP1WebSocketUpgradeChannel(
+                responder: responder,
+                configuration: .init(http1: .init(idleTimeout: TimeAmount(idleTimeout)),
+                                     ws: .init(maxFrameSize: PlaygroundSession.maxMessageBytes, closeTimeout: .seconds(2)))) {
+                request, _, _ in
                 guard request.path == "/ws", Self.isSameOrigin(request) else { return .dontUpgrade }
                 guard Self.isLocalName(request, serving: host) else {
                     FileHandle.standardError.write(Data("backprop serve: refused a WebSocket for \(request.authority ?? "?"): open the page by this machine's address or name, or start it with --host that name\n".utf8))
@@ -64,6 +68,7 @@ public struct PlaygroundServer: Sendable {
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await Self.serve(inbound: inbound, outbound: outbound, registry: registry, updateInterval: updateInterval)
                 }
+              }, timeout: TimeAmount(idleTimeout))
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "backprop"),
             onServerRunning: { [host] channel in
