@@ -76,9 +76,8 @@ struct GradCheckCommand: ParsableCommand {
 
     /// Why checking `networks` networks of `sizes` would take too long, or nil.
     private func tooMuch(sizes: [Int], networks: Int) -> String? {
-        let pairs = zip(sizes, sizes.dropFirst())
-        let parameters = pairs.reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
-        let work = 4 * parameters * Double(samples) * pairs.reduce(0.0) { $0 + Double($1.0) * Double($1.1) } * Double(networks)
+        let parameters = TrainingPlan.parameters(sizes: sizes)
+        let work = 4 * parameters * Double(samples) * TrainingPlan.multiplyAdds(sizes: sizes) * Double(networks)
         guard work > Self.maximumWork else { return nil }
         let what = "\(Int(parameters)) parameters\(networks > 1 ? " in each of \(networks) networks" : "") on \(plural(samples, "sample"))"
         return "checking \(what) takes about \(String(format: "%.1e", work)) multiply-adds (4 forward passes per parameter), more than the "

@@ -64,7 +64,7 @@ func parseLayerSizes(_ text: String, example: String, maxParameters: Double, lim
         throw ValidationError("--layers \(text): expected 2 or more positive whole numbers separated by commas, e.g. \(example)")
     }
     let sizes = parts.map { $0! }
-    let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+    let parameters = TrainingPlan.parameters(sizes: sizes)
     guard parameters <= maxParameters else {
         throw ValidationError("--layers \(text) has \(Int(parameters)) parameters; \(limit)")
     }

@@ -110,10 +110,14 @@ public struct Exercise: Sendable {
             throw ExerciseError("--layers must be 2 to 6 sizes of 1 to 6 neurons (by hand, a small network), e.g. 2,2,1")
         }
         guard activation.isElementwise || loss == .softmaxCrossEntropy else { throw ExerciseError("softmax goes with --loss softmax-cross-entropy") }
-        if let problem = loss.problem(outputActivation: loss.fusedActivation ?? activation, outputs: layers[layers.count - 1]) {
+        if let problem = loss.problem(outputActivation: outputActivation(activation, loss), outputs: layers[layers.count - 1]) {
             throw ExerciseError(problem)                                  // e.g. softmax-cross-entropy on 1 output
         }
     }
+
+    /// The output layer's activation of a drawn network: the loss's own (softmax for
+    /// softmax-cross-entropy), else the hidden layers' one.
+    static func outputActivation(_ activation: Activation, _ loss: Loss) -> Activation { loss.fusedActivation ?? activation }
 
     /// A network drawn from `seed` for hand computation: weights and biases uniform in −1…1 and
     /// the input in 0…1, all with 2 decimals; targets 0 or 1 (2 decimals for an identity output).
@@ -123,7 +127,7 @@ public struct Exercise: Sendable {
         try check(layers: layers, activation: activation, loss: loss)
         var rng = SeededGenerator(seed: seed)
         func two(_ low: Double, _ high: Double) -> Double { (rng.uniform(low, high) * 100).rounded() / 100 }
-        let output: Activation = loss.fusedActivation ?? activation
+        let output = outputActivation(activation, loss)
         let dense = (1..<layers.count).map { l in
             Dense<Double>(weights: Matrix((0..<layers[l]).map { _ in (0..<layers[l - 1]).map { _ in two(-1, 1) } }),
                           biases: (0..<layers[l]).map { _ in two(-1, 1) },

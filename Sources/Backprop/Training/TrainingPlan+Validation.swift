@@ -64,7 +64,7 @@ extension TrainingPlan {
             guard layers.count >= 2, layers.count <= Limits.layers, layers.allSatisfy({ $0 >= 1 }) else {
                 throw PlanError(.layers, "\(text): expected 2 or more positive whole numbers separated by commas, e.g. 784,128,10")
             }
-            let parameters = zip(layers, layers.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+            let parameters = Self.parameters(sizes: layers)
             guard parameters <= Double(Limits.parameters) else {
                 throw PlanError(.layers, "\(text) has \(Int(parameters)) parameters; Backprop trains networks of up to 1,000,000,000")
             }

@@ -180,11 +180,22 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         return (sizes, hidden + [out], loss)
     }
 
+    /// Weights and biases of a fully connected network of `sizes`, `Σ (in + 1) · out` (in Double,
+    /// so that absurd sizes do not overflow): what the limits, the memory estimate and gradcheck count.
+    public static func parameters(sizes: [Int]) -> Double {
+        zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+    }
+
+    /// Multiply-adds of one sample's forward pass through `sizes`, `Σ in · out`.
+    public static func multiplyAdds(sizes: [Int]) -> Double {
+        zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    }
+
     /// Bytes a run of this network needs, roughly: every parameter with its gradient and the
     /// optimizer's state (one buffer for momentum, two for Adam), and per layer the batch's
     /// `z`, `a` and `δ` (the batch is at most the training set).
     public func memoryNeeded(sizes: [Int], samples: Int, scalarBytes: Int = 4) -> Double {
-        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        let parameters = Self.parameters(sizes: sizes)
         let state = optimizer == .adam ? 2.0 : optimizer == .sgd ? 0 : 1
         let rows = Double(min(batch, max(samples, 1)))
         let buffers = rows * Double(sizes.reduce(0, +)) * 3
