@@ -3,25 +3,27 @@ import Testing
 
 /// `trainStep` runs as one split step (`Network+SplitStep.swift`): on one thread it is exactly the
 /// four calls (forward, computeLoss, backward, optimizer step) in bits; on two it is
-/// deterministic and within Float rounding of them, for every optimizer and loss.
+/// deterministic and within Float rounding of them, for every optimizer and loss, with 60 inputs
+/// (no inputs region: fewer than 64 a part) and with 144 (an inputs region, cut 80 + 64).
 @Suite struct SplitStepTests {
     /// A network big enough to split (its step's work is over 2 × `Parallel.minimumWork`), with
     /// layers whose dW is cut by neurons (60 → 80, 80 → 40) and by inputs (40 → 4: fewer than 16
     /// neurons a part). ``sgdCutByInputs()`` has a layer that plain gradient descent cuts by inputs.
-    static func network(loss: Loss) -> Network<Float> {
+    static func network(loss: Loss, inputs: Int = 60) -> Network<Float> {
         switch loss {
         case .softmaxCrossEntropy:
-            return Network(sizes: [60, 80, 40, 4], activation: .tanh, output: .softmax, reduction: .mean, seed: 3)
+            return Network(sizes: [inputs, 80, 40, 4], activation: .tanh, output: .softmax, reduction: .mean, seed: 3)
         case .binaryCrossEntropy:
-            return Network(sizes: [60, 80, 40, 4], activation: .relu, output: .sigmoid, loss: .binaryCrossEntropy, seed: 3)
+            return Network(sizes: [inputs, 80, 40, 4], activation: .relu, output: .sigmoid, loss: .binaryCrossEntropy, seed: 3)
         case .squaredError:
-            return Network(activations: [.sigmoid, .leakyRelu, .identity], sizes: [60, 80, 40, 4], loss: .squaredError, reduction: .mean, seed: 3)
+            return Network(activations: [.sigmoid, .leakyRelu, .identity], sizes: [inputs, 80, 40, 4], loss: .squaredError,
+                           reduction: .mean, seed: 3)
         }
     }
 
-    static func batch(rows: Int) -> (Matrix<Float>, Matrix<Float>) {
+    static func batch(rows: Int, inputs: Int = 60) -> (Matrix<Float>, Matrix<Float>) {
         var rng = SeededGenerator(seed: 11)
-        let x: Matrix<Float> = randomMatrix(rows, 60, &rng)
+        let x: Matrix<Float> = randomMatrix(rows, inputs, &rng)
         var y = Matrix<Float>(rows: rows, cols: 4)
         for r in 0..<rows { y[r, Int(rng.next() % 4)] = 1 }                 // one-hot: every loss takes it
         return (x, y)
@@ -49,17 +51,23 @@ import Testing
 
     @Test(arguments: [Loss.softmaxCrossEntropy, .binaryCrossEntropy, .squaredError], Optimizer<Float>.Kind.allCases)
     func oneThreadIsTheFourCallsAndTwoAreClose(loss: Loss, kind: Optimizer<Float>.Kind) {
-        let (x, y) = Self.batch(rows: 61)                                    // not a multiple of the row blocks
+        for inputs in [60, 144] { oneThreadIsTheFourCallsAndTwoAreClose(loss: loss, kind: kind, inputs: inputs) }
+    }
+
+    func oneThreadIsTheFourCallsAndTwoAreClose(loss: Loss, kind: Optimizer<Float>.Kind, inputs: Int) {
+        let (x, y) = Self.batch(rows: 61, inputs: inputs)                    // not a multiple of the row blocks
         for decay in [false, true] {
-            var (reference, split, two) = (Self.network(loss: loss), Self.network(loss: loss), Self.network(loss: loss))
+            var (reference, split, two) = (Self.network(loss: loss, inputs: inputs), Self.network(loss: loss, inputs: inputs),
+                                           Self.network(loss: loss, inputs: inputs))
             var (o1, o2, o3) = (Self.optimizer(kind, decay: decay), Self.optimizer(kind, decay: decay), Self.optimizer(kind, decay: decay))
-            #expect(Parallel.withThreads(2) { Parallel.parts(work: 61 * (60 * 80 + 80 * 40 + 40 * 4)) } == 2, "two parts")
+            #expect(Parallel.withThreads(2) { Parallel.parts(work: 61 * (inputs * 80 + 80 * 40 + 40 * 4)) } == 2, "two parts")
             for step in 0..<3 {
                 let expected = Self.fourCalls(&reference, x, y, &o1)
                 let one = split.trainStep(x, y, optimizer: &o2)
                 let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o3) }
                 #expect(one == expected, "step \(step): the loss, in bits")
                 #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)), "step \(step): \(both) vs \(expected)")
+                #expect(two.inputPartials.rows == (inputs >= 128 ? 61 : 0), "an inputs region with \(inputs) inputs")
                 if step == 0 && !o1.isPlainGradientDescent {       // from the same weights: rounding alone
                     for l in reference.layers.indices {
                         #expect(maxError(two.layers[l].weightGradient.storage, reference.layers[l].weightGradient.storage) < 1e-5)
@@ -92,9 +100,14 @@ import Testing
     /// With dropout the masks are drawn before the step, in the order the four calls draw them.
     @Test(arguments: [Optimizer<Float>.Kind.sgd, .adam])
     func dropoutIsTheFourCallsWithTheSameMasks(kind: Optimizer<Float>.Kind) {
-        let (x, y) = Self.batch(rows: 61)
-        var (reference, split, two) = (Self.network(loss: .softmaxCrossEntropy), Self.network(loss: .softmaxCrossEntropy),
-                                       Self.network(loss: .softmaxCrossEntropy))
+        for inputs in [60, 144] { dropoutIsTheFourCallsWithTheSameMasks(kind: kind, inputs: inputs) }
+    }
+
+    func dropoutIsTheFourCallsWithTheSameMasks(kind: Optimizer<Float>.Kind, inputs: Int) {
+        let (x, y) = Self.batch(rows: 61, inputs: inputs)
+        var (reference, split, two) = (Self.network(loss: .softmaxCrossEntropy, inputs: inputs),
+                                       Self.network(loss: .softmaxCrossEntropy, inputs: inputs),
+                                       Self.network(loss: .softmaxCrossEntropy, inputs: inputs))
         var (o1, o2, o3) = (Self.optimizer(kind, decay: false), Self.optimizer(kind, decay: false), Self.optimizer(kind, decay: false))
         for step in 0..<3 {
             let expected = Self.fourCalls(&reference, x, y, &o1, dropout: 0.3, seed: 5)
@@ -112,20 +125,22 @@ import Testing
         #expect(reference.layers[0].masked && !reference.layers[2].masked && split.layers[0].masked && !split.layers[2].masked)
     }
 
-    /// A training run's step gathers its batch inside the rows region (each thread its own rows):
-    /// the same bits as gathering first and stepping, on 1 and on 2 threads, with dropout, for a
-    /// batch that is not a multiple of the row blocks, and with the batch buffers resized.
-    @Test(arguments: [1, 2])
-    func gatheringInTheStepIsGatherThenStep(threads: Int) {
-        let (dataX, dataY) = Self.batch(rows: 200)
+    /// A training run's step gathers its batch inside its first region (each thread its own rows,
+    /// or its own inputs of every row): the same bits as gathering first and stepping, on 1 and on
+    /// 2 threads, with and without an inputs region, with dropout, for batches that are not a
+    /// multiple of the row blocks (one of a single row), and with the batch buffers resized.
+    @Test(arguments: [1, 2], [60, 144])
+    func gatheringInTheStepIsGatherThenStep(threads: Int, inputs: Int) {
+        let (dataX, dataY) = Self.batch(rows: 200, inputs: inputs)
         var rng = SeededGenerator(seed: 4)
         var order = Array(0..<200)
         rng.shuffle(&order)
-        var (gathered, reference) = (Self.network(loss: .softmaxCrossEntropy), Self.network(loss: .softmaxCrossEntropy))
+        var (gathered, reference) = (Self.network(loss: .softmaxCrossEntropy, inputs: inputs),
+                                     Self.network(loss: .softmaxCrossEntropy, inputs: inputs))
         var (o1, o2) = (Self.optimizer(.adam, decay: true), Self.optimizer(.adam, decay: true))
-        var (x, y) = (Matrix<Float>(rows: 3, cols: 60), Matrix<Float>(rows: 3, cols: 4))     // the wrong size: resized
-        var (rx, ry) = (Matrix<Float>(rows: 0, cols: 60), Matrix<Float>(rows: 0, cols: 4))
-        for (start, end) in [(0, 61), (61, 125), (125, 200)] {
+        var (x, y) = (Matrix<Float>(rows: 3, cols: inputs), Matrix<Float>(rows: 3, cols: 4))     // the wrong size: resized
+        var (rx, ry) = (Matrix<Float>(rows: 0, cols: inputs), Matrix<Float>(rows: 0, cols: 4))
+        for (start, end) in [(0, 61), (61, 125), (125, 126), (126, 200)] {
             let indices = order[start..<end], next = order[end..<min(end + 64, 200)]
             let loss = Parallel.withThreads(threads) {
                 gathered.trainStep(rows: indices, of: dataX, dataY, into: &x, &y, prefetching: next,
@@ -163,10 +178,32 @@ import Testing
         #expect(two.layers[0].weights != make().layers[0].weights, "trained")
     }
 
-    @Test func twoThreadsGiveTheSameBitsEveryTime() {
-        let (x, y) = Self.batch(rows: 64)
+    /// A network of one layer (784 → 10, softmax): the inputs region's sums become the output's
+    /// `z`, which the rows region turns into each row's softmax.
+    @Test func inputsRegionOfTheOutputLayer() {
+        var rng = SeededGenerator(seed: 13)
+        let x: Matrix<Float> = randomMatrix(100, 784, &rng)
+        var y = Matrix<Float>(rows: 100, cols: 10)
+        for r in 0..<100 { y[r, Int(rng.next() % 10)] = 1 }
+        let make = { Network<Float>(sizes: [784, 10], activation: .softmax, reduction: .mean, seed: 6) }
+        var (reference, two) = (make(), make())
+        var (o1, o2) = (Optimizer<Float>(.adam, learningRate: 0.01), Optimizer<Float>(.adam, learningRate: 0.01))
+        for _ in 0..<3 {
+            let expected = Self.fourCalls(&reference, x, y, &o1)
+            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
+            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
+        }
+        #expect(two.inputPartials.rows == 100, "an inputs region")
+        #expect(maxError(two.layers[0].output.storage, reference.layers[0].output.storage) < 1e-5, "the softmax of the last step")
+        let far = zip(two.layers[0].weights.storage, reference.layers[0].weights.storage).filter { abs($0 - $1) > 1e-5 }.count
+        #expect(far * 200 <= 7840, "W within rounding but for Adam's near-zero gradients")
+    }
+
+    @Test(arguments: [60, 144])
+    func twoThreadsGiveTheSameBitsEveryTime(inputs: Int) {
+        let (x, y) = Self.batch(rows: 64, inputs: inputs)
         func steps() -> Network<Float> {
-            var net = Self.network(loss: .softmaxCrossEntropy)
+            var net = Self.network(loss: .softmaxCrossEntropy, inputs: inputs)
             var adam = Self.optimizer(.adam, decay: true)
             Parallel.withThreads(2) { for _ in 0..<5 { _ = net.trainStep(x, y, optimizer: &adam) } }
             return net

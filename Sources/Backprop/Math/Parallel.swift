@@ -2,24 +2,28 @@ import CThreads
 import Foundation
 
 /// Splitting one computation over the cores, in `threads` parts at once (a fork-join pool of
-/// long-lived threads, `CThreads`). A training step is split in two regions, the batch's rows
-/// then the layers' neurons (`Network+SplitStep.swift`); everything else — `forward` for an
+/// long-lived threads, `CThreads`). A training step is split in two or three regions, the first
+/// layer's inputs (when it has enough), the batch's rows, then the layers' neurons
+/// (`Network+SplitStep.swift`); everything else — `forward` for an
 /// evaluation, `explain` — splits each product and update:
 ///
 /// | what                          | split                                                   |
 /// |-------------------------------|---------------------------------------------------------|
-/// | a training step               | forward, loss and δ by rows; dW, db, update by neurons  |
+/// | a training step               | the first layer's sums by inputs (≥ 64 a part); forward,|
+/// |                               | loss and δ by rows; dW, db, update by neurons           |
 /// | `C = op(A)·op(B)` (m × n)     | C's columns (or rows, when m > n) in blocks of 16        |
 /// | an optimizer update           | each parameter tensor in blocks of 64 elements          |
 /// | σ, σ', a batch's gather       | whole rows of the batch                                  |
 /// | a bias gradient `Σ_batch δ`   | its columns in blocks of 16                              |
 ///
-/// Every element of a result is computed by exactly one thread, and a product's sums over k are
-/// never split, so a run is deterministic for a given thread count (the same seed gives the same
-/// bits, every time). Between thread counts, an update is the same bit for bit (element by
-/// element), but a product may differ in the last bits of Float: BLAS is handed half-size
-/// products, which it may block and round differently (on Fashion-MNIST, weights after one epoch
-/// differ by ~1e-6; the tests bound the difference). Work too small to pay for the hand-off
+/// Every element of a result is computed by exactly one thread, and a sum cut in parts (only a
+/// training step's first-layer sums over its inputs) is cut in the same places for a given
+/// number of parts and added in part order, so a run is deterministic for a given thread count
+/// (the same seed gives the same bits, every time). Between thread counts, an update is the same
+/// bit for bit (element by element), but a product may differ in the last bits of Float: BLAS is
+/// handed half-size products, which it may block and round differently, and a first layer's sums
+/// are rounded in two parts (on Fashion-MNIST, weights after one epoch differ by ~1e-6; the tests
+/// bound the difference). Work too small to pay for the hand-off
 /// (under ``minimumWork`` multiply-adds or ``minimumUpdates`` elements per part) is not split.
 ///
 /// The thread count belongs to the calling thread: ``withThreads(_:_:)`` sets it for a block

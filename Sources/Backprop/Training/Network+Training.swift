@@ -1,8 +1,8 @@
 extension Network {
     /// One training step on a batch: forward, loss, backward, update.
     ///
-    /// The four run as one split step (`Network+SplitStep.swift`: two hand-offs between threads
-    /// a step), with the same numbers on one thread.
+    /// The four run as one split step (`Network+SplitStep.swift`: two or three hand-offs between
+    /// threads a step), with the same numbers on one thread.
     ///
     /// Returns the loss of the batch *before* the update. Allocates nothing once the network has
     /// seen a batch of this size (every buffer is reused). Plain gradient descent is fused into

@@ -23,6 +23,8 @@ public struct Network<T: Scalar>: Sendable {
     public var reduction: Reduction
     /// `dLoss/da^L`, (B, O): written by `computeLoss`, read by `backward`.
     public internal(set) var lossGradient = Matrix<T>(rows: 0, cols: 0)
+    /// A split step's partial first-layer sums, ((parts − 1)·B, O¹): see `Network+SplitStep.swift`.
+    var inputPartials = Matrix<T>(rows: 0, cols: 0)
 
     /// A network over the given layers; each layer's input size must be the previous one's output size.
     ///
