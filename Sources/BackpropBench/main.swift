@@ -125,7 +125,9 @@ func stateBench(_ o: Options) async throws -> [(String, JSON)] {
 func randomData(_ o: Options, rows: Int) -> Dataset<Float> {
     var rng = SeededGenerator(seed: 3)
     let classes = o.sizes.last!
-    return Dataset<Float>(x: Matrix(rows: rows, cols: o.sizes[0], storage: (0..<(rows * o.sizes[0])).map { _ in Float(rng.uniform()) }),
+    var x = Matrix<Float>(rows: rows, cols: o.sizes[0])     // in 2 MB pages, as a loaded training set
+    for r in 0..<rows { for c in 0..<o.sizes[0] { x[r, c] = Float(rng.uniform()) } }
+    return Dataset<Float>(x: x,
                           y: Dataset<Float>.oneHot((0..<rows).map { _ in Int(rng.next() % UInt64(classes)) }, classes: classes),
                           classNames: (0..<classes).map(String.init))
 }
