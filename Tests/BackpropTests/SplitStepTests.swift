@@ -131,13 +131,18 @@ import Testing
     /// multiple of the row blocks (one of a single row), and with the batch buffers resized.
     @Test(arguments: [1, 2], [60, 144])
     func gatheringInTheStepIsGatherThenStep(threads: Int, inputs: Int) {
+        for kind in [Optimizer<Float>.Kind.sgd, .adam] { gatheringInTheStepIsGatherThenStep(threads: threads, inputs: inputs, kind: kind) }
+    }
+
+    /// (Plain gradient descent: the update fused into the first layer's sliced `dW` product.)
+    func gatheringInTheStepIsGatherThenStep(threads: Int, inputs: Int, kind: Optimizer<Float>.Kind) {
         let (dataX, dataY) = Self.batch(rows: 200, inputs: inputs)
         var rng = SeededGenerator(seed: 4)
         var order = Array(0..<200)
         rng.shuffle(&order)
         var (gathered, reference) = (Self.network(loss: .softmaxCrossEntropy, inputs: inputs),
                                      Self.network(loss: .softmaxCrossEntropy, inputs: inputs))
-        var (o1, o2) = (Self.optimizer(.adam, decay: true), Self.optimizer(.adam, decay: true))
+        var (o1, o2) = (Self.optimizer(kind, decay: kind == .adam), Self.optimizer(kind, decay: kind == .adam))
         var (x, y) = (Matrix<Float>(rows: 3, cols: inputs), Matrix<Float>(rows: 3, cols: 4))     // the wrong size: resized
         var (rx, ry) = (Matrix<Float>(rows: 0, cols: inputs), Matrix<Float>(rows: 0, cols: 4))
         for (start, end) in [(0, 61), (61, 125), (125, 126), (126, 200)] {
@@ -197,6 +202,53 @@ import Testing
         #expect(maxError(two.layers[0].output.storage, reference.layers[0].output.storage) < 1e-5, "the softmax of the last step")
         let far = zip(two.layers[0].weights.storage, reference.layers[0].weights.storage).filter { abs($0 - $1) > 1e-5 }.count
         #expect(far * 200 <= 7840, "W within rounding but for Adam's near-zero gradients")
+    }
+
+    /// One row on two parts (1,700 inputs: enough work to split, and not a multiple of 16): both parts sum the first layer
+    /// over their inputs; the rows region's second part has no row.
+    @Test func oneRowOnTwoParts() {
+        var rng = SeededGenerator(seed: 14)
+        let x: Matrix<Float> = randomMatrix(1, 1700, &rng)
+        var y = Matrix<Float>(rows: 1, cols: 4)
+        y[0, 2] = 1
+        let make = { Network<Float>(sizes: [1700, 80, 4], activation: .relu, output: .softmax, reduction: .mean, seed: 8) }
+        var (reference, two) = (make(), make())
+        var (o1, o2) = (Optimizer<Float>(.sgd, learningRate: 0.05), Optimizer<Float>(.sgd, learningRate: 0.05))
+        #expect(Parallel.withThreads(2) { Parallel.parts(work: 1700 * 80 + 80 * 4) } == 2, "two parts")
+        for _ in 0..<3 {
+            let expected = Self.fourCalls(&reference, x, y, &o1)
+            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
+            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
+        }
+        #expect(two.inputPartials.rows == 1, "an inputs region")
+        for l in reference.layers.indices {
+            #expect(maxError(two.layers[l].weights.storage, reference.layers[l].weights.storage) < 1e-5, "W\(l + 1)")
+        }
+    }
+
+    /// In Double the inputs region's two sums agree with the four calls to Double's rounding.
+    @Test func inputsRegionInDouble() {
+        var rng = SeededGenerator(seed: 15)
+        let x: Matrix<Double> = randomMatrix(64, 256, &rng)
+        var y = Matrix<Double>(rows: 64, cols: 10)
+        for r in 0..<64 { y[r, Int(rng.next() % 10)] = 1 }
+        let make = { Network<Double>(sizes: [256, 32, 10], activation: .tanh, output: .softmax, reduction: .mean, seed: 9) }
+        var (reference, two) = (make(), make())
+        var (o1, o2) = (Optimizer<Double>(.adam, learningRate: 0.01), Optimizer<Double>(.adam, learningRate: 0.01))
+        for _ in 0..<3 {
+            var generator = Dropout.generator(seed: 0, step: o1.steps)
+            reference.forward(x, dropout: 0, generator: &generator)
+            let expected = reference.computeLoss(target: y)
+            reference.backward(input: x)
+            o1.step(&reference)
+            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
+            #expect(abs(both - expected) <= 1e-12 * max(1, abs(expected)))
+        }
+        #expect(two.inputPartials.rows == 64, "an inputs region")
+        for l in reference.layers.indices {
+            let far = zip(two.layers[l].weights.storage, reference.layers[l].weights.storage).filter { abs($0 - $1) > 1e-10 }.count
+            #expect(far * 200 <= two.layers[l].weights.storage.count, "W\(l + 1)")
+        }
     }
 
     @Test(arguments: [60, 144])

@@ -6,9 +6,9 @@ import CMath
 /// | region | split by                  | each part computes                                              |
 /// |--------|---------------------------|-----------------------------------------------------------------|
 /// | inputs | the inputs `i` (columns   | its columns of the batch `x[:, c]` (gathered), and its share of |
-/// |        | of `x`), when I ≥ 64·parts| the first layer's sums `x[:, c]·W¹[:, c]ᵀ`                      |
-/// | rows   | the batch's rows          | `z = a_prev·Wᵀ + b` (the first layer's: the inputs region's     |
-/// |        |                           | sums added in part order, `+ b`), `a = σ(z)` up the layers; the |
+/// |        | of `x`), when I ≥ 64·parts| the first layer's sums `x[:, c]·W¹[:, c]ᵀ` (part 0's onto `b`)  |
+/// | rows   | the batch's rows          | `z = a_prev·Wᵀ + b` (the first layer's: part 0's `z`, plus the  |
+/// |        |                           | other parts' sums in part order), `a = σ(z)` up the layers; the |
 /// |        |                           | loss and `dLoss/da^L`; down the layers `δ = dLoss/da ⊙ σ'(z)`   |
 /// |        |                           | and `dLoss/da_prev = δ·W` — every one of them row by row        |
 /// | units  | each layer's neurons `j`  | `dW[j, :] = Σ_batch δ[:, j]·a_prev` and `db[j] = Σ_batch δ[:, j]`, |
@@ -27,7 +27,8 @@ import CMath
 /// inputs region and runs as before.
 ///
 /// Everything the rows region computes for a sample depends on that sample alone, the units
-/// region sums over the whole batch in one product per part, and the first layer's sums over
+/// region sums over the whole batch in one product per part and layer (after an inputs region,
+/// the first layer's in 8 slices of its columns, each with the whole batch), and the first layer's sums over
 /// the inputs are cut in the same places for a given number of parts and added in part order, so
 /// a run is deterministic for its thread count; the parts' results are those of one thread but
 /// for the rounding of BLAS on smaller products and of the first layer's sums cut in parts. With
@@ -59,8 +60,8 @@ extension Network {
     /// which the first region copies into `x` and `y` (resized to the batch): each thread copies
     /// what it is about to compute with (its inputs of every row in the inputs region, else its
     /// rows), so the copy costs no hand-off of its own and is in that core's cache. Each thread
-    /// prefetches the same share of rows `next`: after its copy, or with an inputs region
-    /// between the slices of its first-layer `dW` product.
+    /// prefetches the same share of rows `next`: its rows, after its copy; or its inputs of every
+    /// row, between the slices of its first-layer `dW` product, with an inputs region.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     mutating func splitStep(gathering indices: ArraySlice<Int>, of dataX: Matrix<T>, _ dataY: Matrix<T>,
@@ -102,7 +103,7 @@ extension Network {
         if byInputs && (inputPartials.rows != (parts - 1) * rows || inputPartials.cols != layers[0].outputSize) {
             inputPartials.resize(rows: (parts - 1) * rows, cols: layers[0].outputSize)
         }
-        let partials = inputPartials.storage.base
+        let partials = byInputs ? inputPartials.storage.base : nil
         return withUnsafeTemporaryAllocation(of: DenseBuffers<T>.self, capacity: count) { buffers in
             withUnsafeTemporaryAllocation(of: LayerMoments<T>.self, capacity: count) { moments in
                 func state(_ i: Int) -> (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?) {
@@ -115,15 +116,15 @@ extension Network {
                     (moments.baseAddress! + l).initialize(to: LayerMoments(weights: state(2 * l), biases: state(2 * l + 1)))
                 }
                 return withUnsafeTemporaryAllocation(of: T.self, capacity: parts) { partial in
-                    if byInputs {
+                    if let partials {
                         Parallel.run(parts, InputsRegion(batch: batch, parts: parts, layer: buffers[0], outputs: outputSize,
                                                          partials: partials))
                     }
                     Parallel.run(parts, RowsRegion(batch: batch, parts: parts, buffers: buffers, gradient: gradient,
                                                    loss: loss, isDelta: lossGradientIsDelta, scale: scale, partial: partial,
-                                                   partials: byInputs ? partials : nil))
+                                                   partials: partials))
                     Parallel.run(parts, UnitsRegion(x: batch.x, rows: rows, parts: parts, buffers: buffers, moments: moments,
-                                                    fusedEta: fused ? eta : nil, rule: rule,
+                                                    fusedEta: fused ? eta : nil, rule: rule, afterInputs: byInputs,
                                                     prefetching: byInputs ? batch.source : nil))
                     var total: T = 0
                     for part in 0..<parts { total += partial[part] }
@@ -239,8 +240,10 @@ private struct RowsRegion<T: Scalar>: ParallelTask {
     }
 }
 
-/// The inputs region: part `part` copies its inputs `c` (blocks of 16: whole cache lines of a
-/// row) of every row of the batch, and `y`'s rows of its rows-region part, from the data set;
+/// The inputs region: part `part` copies its inputs `c` (blocks of 16 floats: whole cache lines
+/// where a row starts on a line; a Swift array is aligned to 16 bytes, not 64, so one line a row
+/// may be written by both parts, each its own bytes) of every row of the batch, and `y`'s rows of its
+/// rows-region part, from the data set;
 /// then its share of the first layer's sums, `x[:, c]·W[:, c]ᵀ` (B, O): part 0 into `z`, set to
 /// `b` first, part p > 0 into rows `(p − 1)·B …` of `partials`.
 private struct InputsRegion<T: Scalar>: ParallelTask {
@@ -287,8 +290,10 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
     let buffers: UnsafeMutableBufferPointer<DenseBuffers<T>>
     let moments: UnsafeMutableBufferPointer<LayerMoments<T>>
     let fusedEta: T?, rule: Optimizer<T>.Rule
-    /// After an inputs region, where to prefetch the next batch's columns from (its `next` rows).
-    let prefetching: StepSource<T>?
+    /// After an inputs region the first layer's `dW` is computed in ``prefetchSlices`` slices of
+    /// its columns, and before each the part prefetches a slice of the next batch's columns from
+    /// `prefetching` (its `next` rows; nil without a batch to gather).
+    let afterInputs: Bool, prefetching: StepSource<T>?
 
     /// The slices of the first layer's `dW` product that the prefetches are spread between.
     static var prefetchSlices: Int { 8 }
@@ -324,8 +329,9 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
     /// (a classifier's last) is cut by its inputs instead, or the parts would be uneven.
     ///
     /// Plain gradient descent (the update fused into the product) cuts a layer with more inputs
-    /// than neurons by its inputs when they are whole cache lines (a multiple of 16) and at least
-    /// 4 blocks of 16 a part, so that the parts are even and no line is written by both. BLAS
+    /// than neurons by its inputs when they are a multiple of 16 and at least 4 blocks of 16 a
+    /// part, so that the parts are even and share at most one cache line a row of `W` (none
+    /// where the rows start on a line; a Swift array is aligned to 16 bytes). BLAS
     /// then packs the part's columns of `a_prev` (B × I/parts) instead of all of them (B × I) —
     /// for 784-128-10, batch 64, each thread packed 50,176 floats of the batch for `dW¹`, now
     /// 25,600 — and there is no update stream to share lines. Steps of 784-128-10 on 2 threads,
@@ -338,7 +344,7 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
         let (wRows, wCols) = byInputs ? (0..<o, Parallel.range(part, of: parts, count: i, block: 16)) : (units, 0..<i)
         let (alpha, beta, dW): (T, T, UnsafeMutablePointer<T>) = fusedEta.map { (-$0, 1, d.w) } ?? (1, 0, d.weightGradient)
         let source = l == 0 ? prefetching : nil
-        let slices = source == nil ? 1 : Self.prefetchSlices
+        let slices = l == 0 && afterInputs ? Self.prefetchSlices : 1
         let blocks = (wCols.count + 15) / 16
         for slice in 0..<slices {                                      // dW[rows, cols]: (n, B)·(B, c), c in slices
             if let source { prefetch(source, part: part, slice: slice, of: slices) }

@@ -35,8 +35,8 @@ extension Network {
 
     /// ``trainStep(_:_:optimizer:dropout:dropoutSeed:)`` on rows `indices` of `(dataX, dataY)`,
     /// gathered into `x` and `y` (resized to the batch) by the step itself, each thread copying
-    /// the rows it computes; the rows `next` (the next batch's) are prefetched meanwhile. What a
-    /// ``TrainingRun`` steps with.
+    /// what it computes with (its rows, or its inputs of every row); the rows `next` (the next
+    /// batch's) are prefetched meanwhile. What a ``TrainingRun`` steps with.
     @_specialize(exported: true, where T == Float)
     @_specialize(exported: true, where T == Double)
     mutating func trainStep(rows indices: ArraySlice<Int>, of dataX: Matrix<T>, _ dataY: Matrix<T>,

@@ -192,13 +192,15 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     }
 
     /// Bytes a run of this network needs, roughly: every parameter with its gradient and the
-    /// optimizer's state (one buffer for momentum, two for Adam), and per layer the batch's
-    /// `z`, `a` and `δ` (the batch is at most the training set).
+    /// optimizer's state (one buffer for momentum, two for Adam), per layer the batch's `z`, `a`
+    /// and `δ` (the batch is at most the training set), and on more threads than one the other
+    /// threads' sums of the first layer (`Network+SplitStep.swift`).
     public func memoryNeeded(sizes: [Int], samples: Int, scalarBytes: Int = 4) -> Double {
         let parameters = Self.parameters(sizes: sizes)
         let state = optimizer == .adam ? 2.0 : optimizer == .sgd ? 0 : 1
         let rows = Double(min(batch, max(samples, 1)))
-        let buffers = rows * Double(sizes.reduce(0, +)) * 3
+        let others = Double(max(0, min(threads, Parallel.cores) - 1))
+        let buffers = rows * (Double(sizes.reduce(0, +)) * 3 + others * Double(sizes.count > 1 ? sizes[1] : 0))
         return (parameters * (2 + state) + buffers) * Double(scalarBytes)
     }
 
