@@ -21,17 +21,22 @@ import Testing
         }
     }
 
-    static func batch(rows: Int, inputs: Int = 60) -> (Matrix<Float>, Matrix<Float>) {
-        var rng = SeededGenerator(seed: 11)
-        let x: Matrix<Float> = randomMatrix(rows, inputs, &rng)
-        var y = Matrix<Float>(rows: rows, cols: 4)
-        for r in 0..<rows { y[r, Int(rng.next() % 4)] = 1 }                 // one-hot: every loss takes it
+    static func batch(rows: Int, inputs: Int = 60, classes: Int = 4, seed: UInt64 = 11) -> (Matrix<Float>, Matrix<Float>) {
+        batch(of: Float.self, rows: rows, inputs: inputs, classes: classes, seed: seed)
+    }
+
+    /// `rows` random inputs and one-hot targets of `classes` (one-hot: every loss takes it).
+    static func batch<T: Scalar>(of: T.Type, rows: Int, inputs: Int, classes: Int, seed: UInt64) -> (Matrix<T>, Matrix<T>) {
+        var rng = SeededGenerator(seed: seed)
+        let x: Matrix<T> = randomMatrix(rows, inputs, &rng)
+        var y = Matrix<T>(rows: rows, cols: classes)
+        for r in 0..<rows { y[r, Int(rng.next() % UInt64(classes))] = 1 }
         return (x, y)
     }
 
     /// The four calls of a step, each on its own (what `trainStep` did before the split step).
-    static func fourCalls(_ net: inout Network<Float>, _ x: Matrix<Float>, _ y: Matrix<Float>, _ opt: inout Optimizer<Float>,
-                          dropout: Double = 0, seed: UInt64 = 0) -> Float {
+    static func fourCalls<T: Scalar>(_ net: inout Network<T>, _ x: Matrix<T>, _ y: Matrix<T>, _ opt: inout Optimizer<T>,
+                                     dropout: Double = 0, seed: UInt64 = 0) -> T {
         var generator = Dropout.generator(seed: seed, step: opt.steps)
         net.forward(x, dropout: dropout, generator: &generator)
         let loss = net.computeLoss(target: y)
@@ -43,6 +48,20 @@ import Testing
             opt.step(&net)
         }
         return loss
+    }
+
+    /// Three steps of `make()`'s network on `(x, y)`: one copy by the four calls, the other by a
+    /// split step on 2 threads; their losses agree within `tolerance` (relative) at every step.
+    static func threeStepsOnTwoThreads<T: Scalar>(_ make: () -> Network<T>, _ x: Matrix<T>, _ y: Matrix<T>,
+                                                 _ optimizer: Optimizer<T>, tolerance: T) -> (reference: Network<T>, two: Network<T>) {
+        var (reference, two) = (make(), make())
+        var (o1, o2) = (optimizer, optimizer)
+        for _ in 0..<3 {
+            let expected = fourCalls(&reference, x, y, &o1)
+            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
+            #expect(abs(both - expected) <= tolerance * max(1, abs(expected)))
+        }
+        return (reference, two)
     }
 
     static func optimizer(_ kind: Optimizer<Float>.Kind, decay: Bool) -> Optimizer<Float> {
@@ -163,19 +182,10 @@ import Testing
     /// Plain gradient descent cuts 128 → 32 by its inputs (8 lines of 16 a part): the same
     /// weights as the four calls, within Float rounding.
     @Test func sgdCutByInputs() {
-        var rng = SeededGenerator(seed: 12)
-        let x: Matrix<Float> = randomMatrix(50, 128, &rng)
-        var y = Matrix<Float>(rows: 50, cols: 10)
-        for r in 0..<50 { y[r, Int(rng.next() % 10)] = 1 }
+        let (x, y) = Self.batch(rows: 50, inputs: 128, classes: 10, seed: 12)
         let make = { Network<Float>(sizes: [128, 32, 10], activation: .relu, output: .softmax, reduction: .mean, seed: 5) }
-        var (reference, two) = (make(), make())
-        var (o1, o2) = (Optimizer<Float>(.sgd, learningRate: 0.1), Optimizer<Float>(.sgd, learningRate: 0.1))
         #expect(Parallel.withThreads(2) { Parallel.parts(work: 50 * (128 * 32 + 32 * 10)) } == 2, "two parts")
-        for _ in 0..<3 {
-            let expected = Self.fourCalls(&reference, x, y, &o1)
-            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
-            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
-        }
+        let (reference, two) = Self.threeStepsOnTwoThreads(make, x, y, Optimizer<Float>(.sgd, learningRate: 0.1), tolerance: 1e-5)
         for l in reference.layers.indices {
             #expect(maxError(two.layers[l].weights.storage, reference.layers[l].weights.storage) < 1e-5, "W\(l + 1)")
             #expect(maxError(two.layers[l].biases, reference.layers[l].biases) < 1e-5, "b\(l + 1)")
@@ -186,40 +196,25 @@ import Testing
     /// A network of one layer (784 → 10, softmax): the inputs region's sums become the output's
     /// `z`, which the rows region turns into each row's softmax.
     @Test func inputsRegionOfTheOutputLayer() {
-        var rng = SeededGenerator(seed: 13)
-        let x: Matrix<Float> = randomMatrix(100, 784, &rng)
-        var y = Matrix<Float>(rows: 100, cols: 10)
-        for r in 0..<100 { y[r, Int(rng.next() % 10)] = 1 }
+        let (x, y) = Self.batch(rows: 100, inputs: 784, classes: 10, seed: 13)
         let make = { Network<Float>(sizes: [784, 10], activation: .softmax, reduction: .mean, seed: 6) }
-        var (reference, two) = (make(), make())
-        var (o1, o2) = (Optimizer<Float>(.adam, learningRate: 0.01), Optimizer<Float>(.adam, learningRate: 0.01))
-        for _ in 0..<3 {
-            let expected = Self.fourCalls(&reference, x, y, &o1)
-            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
-            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
-        }
+        let (reference, two) = Self.threeStepsOnTwoThreads(make, x, y, Optimizer<Float>(.adam, learningRate: 0.01), tolerance: 1e-5)
         #expect(two.inputPartials.rows == 100, "an inputs region")
         #expect(maxError(two.layers[0].output.storage, reference.layers[0].output.storage) < 1e-5, "the softmax of the last step")
         let far = zip(two.layers[0].weights.storage, reference.layers[0].weights.storage).filter { abs($0 - $1) > 1e-5 }.count
         #expect(far * 200 <= 7840, "W within rounding but for Adam's near-zero gradients")
     }
 
-    /// One row on two parts (1,700 inputs: enough work to split, and not a multiple of 16): both parts sum the first layer
-    /// over their inputs; the rows region's second part has no row.
+    /// One row on two parts (1,700 inputs: enough work to split, and not a multiple of 16): both
+    /// parts sum the first layer over their inputs; the rows region's second part has no row.
     @Test func oneRowOnTwoParts() {
         var rng = SeededGenerator(seed: 14)
         let x: Matrix<Float> = randomMatrix(1, 1700, &rng)
         var y = Matrix<Float>(rows: 1, cols: 4)
         y[0, 2] = 1
         let make = { Network<Float>(sizes: [1700, 80, 4], activation: .relu, output: .softmax, reduction: .mean, seed: 8) }
-        var (reference, two) = (make(), make())
-        var (o1, o2) = (Optimizer<Float>(.sgd, learningRate: 0.05), Optimizer<Float>(.sgd, learningRate: 0.05))
         #expect(Parallel.withThreads(2) { Parallel.parts(work: 1700 * 80 + 80 * 4) } == 2, "two parts")
-        for _ in 0..<3 {
-            let expected = Self.fourCalls(&reference, x, y, &o1)
-            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
-            #expect(abs(both - expected) <= 1e-5 * max(1, abs(expected)))
-        }
+        let (reference, two) = Self.threeStepsOnTwoThreads(make, x, y, Optimizer<Float>(.sgd, learningRate: 0.05), tolerance: 1e-5)
         #expect(two.inputPartials.rows == 1, "an inputs region")
         for l in reference.layers.indices {
             #expect(maxError(two.layers[l].weights.storage, reference.layers[l].weights.storage) < 1e-5, "W\(l + 1)")
@@ -228,22 +223,9 @@ import Testing
 
     /// In Double the inputs region's two sums agree with the four calls to Double's rounding.
     @Test func inputsRegionInDouble() {
-        var rng = SeededGenerator(seed: 15)
-        let x: Matrix<Double> = randomMatrix(64, 256, &rng)
-        var y = Matrix<Double>(rows: 64, cols: 10)
-        for r in 0..<64 { y[r, Int(rng.next() % 10)] = 1 }
+        let (x, y) = Self.batch(of: Double.self, rows: 64, inputs: 256, classes: 10, seed: 15)
         let make = { Network<Double>(sizes: [256, 32, 10], activation: .tanh, output: .softmax, reduction: .mean, seed: 9) }
-        var (reference, two) = (make(), make())
-        var (o1, o2) = (Optimizer<Double>(.adam, learningRate: 0.01), Optimizer<Double>(.adam, learningRate: 0.01))
-        for _ in 0..<3 {
-            var generator = Dropout.generator(seed: 0, step: o1.steps)
-            reference.forward(x, dropout: 0, generator: &generator)
-            let expected = reference.computeLoss(target: y)
-            reference.backward(input: x)
-            o1.step(&reference)
-            let both = Parallel.withThreads(2) { two.trainStep(x, y, optimizer: &o2) }
-            #expect(abs(both - expected) <= 1e-12 * max(1, abs(expected)))
-        }
+        let (reference, two) = Self.threeStepsOnTwoThreads(make, x, y, Optimizer<Double>(.adam, learningRate: 0.01), tolerance: 1e-12)
         #expect(two.inputPartials.rows == 64, "an inputs region")
         for l in reference.layers.indices {
             let far = zip(two.layers[l].weights.storage, reference.layers[l].weights.storage).filter { abs($0 - $1) > 1e-10 }.count

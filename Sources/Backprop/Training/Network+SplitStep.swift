@@ -99,11 +99,11 @@ extension Network {
         var work = 0                                  // multiply-adds of the forward pass
         for l in 0..<count { work += rows * layers[l].inputSize * layers[l].outputSize }
         let parts = Parallel.parts(work: work)
-        let byInputs = parts > 1 && inputSize >= 64 * parts            // an inputs region
-        if byInputs && (inputPartials.rows != (parts - 1) * rows || inputPartials.cols != layers[0].outputSize) {
+        let inputsRegion = parts > 1 && inputSize >= 64 * parts
+        if inputsRegion && (inputPartials.rows != (parts - 1) * rows || inputPartials.cols != layers[0].outputSize) {
             inputPartials.resize(rows: (parts - 1) * rows, cols: layers[0].outputSize)
         }
-        let partials = byInputs ? inputPartials.storage.base : nil
+        let partials = inputsRegion ? inputPartials.storage.base : nil
         return withUnsafeTemporaryAllocation(of: DenseBuffers<T>.self, capacity: count) { buffers in
             withUnsafeTemporaryAllocation(of: LayerMoments<T>.self, capacity: count) { moments in
                 func state(_ i: Int) -> (m: UnsafeMutablePointer<T>?, v: UnsafeMutablePointer<T>?) {
@@ -124,8 +124,8 @@ extension Network {
                                                    loss: loss, isDelta: lossGradientIsDelta, scale: scale, partial: partial,
                                                    partials: partials))
                     Parallel.run(parts, UnitsRegion(x: batch.x, rows: rows, parts: parts, buffers: buffers, moments: moments,
-                                                    fusedEta: fused ? eta : nil, rule: rule, afterInputs: byInputs,
-                                                    prefetching: byInputs ? batch.source : nil))
+                                                    fusedEta: fused ? eta : nil, rule: rule, afterInputs: inputsRegion,
+                                                    prefetching: inputsRegion ? batch.source : nil))
                     var total: T = 0
                     for part in 0..<parts { total += partial[part] }
                     return total
@@ -181,11 +181,8 @@ private struct RowsRegion<T: Scalar>: ParallelTask {
             (batch.x + row * i).update(from: source.x + source.indices[row] * i, count: i)
             (batch.y + row * o).update(from: source.y + source.indices[row] * o, count: o)
         }
-        let bytes = i * MemoryLayout<T>.stride
         for n in Parallel.range(part, of: parts, count: source.next.count, block: 4) {   // the rows it gathers next
-            let row = UnsafeRawPointer(source.x + source.next[n] * i)
-            var offset = 0
-            while offset < bytes { backprop_prefetch(row + offset); offset += 64 }
+            prefetchLines(source.x + source.next[n] * i, 0..<i)
         }
     }
 
@@ -240,6 +237,14 @@ private struct RowsRegion<T: Scalar>: ParallelTask {
     }
 }
 
+/// Asks for the cache lines of elements `columns` of the row at `row`, for a later copy.
+@inline(__always)
+private func prefetchLines<T: Scalar>(_ row: UnsafePointer<T>, _ columns: Range<Int>) {
+    let bytes = UnsafeRawPointer(row)
+    var offset = columns.lowerBound * MemoryLayout<T>.stride
+    while offset < columns.upperBound * MemoryLayout<T>.stride { backprop_prefetch(bytes + offset); offset += 64 }
+}
+
 /// The inputs region: part `part` copies its inputs `c` (blocks of 16 floats: whole cache lines
 /// where a row starts on a line; a Swift array is aligned to 16 bytes, not 64, so one line a row
 /// may be written by both parts, each its own bytes) of every row of the batch, and `y`'s rows of its
@@ -266,12 +271,11 @@ private struct InputsRegion<T: Scalar>: ParallelTask {
             }
         }
         let sums = part == 0 ? d.z : partials + (part - 1) * rows * o
-        if part == 0 {
-            for row in 0..<rows { (d.z + row * o).update(from: d.b, count: o) }
-        } else if c.isEmpty {
-            sums.update(repeating: 0, count: rows * o)
+        if part == 0 { for row in 0..<rows { (d.z + row * o).update(from: d.b, count: o) } }
+        guard !c.isEmpty else {                                          // no inputs here: nothing to add
+            if part > 0 { sums.update(repeating: 0, count: rows * o) }
+            return
         }
-        if c.isEmpty { return }
         Matrix<T>.product(transposeA: false, transposeB: true, m: rows, n: o, k: c.count, alpha: 1,
                           a: batch.x + c.lowerBound, lda: i, b: d.w + c.lowerBound, ldb: i, beta: part == 0 ? 1 : 0,
                           c: sums, ldc: o)
@@ -313,12 +317,7 @@ private struct UnitsRegion<T: Scalar>: ParallelTask {
     private func prefetch(_ source: StepSource<T>, part: Int, slice: Int, of slices: Int) {
         let i = buffers[0].inputs, count = source.next.count
         let c = Parallel.range(part, of: parts, count: i, block: 16)
-        let (start, end) = (c.lowerBound * MemoryLayout<T>.stride, c.upperBound * MemoryLayout<T>.stride)
-        for n in (count * slice / slices)..<(count * (slice + 1) / slices) {
-            let row = UnsafeRawPointer(source.x + source.next[n] * i)
-            var offset = start
-            while offset < end { backprop_prefetch(row + offset); offset += 64 }
-        }
+        for n in (count * slice / slices)..<(count * (slice + 1) / slices) { prefetchLines(source.x + source.next[n] * i, c) }
     }
 
     /// Layer `l`'s part. With an optimizer that keeps state, `dW` (O, I) is cut by neurons, whole
