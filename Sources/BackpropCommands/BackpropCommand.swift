@@ -58,9 +58,11 @@ public struct BackpropCommand: AsyncParsableCommand {
         return commandNames.contains(first) ? first : ""
     }
 
-    /// A first argument that is no option must name a command: a typo gets the nearest name.
+    /// A first argument that is no option must name a command: a typo gets the nearest name. So
+    /// must the argument of `help` (`backprop help trian` would print the whole help, exit 0).
     static func checkCommandName(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws {
-        guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) else { return }
+        if arguments.first == "help" { return try checkCommandName(Array(arguments.dropFirst())) }
+        guard let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return }
         let typed = first.lowercased()          // `backprop XOR` too
         let nearest = commandNames.min { editDistance($0, typed) < editDistance($1, typed) } ?? ""
         let hint = editDistance(nearest, typed) <= 2 ? "; did you mean '\(nearest)'?" : ""
