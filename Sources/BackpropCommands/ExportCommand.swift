@@ -40,6 +40,9 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         do { try SourceExport.check(name: name, swift: language == .swift) } catch { throw ValidationError(error.description) }
+        if language == .swift, let out, destinations() == [out] {                      // a file, not a folder
+            try checkOutputName(out, option: "--out", extensions: ["swift"], kind: "Swift source")
+        }
     }
 
     /// The files to write: (path, text).

@@ -61,6 +61,19 @@ func saveModel<T: Scalar>(_ model: ModelFile<T>, to path: String) throws {
     do { try model.write(to: path) } catch { throw InputError("\(error)") }
 }
 
+/// Refuses, before any work, an output named for another kind of file than it gets (its
+/// extension is not one of `extensions`): `--save data.csv` would replace a data set with a model,
+/// `predict --out m.json` a model with a CSV. A device or a FIFO (`/dev/stdout`, anything in
+/// /dev) is written to whatever its name, and a folder is refused later with its own message.
+func checkOutputName(_ path: String, option: String, extensions: [String], kind: String) throws {
+    guard !extensions.contains(URL(fileURLWithPath: path).pathExtension) else { return }     // (as the writers tell formats apart)
+    var info = stat()
+    if path.hasPrefix("/dev/") || stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { return }
+    let names = extensions.map { "." + $0 }
+    let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+    throw ValidationError("\(option) \(path): \(option) writes \(kind), to a \(list) file; name it so (a file of another kind there would be replaced)")
+}
+
 /// Refuses, before any work, an output that would land on an input or on another output: paths
 /// are compared as the file system resolves them, and `{epoch}` in a checkpoint path matches
 /// any epoch number.

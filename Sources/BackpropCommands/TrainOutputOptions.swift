@@ -39,6 +39,9 @@ struct TrainOutputOptions: ParsableArguments {
         if let checkpointPath, checkpointPath.hasSuffix(".safetensors") {
             throw ValidationError("--checkpoint \(checkpointPath): checkpoints are JSON (they hold the settings and the optimizer's state); name it .json")
         }
+        if let savePath { try checkOutputName(savePath, option: "--save", extensions: ["json", "safetensors"], kind: "a model") }
+        if let checkpointPath { try checkOutputName(checkpointPath, option: "--checkpoint", extensions: ["json"], kind: "a checkpoint") }
+        if let reportPath { try checkOutputName(reportPath, option: "--report", extensions: ["html", "htm"], kind: "the report (HTML)") }
     }
 
     /// Options given that would do nothing, as warnings.

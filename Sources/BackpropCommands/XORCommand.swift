@@ -53,6 +53,7 @@ struct XORCommand: ParsableCommand {
         }
         guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
         if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be ≥ 1 (got \(printEvery))") }
+        if let savePath { try checkOutputName(savePath, option: "--save", extensions: ["json", "safetensors"], kind: "a model") }
     }
 
     func run() throws {

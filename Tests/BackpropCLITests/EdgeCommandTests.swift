@@ -115,6 +115,12 @@ struct EdgeCommandTests {
         expectInputError(try backprop(long + ["--save", "nowhere/m.json"], in: folder), "--save nowhere/m.json: the folder nowhere does not exist")
         expectInputError(try backprop(long + ["--checkpoint-every", "1", "--checkpoint", "nowhere/ck.json"], in: folder), "--checkpoint nowhere/ck.json")
         expectInputError(try backprop(long + ["--report", "nowhere/r.html"], in: folder), "--report nowhere/r.html")
+        #if os(Linux)                                   // a folder that says "writable" to root, where no file can be made
+        expectInputError(try backprop(long + ["--save", "/proc/m.json"], in: folder), "--save /proc/m.json: ")   // (root: cannot create; others: not writable)
+        expectInputError(try backprop(long + ["--report", "/proc/r.html"], in: folder), "--report /proc/r.html: ")
+        expectInputError(try backprop(long + ["--checkpoint-every", "1", "--checkpoint", "/proc/ck.json"], in: folder),
+                         "--checkpoint /proc/ck.json: ")
+        #endif
         #expect(Date().timeIntervalSince(started) < 30)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("ck/1"), withIntermediateDirectories: true)
         let run = try backprop(["train", "--data", "xor", "--samples", "40", "--epochs", "5", "--checkpoint-every", "1",
@@ -233,7 +239,8 @@ struct CollisionTests {
         let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
         try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("m.json").path)
         try "1,2\n3,4\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.json").path, withDestinationPath: "new.json")
+        try "x1,x2,label\n0,0,a\n1,1,b\n".write(to: folder.appendingPathComponent("d.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.html").path, withDestinationPath: "new.json")
         for sub in ["pics", "d", "lnk"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true) }
         try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("pics/network.svg").path)
         try "x1,x2,label\n0,0,a\n1,1,b\n".write(to: folder.appendingPathComponent("d/boundary.svg"), atomically: true, encoding: .utf8)
@@ -241,12 +248,10 @@ struct CollisionTests {
         let train = ["train", "--data", "xor", "--samples", "40", "--epochs", "3"]
         for (arguments, message) in [
             (train + ["--checkpoint-every", "1", "--checkpoint", "pp-{epoch}.json", "--save", "pp-3.json"], "--checkpoint pp-{epoch}.json is also --save pp-3.json"),
-            (train + ["--save", "new.json", "--report", "link.json"], "--report link.json is also --save new.json"),
-            (train + ["--plots", "pics", "--save", "pics/loss.svg"], "is also --save pics/loss.svg"),
-            (train + ["--plots", "out", "--save", "out"], "--plots out is also --save out"),
-            (["train", "--data", "in.csv", "--save", "in.csv"], "--save in.csv is also --data in.csv"),
+            (train + ["--save", "new.json", "--report", "link.html"], "--report link.html is also --save new.json"),
+            (train + ["--plots", "out.json", "--save", "out.json"], "--plots out.json is also --save out.json"),
+            (["train", "--data", "d.json", "--save", "d.json"], "--save d.json is also --data d.json"),      // (a CSV, named .json)
             (["predict", "--model", "m.json", "--csv", "in.csv", "--out", "in.csv"], "--out in.csv is also --csv in.csv"),
-            (["predict", "--model", "m.json", "--csv", "in.csv", "--out", "m.json"], "--out m.json is also --model m.json"),
             (["explain", "--model", "m.json", "--input", "1,2", "--target", "1", "--svg", "m.json"], "--svg m.json is also --model m.json"),
             (["plot", "--model", "pics/network.svg", "--out", "pics"], "--out pics/network.svg is also --model pics/network.svg"),
             (["plot", "--model", "m.json", "--data", "d/boundary.svg", "--out", "d"], "--out d/boundary.svg is also --data d/boundary.svg"),
@@ -269,6 +274,35 @@ struct CollisionTests {
         try FileManager.default.copyItem(at: folder.appendingPathComponent("ck.json"), to: folder.appendingPathComponent("copy.json"))
         let copy = try backprop(["train", "--resume", "copy.json", "--epochs", "5"], in: folder)
         #expect(copy.status == 0 && copy.stderr.contains("backprop: warning: checkpoints go to ck.json (the checkpoint's --checkpoint), not to copy.json; --checkpoint copy.json writes them there"), "\(copy.stderr)")
+    }
+
+    @Test("an output named for another kind of file is refused before any work (exit 64), the file there left as it was; devices pass")
+    func outputNames() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
+        try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("m.json").path)
+        try "1,2\n3,4\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        let train = ["train", "--data", "xor", "--samples", "40", "--epochs", "2"]
+        for (arguments, message) in [
+            (train + ["--save", "in.csv"], "--save in.csv: --save writes a model, to a .json or .safetensors file; name it so"),
+            (train + ["--save", "model"], "--save model: --save writes a model, to a .json or .safetensors file"),
+            (train + ["--checkpoint-every", "1", "--checkpoint", "in.csv"], "--checkpoint in.csv: --checkpoint writes a checkpoint, to a .json file"),
+            (train + ["--report", "m.json"], "--report m.json: --report writes the report (HTML), to a .html or .htm file"),
+            (["xor", "--epochs", "10", "--save", "in.csv"], "--save in.csv: --save writes a model"),
+            (["predict", "--model", "m.json", "--csv", "in.csv", "--out", "m.json"], "--out m.json: --out writes the predictions (CSV), to a .csv or .txt file"),
+            (["export", "--model", "m.json", "--language", "swift", "--out", "in.csv"], "--out in.csv: --out writes Swift source, to a .swift file"),
+        ] as [([String], String)] {
+            let run = try backprop(arguments, in: folder)
+            #expect(run.status == 64 && run.stderr.contains(message) && run.stderr.split(separator: "\n").count == 1,
+                    "\(arguments): \(run.status) \(run.stderr)")
+        }
+        #expect(try Data(contentsOf: folder.appendingPathComponent("m.json")) == Data(contentsOf: URL(fileURLWithPath: model)))
+        #expect(try String(contentsOf: folder.appendingPathComponent("in.csv"), encoding: .utf8) == "1,2\n3,4\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["in.csv", "m.json"])
+        #expect(try backprop(train + ["--save", "/dev/null"], in: folder).status == 0)
+        let predicted = try backprop(["predict", "--model", "m.json", "--csv", "in.csv", "--out", "/dev/stdout"], in: folder)
+        #expect(predicted.status == 0 && predicted.stdout.split(separator: "\n").count >= 2, "\(predicted.stderr)")
     }
 
     @Test("a checkpoint resumes from another folder (its data beside it); evaluate refuses --test; --patience equal to the run's is fine; a closed stdout does not lose the model")

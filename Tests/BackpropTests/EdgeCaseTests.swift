@@ -125,6 +125,10 @@ struct SaveEdgeTests {
         #expect { try checkWritable(dir + "/missing/m.json") } throws: { "\($0)".contains("does not exist") }
         #expect { try checkWritable(dir) } throws: { "\($0)".contains("it is a folder") }
         try checkWritable("/dev/null")
+        #if os(Linux)
+        #expect { try checkWritable("/proc/m.json") } throws: { "\($0)".contains("/proc") }   // (not writable, or as root: cannot create)
+        #endif
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["m.json"], "the probe leaves nothing behind")
     }
 
     @Test("a model whose preprocessing would make inputs non-finite is refused at load")

@@ -82,8 +82,10 @@ private func refuseReadOnly(_ target: String, _ path: String) throws(FileWriteEr
     guard access(target, W_OK) == 0 else { throw FileWriteError(path: path, reason: "it is read-only") }
 }
 
-/// Checks, before long work, that `path` can be written later: its folder exists and is
-/// writable, and the path is not a folder (a device or a FIFO must be writable itself).
+/// Checks, before long work, that `path` can be written later: its folder exists and a file can
+/// be created in it (tried: a temporary file, removed at once; `access` alone says yes to root
+/// in /proc or on a read-only file system), and the path is not a folder (a device or a FIFO
+/// must be writable itself).
 public func checkWritable(_ path: String) throws(FileWriteError) {
     let target = followingSymlinks(path)
     var info = stat()
@@ -100,6 +102,11 @@ public func checkWritable(_ path: String) throws(FileWriteError) {
     guard stat(folder, &info) == 0 else { throw FileWriteError(path: path, reason: "the folder \(folder) does not exist") }
     guard info.st_mode & S_IFMT == S_IFDIR else { throw FileWriteError(path: path, reason: "\(folder) is not a folder") }
     guard access(folder, W_OK) == 0 else { throw FileWriteError(path: path, reason: "the folder \(folder) is not writable") }
+    let probe = folder + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"   // as a save names its own
+    let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard fd >= 0 else { throw FileWriteError(path: path, reason: "cannot create a file in \(folder): \(String(cString: strerror(errno)))") }
+    close(fd)
+    unlink(probe)
 }
 
 /// A path as the file system finally resolves it — symlinks followed (a dangling one's target
