@@ -12,14 +12,16 @@ struct ExerciseSession {
     func run() throws {
         printSetting()
         var right = 0, asked = 0
+        var notText = false                            // a binary file or a 4 KB line on stdin: exit 1, not 2
         questions: for q in exercise.questions {
             asked += 1
             while true {
                 print("\(q.symbol) = ", terminator: "")
                 fflush(nil)
                 let (read, tooLong) = readBoundedLine()
-                guard let line = read?.trimmingCharacters(in: .whitespaces) else {
-                    print("\nstopped at question \(asked) of \(exercise.questions.count) (\(tooLong ? "a line of more than 4096 bytes: is the input a text?" : "end of input"))")
+                notText = tooLong || read.map { $0.unicodeScalars.contains { $0 == "\u{FFFD}" || ($0.value < 32 && $0 != "\t") } } == true
+                guard let line = read?.trimmingCharacters(in: .whitespaces), !notText else {
+                    print("\nstopped at question \(asked) of \(exercise.questions.count) (\(notText ? "the input is not text" : "end of input"))")
                     asked -= 1
                     break questions
                 }
@@ -42,6 +44,7 @@ struct ExerciseSession {
             }
         }
         print("\(right) of \(exercise.questions.count) right" + (asked < exercise.questions.count ? " (\(exercise.questions.count - asked) not answered)" : ""))
+        if notText { throw InputError("standard input: an answer is not a line of text (more than 4096 bytes, or control characters): answers are numbers, ? or q") }
         if right < exercise.questions.count { throw ExitCode(2) }
     }
 

@@ -118,13 +118,13 @@ struct ExplainCommand: ParsableCommand {
         if let svgPath { try checkNoCollision(outputs: [("--svg", svgPath)], inputs: [("--model", model)]) }
         let file = try model.map { try readModel($0, as: Double.self) }
         let network = file?.network ?? Network.tutorial(seed: seed)
+        let (x, y) = try batch(for: network)                           // (a wrong batch is the one line, without the note)
         if let file, !input.isEmpty, file.preprocessing != nil || file.features != nil {
             // The step is the network's: its inputs are what the network takes, after the
             // model's features and scaling (as the playground's exported command gives them).
             let what = [file.features.map { _ in "input features" }, file.preprocessing.map { "\($0.kind.rawValue) scaling" }].compactMap { $0 }
             writeToStandardError("note: --input is taken as the network's input: \(model ?? "")'s \(what.joined(separator: " and ")) \(what.count == 1 ? "is" : "are") not applied to it\n")
         }
-        let (x, y) = try batch(for: network)
         let (optimizer, masks) = try makeOptimizer(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)
         if let place = trace.firstNonFinite() {

@@ -101,6 +101,7 @@ extension TrainCommand {
             let first = path.replacingOccurrences(of: "{epoch}", with: "1")
             do { try checkWritable(first) } catch { throw InputError("\(option) \(first): \(error.reason)") }
         }
+        if let save = outputFiles.savePath { _ = try ModelSave.existing(at: save, option: "--save", as: Float.self) }   // a model, or nothing
     }
 
     /// After every epoch: a checkpoint (--checkpoint-every) and a boundary snapshot (--plots-every).
@@ -148,11 +149,19 @@ extension TrainCommand {
                                     optimizer: run.optimizer, learningRates: result.epochs.map(\.learningRate), setting: setting)
         var model = run.model
         if let accuracy = testResult?.accuracy { model.training.append(("test_accuracy", .number(accuracy))) }
-        // A diverged run does not replace a model with a worse one; an interrupted run that did
-        // not finish an epoch saves nothing.
-        let savePath = result.interrupted && result.epochs.isEmpty ? nil
-            : outputFiles.savePath.map { result.divergence == nil ? $0 : divergedPath($0) }
+        // No model is replaced by a worse one (ModelSave): a diverged run's goes beside it, and so
+        // does one that does worse on the same samples; an interrupted run that did not finish an
+        // epoch saves nothing.
+        var savePath = result.interrupted && result.epochs.isEmpty ? nil : outputFiles.savePath
+        var kept: ModelComparison? = nil
+        if let path = savePath, result.divergence != nil {
+            savePath = ModelSave.beside(path, tag: "diverged")
+        } else if let path = savePath, !outputFiles.overwrite, let old = try ModelSave.existing(at: path, option: "--save", as: Float.self),
+                  let comparison = run.compare(with: old), comparison.otherIsBetter {
+            (savePath, kept) = (ModelSave.beside(path, tag: "worse"), comparison)
+        }
         if let savePath { try saveModel(model, to: savePath) }
+        if let kept, let path = outputFiles.savePath, let savePath { writeToStandardError(ModelSave.keptWarning(path, kept, savedTo: savePath)) }
         let pictures = outputFiles.plots == nil && outputFiles.reportPath == nil ? [] : self.pictures(run, result: result, model: model)
         if let plots = outputFiles.plots { _ = try writePictures(pictures, to: plots, option: "--plots") }
         if let reportPath = outputFiles.reportPath {
@@ -219,24 +228,6 @@ extension TrainCommand {
               !FileManager.default.fileExists(atPath: path) else { return path }
         let beside = BackpropCommands.path(path, in: folder)
         return FileManager.default.fileExists(atPath: beside) ? beside : path
-    }
-
-    /// Where a diverged run saves: --save, unless a model is there already (it is not replaced
-    /// by a worse one): then beside it, at the first of `NAME.diverged.EXT`, `NAME.diverged-2.EXT`,
-    /// … that names nothing yet — that name may be any file, this run's `--test` or checkpoint
-    /// among them, and is not replaced either.
-    func divergedPath(_ path: String) -> String {
-        var isFolder: ObjCBool = false
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        guard FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), !isFolder.boolValue,
-              (try? FileManager.default.attributesOfItem(atPath: target)[.type] as? FileAttributeType) == .typeRegular else { return path }
-        let url = URL(fileURLWithPath: path)
-        let ext = url.pathExtension
-        let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
-        func named(_ n: Int) -> String { stem + ".diverged" + (n > 1 ? "-\(n)" : "") + (ext.isEmpty ? "" : "." + ext) }
-        var n = 1
-        while (try? FileManager.default.attributesOfItem(atPath: named(n))) != nil { n += 1 }     // (a dangling link too)
-        return named(n)
     }
 }
 

@@ -6,6 +6,9 @@ struct TrainOutputOptions: ParsableArguments {
     @Option(name: .customLong("save"), help: "Write the trained model here (.json, or .safetensors for PyTorch and NumPy).")
     var savePath: String?
 
+    @Flag(help: "Replace the model at --save even if it does better than this run's on the same samples (else this run's goes beside it, NAME.worse.json).")
+    var overwrite = false
+
     @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))
     var plots: String?
 
@@ -49,6 +52,7 @@ struct TrainOutputOptions: ParsableArguments {
         var out: [String] = []
         if checkpointPath != nil && checkpointEvery == nil && !resuming { out.append("--checkpoint has no effect without --checkpoint-every") }
         if lossScale != nil && plots == nil && reportPath == nil { out.append("--loss-scale has no effect without --plots or --report") }
+        if overwrite && savePath == nil { out.append("--overwrite has no effect without --save") }
         return out
     }
 }

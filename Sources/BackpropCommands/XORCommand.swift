@@ -37,6 +37,9 @@ struct XORCommand: ParsableCommand {
     @Option(name: .customLong("save"), help: "Write the trained model to this file (JSON model format).")
     var savePath: String?
 
+    @Flag(help: "Replace the model at --save even if its loss on XOR is lower (else this run's goes beside it, NAME.worse.json).")
+    var overwrite = false
+
     @Option(parsing: .unconditional, help: "Print the loss every N epochs (default: 10 lines in all).")
     var printEvery: Int?
 
@@ -73,6 +76,7 @@ struct XORCommand: ParsableCommand {
         } else {
             network = Network.tutorial(hidden: hidden ?? 2, seed: seed)
         }
+        if let savePath { _ = try ModelSave.existing(at: savePath, option: "--save", as: T.self) }    // a model, or nothing
         let (x, y) = ToySets.xor(T.self)
         let every = printEvery ?? max(1, epochs / 10)
         var history: [(epoch: Int, loss: Double)] = []
@@ -105,12 +109,19 @@ struct XORCommand: ParsableCommand {
         }
         let predictions = network.predict(x).storage.map { Double($0) }
         let learned = zip(predictions, y.storage).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }
-        if let savePath {
+        var savedTo = savePath
+        if let savePath, !overwrite, let old = try ModelSave.existing(at: savePath, option: "--save", as: T.self),
+           let c = ModelComparison(network, classes: nil, on: Dataset(x: x, y: y), raw: x, with: old, samples: "XOR's four rows"), c.otherIsBetter {
+            let beside = ModelSave.beside(savePath, tag: "worse")
+            writeToStandardError(ModelSave.keptWarning(savePath, c, savedTo: beside))
+            savedTo = beside
+        }
+        if let savedTo {
             try saveModel(ModelFile(network: network, metadata: [
                 ("trained_by", .string("backprop xor")), ("epochs", .number(epochs)),
                 ("learning_rate", .number(learningRate)),
                 ("seed", initPath == nil ? .number(seed) : .null),
-            ]), to: savePath)
+            ]), to: savedTo)
         }
         if output.json {
             printJSON(.object([
@@ -126,7 +137,7 @@ struct XORCommand: ParsableCommand {
                 ("train_seconds", .number(seconds)),
                 ("microseconds_per_epoch", .number(epochs > 0 ? seconds * 1e6 / Double(epochs) : 0)),
                 ("loss_history", .array(history.map { .array([.number($0.epoch), .number($0.loss)]) })),
-                ("saved", savePath.map { .string($0) } ?? .null),
+                ("saved", savedTo.map { .string($0) } ?? .null),
             ]))
             return
         }
@@ -138,6 +149,6 @@ struct XORCommand: ParsableCommand {
         }
         print("\nXOR learned: \(learned ? "yes" : "no") (\(learned ? "every" : "not every") output on the right side of 0.5)")
         print("trained \(plural(epochs, "epoch")) in \(String(format: "%.4f", seconds)) s (\(String(format: "%.3f", epochs > 0 ? seconds * 1e6 / Double(epochs) : 0)) µs per epoch)")
-        if let savePath { print("saved the model to \(savePath)") }
+        if let savedTo { print("saved the model to \(savedTo)") }
     }
 }

@@ -79,7 +79,7 @@ struct EdgeCommandTests {
                                   "--lr", "100", "--epochs", "20", "--save", "t.json"], in: folder)
         #expect(again.status == 3 && again.stderr.contains("saved them to t.diverged-2.json"), "\(again.stderr)")
         #expect(try Data(contentsOf: folder.appendingPathComponent("t.diverged.json")) == test)
-        #expect(try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--epochs", "1", "--save", "link.json"], in: folder).status == 0)
+        #expect(try backprop(["train", "--data", "circles", "--layers", "2,16,2", "--epochs", "1", "--save", "link.json", "--overwrite"], in: folder).status == 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("link.json").path) == "good.json")
         #expect(try Data(contentsOf: folder.appendingPathComponent("good.json")) != before)
     }

@@ -84,8 +84,11 @@ struct ExerciseCommandTests {
         }
         #expect(try backprop(["exercise", "--loss", "softmax-cross-entropy", "--layers", "2,2,2", "--json"]).status == 0)
         let noLines = try backprop(["exercise"], stdin: String(repeating: "0", count: 100_000))     // < /dev/zero filled the memory
-        #expect(noLines.status == 2 && noLines.stdout.contains("stopped at question 1 of") && noLines.stdout.contains("a line of more than 4096 bytes"),
-                "\(noLines.stdout.suffix(200))")
+        expectInputError(noLines, "standard input: an answer is not a line of text (more than 4096 bytes")
+        #expect(noLines.stdout.contains("stopped at question 1 of") && noLines.stdout.contains("(the input is not text)"), "\(noLines.stdout.suffix(200))")
+        let binary = try backprop(["exercise"], stdin: "0.5\n\u{1}\u{2}\u{7F}ELF\u{0}\n")              // a binary file as the answers
+        expectInputError(binary, "standard input: an answer is not a line of text")
+        #expect(!binary.stdout.contains("ELF"), "not echoed: \(binary.stdout.suffix(300))")
         let key = try backprop(["exercise", "--key"])
         #expect(key.status == 64 && key.stderr.contains("--key goes with --worksheet or --json"))
         let mazur = try backprop(["exercise", "--model", fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -163,6 +163,8 @@ struct ExplainScaledModelTests {
                       preprocessing: Preprocessing(kind: .standardize, offset: [0, 0], scale: [2, 2])).write(to: path)
         let run = try backprop(["explain", "--model", path, "--input", "0.5,1", "--target", "1,0"])
         #expect(run.status == 0 && run.stderr == "note: --input is taken as the network's input: \(path)'s standardize scaling is not applied to it\n", "\(run.stderr)")
+        expectInputError(try backprop(["explain", "--model", path, "--input", "1,2,3", "--target", "1,0"]), "--input has 3 numbers")   // one line: no note
+        expectInputError(try backprop(["explain", "--model", path, "--input", "1,2", "--target", "1,0,0"]), "--target")
         let plain = folder.appendingPathComponent("p.json").path
         try ModelFile(network: Network<Float>(sizes: [2, 3, 2], activation: .tanh, output: .softmax, seed: 1)).write(to: plain)
         #expect(try backprop(["explain", "--model", plain, "--input", "0.5,1", "--target", "1,0"]).stderr.isEmpty)

@@ -126,3 +126,42 @@ struct TrainingRunTests {
         #expect(throws: DataError.self) { _ = try TrainingRun<Float>(plan: TrainingPlan(data: "no-such-file.csv")) }
     }
 }
+
+@Suite("Comparing a run's model with the one a save would replace")
+struct ModelComparisonTests {
+    let x = ToySets.xor(Float.self).0, y = ToySets.xor(Float.self).1
+
+    func trained(_ epochs: Int) -> Network<Float> {
+        var network = Network<Float>.tutorial(hidden: 2, seed: 42)
+        var optimizer = Optimizer<Float>.gradientDescent(learningRate: 1)
+        network.train(x, y, epochs: epochs, optimizer: &optimizer) { _, _ in true }
+        return network
+    }
+
+    func compare(_ this: Network<Float>, _ other: ModelFile<Float>) -> ModelComparison? {
+        ModelComparison(this, classes: nil, on: Dataset(x: x, y: y), raw: x, with: other, samples: "XOR")
+    }
+
+    @Test("numbers: the lower loss is better, either way round, each loss measured independently")
+    func lowerLoss() throws {
+        let (early, late) = (trained(10), trained(5000))
+        let c = try #require(compare(early, ModelFile(network: late)))
+        #expect(c.otherIsBetter && c.other.loss < c.this.loss)
+        #expect(abs(c.other.loss - Double(late.lossValue(x, y)) / 4) < 1e-6 && abs(c.this.loss - Double(early.lossValue(x, y)) / 4) < 1e-6,
+                "per sample: the tutorial's loss is summed over the 4 rows")
+        #expect(compare(late, ModelFile(network: early))?.otherIsBetter == false)
+        #expect(compare(late, ModelFile(network: late))?.otherIsBetter == false, "an equal model is not better")
+    }
+
+    @Test("nil for other inputs, outputs or classes, or numbers under another loss; a model with NaN weights is never better")
+    func notComparable() {
+        let net = trained(10)
+        #expect(compare(net, ModelFile(network: Network<Float>(sizes: [3, 2, 1], activation: .sigmoid, seed: 1))) == nil)
+        #expect(compare(net, ModelFile(network: Network<Float>(sizes: [2, 2, 2], activation: .sigmoid, seed: 1))) == nil)
+        #expect(compare(net, ModelFile(network: Network<Float>(sizes: [2, 2, 1], activation: .sigmoid, loss: .binaryCrossEntropy, seed: 1))) == nil)
+        #expect(compare(net, ModelFile(network: net, classes: ["no", "yes"])) == nil)
+        var broken = trained(5000)
+        broken.layers[0].weights[0, 0] = Float.nan
+        #expect(compare(net, ModelFile(network: broken))?.otherIsBetter == false)
+    }
+}

@@ -244,7 +244,8 @@ public struct PlaygroundRun: Sendable {
         for (i, segment) in done.enumerated().dropFirst() {
             var parts = ["backprop", "train", "--resume", "run.json"]
             for d in segment.settings.liveChanges(since: done[i - 1].settings) { parts += [d.option, d.value] }
-            parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone), "--save", "model.json"]
+            parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone), "--save", "model.json",
+                      "--overwrite"]                             // the same run, later: it replaces its earlier save, better or not
             commands.append(parts.joined(separator: " "))
         }
         return commands.joined(separator: " && ")

@@ -1,0 +1,66 @@
+import Backprop
+import Foundation
+import Testing
+
+/// `--save` never replaces a model with a worse one, nor a file that is not a model.
+@Suite("Saves keep the better model")
+struct ModelSaveTests {
+    let circles = ["train", "--data", "circles", "--samples", "300", "--layers", "2,8,2", "--test-split", "0.3", "--seed", "3"]
+
+    func bytes(_ folder: URL, _ name: String) throws -> Data { try Data(contentsOf: folder.appendingPathComponent(name)) }
+
+    @Test("a worse run goes beside the model (NAME.worse.json, a warning, exit 0); --overwrite and an equal run replace it")
+    func worseGoesBeside() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(circles + ["--epochs", "60", "--lr", "0.3", "--save", "m.json"], in: folder).status == 0)
+        let good = try bytes(folder, "m.json")
+        let worse = try backprop(circles + ["--epochs", "1", "--lr", "0.0001", "--save", "m.json"], in: folder)
+        #expect(worse.status == 0 && worse.stdout.contains("saved the model to m.worse.json"), "\(worse.stdout)")
+        let warning = worse.stderr.split(separator: "\n").filter { $0.contains("--save m.json holds a model that does better on the test set (accuracy") }
+        #expect(warning.count == 1 && warning[0].contains("this run's model is saved to m.worse.json (--overwrite replaces it)"), "\(worse.stderr)")
+        #expect(try bytes(folder, "m.json") == good)
+        let again = try backprop(circles + ["--epochs", "1", "--lr", "0.0001", "--save", "m.json", "--json"], in: folder)
+        #expect(again.status == 0 && again.stdout.contains(#""saved": "m.worse-2.json""#), "the next free name: \(again.stdout)")
+        #expect(try bytes(folder, "m.json") == good)
+        // The same run again is not better: it replaces the model (and finds the same bits).
+        let same = try backprop(circles + ["--epochs", "60", "--lr", "0.3", "--save", "m.json"], in: folder)
+        #expect(same.status == 0 && !same.stderr.contains("does better"), "\(same.stderr)")
+        #expect(try bytes(folder, "m.json") == good)
+        let forced = try backprop(circles + ["--epochs", "1", "--lr", "0.0001", "--save", "m.json", "--overwrite"], in: folder)
+        #expect(forced.status == 0 && !forced.stderr.contains("does better") && forced.stdout.contains("saved the model to m.json"))
+        #expect(try bytes(folder, "m.json") != good)
+    }
+
+    @Test("a file that is not a model is refused before training and left as it was; an empty file is replaced")
+    func notAModel() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"{"name": "app"}"#.write(to: folder.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        for arguments in [circles + ["--epochs", "100000", "--save", "package.json"], ["xor", "--epochs", "10", "--save", "package.json"]] {
+            let started = Date()
+            let run = try backprop(arguments, in: folder)
+            expectInputError(run, "--save package.json: the file there is not a Backprop model, and would be replaced; name another file")
+            #expect(Date().timeIntervalSince(started) < 20 && !run.stdout.contains("epoch"), "refused before training")
+        }
+        #expect(try String(contentsOf: folder.appendingPathComponent("package.json"), encoding: .utf8) == #"{"name": "app"}"#)
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("empty.json").path, contents: Data())
+        #expect(try backprop(circles + ["--epochs", "2", "--save", "empty.json"], in: folder).status == 0)
+        #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("empty.json").path).network.sizes == [2, 8, 2])
+    }
+
+    @Test("xor: a run with a higher loss on XOR's rows goes beside the model; --overwrite replaces it")
+    func xorKeepsTheBetter() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(["xor", "--epochs", "5000", "--lr", "1", "--save", "x.json"], in: folder).status == 0)
+        let good = try bytes(folder, "x.json")
+        let saturated = try backprop(["xor", "--lr", "1e30", "--save", "x.json"], in: folder)
+        #expect(saturated.status == 0 && saturated.stdout.contains("saved the model to x.worse.json"))
+        #expect(saturated.stderr.contains("--save x.json holds a model that does better on XOR's four rows (loss "), "\(saturated.stderr)")
+        #expect(try bytes(folder, "x.json") == good)
+        let forced = try backprop(["xor", "--lr", "1e30", "--save", "x.json", "--overwrite"], in: folder)
+        #expect(forced.status == 0 && forced.stderr.isEmpty && forced.stdout.contains("saved the model to x.json"))
+        #expect(try bytes(folder, "x.json") != good)
+    }
+}
