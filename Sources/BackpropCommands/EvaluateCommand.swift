@@ -44,7 +44,7 @@ struct EvaluateCommand: ParsableCommand {
         data.x = file.prepared(data.x)
         let result = Evaluation(network: file.network, data: data)
         guard result.loss.isFinite else {
-            throw InputError("\(model) gives non-finite outputs on \(dataOptions.data ?? "the data"): its weights or the data are out of range")
+            throw InputError("\(model) gives a non-finite loss on \(dataOptions.data ?? "the data") (its outputs, or their distance from the targets, overflow): its weights or the data are out of range")
         }
         let names = file.classes ?? data.classNames ?? []
         if output.json { printJSON(json(result, names)) } else { printText(result, names, file) }

@@ -64,6 +64,10 @@ struct PlotCommand: ParsableCommand {
         guard file.inputSize == 2, points.features == 2, points.isClassification == (file.classes != nil || file.network.outputSize > 1 || file.network.layers.last?.activation == .sigmoid) else {
             throw InputError("a decision boundary needs a model with 2 inputs and 2-D data of its kind (classes or numbers); \(model) takes \(file.inputSize) inputs\(file.classes == nil ? " and predicts numbers" : ""), \(data) has \(points.features) features\(points.isClassification ? " and classes" : " and numeric targets")")
         }
+        let outputs = file.predict(points.x)                                 // a blank picture is no answer
+        if let r = (0..<outputs.rows).first(where: { r in outputs.row(r).contains { !$0.isFinite } }) {
+            throw InputError("\(model) gives a non-finite output on \(data), row \(r + 1): its weights or the data are out of range, and there is no boundary to draw")
+        }
         var style = DecisionBoundary.Style()
         (style.title, style.classNames) = ("\(model) on \(data)", file.classes)
         return DecisionBoundary.svg(model: file, points: points.x, targets: .init(points.y, isClassification: points.isClassification), style: style)

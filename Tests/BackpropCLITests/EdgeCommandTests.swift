@@ -160,6 +160,14 @@ struct EdgeCommandTests {
         #expect(try backprop(["train", "--data", "xor", "--layers", "2,4,1", "--samples", "60", "--epochs", "2", "--save", "x1.json"], in: folder).status == 0)
         expectInputError(try backprop(["evaluate", "--model", "x1.json", "--data", "plane"], in: folder),
                          "x1.json predicts classes and plane has numeric targets")
+        // Weights at the edge of Float: outputs that overflow are named, not drawn blank or evaluated.
+        var huge = Network<Float>(sizes: [2, 8, 2], activation: .relu, output: .softmax, seed: 1)
+        for l in huge.layers.indices { huge.layers[l].weights = Matrix(rows: huge.layers[l].outputSize, cols: huge.layers[l].inputSize, repeating: 3e38) }
+        try ModelFile(network: huge, classes: ["a", "b"]).write(to: folder.appendingPathComponent("huge.json").path)
+        expectInputError(try backprop(["plot", "--model", "huge.json", "--data", "xor", "--out", "p"], in: folder),
+                         "huge.json gives a non-finite output on xor, row 1")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("p/boundary.svg").path))
+        expectInputError(try backprop(["evaluate", "--model", "huge.json", "--data", "xor"], in: folder), "huge.json gives a non-finite loss on xor")
     }
 
     @Test("standard output that cannot be written (/dev/full) is an error with exit 1, not a silent exit 0", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
