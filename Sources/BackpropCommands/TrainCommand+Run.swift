@@ -175,11 +175,7 @@ extension TrainCommand {
         if let d = result.divergence {
             let plan = run.plan ?? TrainingPlan.defaults
             let kept = d.restoredEpoch == 0 ? "the initial parameters" : "the parameters of epoch \(d.restoredEpoch), the last good one"
-            // A penalty whose step alone is as large as the weights (η·λ ≥ 1) may be the cause as much as η.
-            let penalty = [("--weight-decay", plan.weightDecay), ("--l1", plan.l1)].first { $0.1 > 0 && run.learningRate * $0.1 >= 1 }
-            let hint = "Try a lower learning rate (it is \(run.learningRate))" + (penalty.map {
-                " or a lower \($0.0) (it is \($0.1): η·λ = \(String(format: "%g", run.learningRate * $0.1)), a step as large as the weights)"
-            } ?? (plan.optimizer == .adam ? "" : " or --optimizer adam"))
+            let hint = divergenceHint(run, plan)
             writeToStandardError("backprop: training diverged at epoch \(d.epoch), batch \(d.batch): \(d.place) became NaN or infinite first. "
                 + "\(hint). Kept \(kept)"
                 + (savePath.map { " and saved them to \($0)" } ?? "")
@@ -192,6 +188,18 @@ extension TrainCommand {
             writeToStandardError("backprop: interrupted after \(plural(result.epochs.count, "complete epoch"))\(saved)\n")
             throw ExitCode(130)
         }
+    }
+
+    /// What to try after a divergence: a lower η; a lower penalty whose step alone is as large as
+    /// the weights (η·λ ≥ 1), else Adam; and for regression targets of a million or more, smaller
+    /// ones (the squared error squares them, and Backprop scales inputs, not targets).
+    func divergenceHint(_ run: TrainingRun<Float>, _ plan: TrainingPlan) -> String {
+        let penalty = [("--weight-decay", plan.weightDecay), ("--l1", plan.l1)].first { $0.1 > 0 && run.learningRate * $0.1 >= 1 }
+        let largest = run.train.isClassification ? 0 : run.train.y.storage.reduce(Float(0)) { max($0, abs($1)) }
+        return "Try a lower learning rate (it is \(run.learningRate))" + (penalty.map {
+            " or a lower \($0.0) (it is \($0.1): η·λ = \(String(format: "%g", run.learningRate * $0.1)), a step as large as the weights)"
+        } ?? (plan.optimizer == .adam ? "" : " or --optimizer adam"))
+            + (largest >= 1e6 ? ", or smaller targets (they reach \(fmt(Double(largest), 3)), and the loss squares them; Backprop scales the inputs, not the targets)" : "")
     }
 
     /// loss.svg, accuracy.svg (classes), boundary.svg (2 inputs, classes), network.svg, and for

@@ -104,6 +104,9 @@ struct EdgeCommandTests {
             let run = try backprop(["train", "--data", "d.csv", option, value, "--epochs", "3"], in: folder)
             #expect(run.status == 3 && run.stderr.contains("Try a lower learning rate (it is 0.1) or a lower \(option) (it is 1e+30: η·λ = 1e+29"), "\(run.stderr)")
         }
+        try write("x,y\n" + (0..<40).map { "\($0),\($0 % 2 == 0 ? "3e38" : "-3e38")" }.joined(separator: "\n") + "\n", "huge.csv", in: folder)
+        let huge = try backprop(["train", "--data", "huge.csv", "--task", "regression", "--epochs", "2"], in: folder)
+        #expect(huge.status == 3 && huge.stderr.contains("or smaller targets (they reach 3e+38, and the loss squares them; Backprop scales the inputs, not the targets)"), "\(huge.stderr)")
     }
 
     @Test("a missing --save or --checkpoint folder is found before training; a checkpoint that fails later stops the run with exit 1")
