@@ -32,7 +32,7 @@ struct ModelSaveTests {
         #expect(try bytes(folder, "m.json") != good)
     }
 
-    @Test("a file that is not a model is refused before training and left as it was; an empty file is replaced")
+    @Test("a file that is not a model is refused before training (and by convert) and left as it was; an empty file is replaced")
     func notAModel() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -43,6 +43,9 @@ struct ModelSaveTests {
             expectInputError(run, "--save package.json: the file there is not a Backprop model, and would be replaced; name another file")
             #expect(Date().timeIntervalSince(started) < 20 && !run.stdout.contains("epoch"), "refused before training")
         }
+        #expect(try backprop(["xor", "--epochs", "10", "--save", "x.json"], in: folder).status == 0)
+        expectInputError(try backprop(["convert", "x.json", "package.json"], in: folder),
+                         "the output package.json: the file there is not a Backprop model, and would be replaced")
         #expect(try String(contentsOf: folder.appendingPathComponent("package.json"), encoding: .utf8) == #"{"name": "app"}"#)
         FileManager.default.createFile(atPath: folder.appendingPathComponent("empty.json").path, contents: Data())
         #expect(try backprop(circles + ["--epochs", "2", "--save", "empty.json"], in: folder).status == 0)
