@@ -32,7 +32,7 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         try checkNoCollision(outputs: [("the output", output)], inputs: [("the input", input)])
-        _ = try ModelSave.existing(at: output, option: "the output", as: Float.self)      // a model there, or nothing
+        _ = try ModelSave.existing(at: output, option: "the output", hasOverwrite: false, as: Float.self)   // a model there, or nothing
         let model = try readModel(input, as: Float.self)
         try saveModel(model, to: output)
         announceWritten("\(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")

@@ -15,7 +15,7 @@ struct ExerciseCommand: ParsableCommand {
             and the right computation is shown with its numbers.
 
             Type a number, ? to see the answer, or q to stop. Exit status: 0 when every answer \
-            is right, 2 otherwise.
+            is right, 2 otherwise, 1 when the answers are not text (a binary file piped in).
 
             Examples:
               backprop exercise --seed 7      # in the terminal; exits 2 unless all right

@@ -18,8 +18,10 @@ struct ExerciseSession {
             while true {
                 print("\(q.symbol) = ", terminator: "")
                 fflush(nil)
-                let (read, tooLong) = readBoundedLine()
-                notText = tooLong || read.map { $0.unicodeScalars.contains { $0 == "\u{FFFD}" || ($0.value < 32 && $0 != "\t") } } == true
+                let (raw, tooLong) = readBoundedLine()
+                let read = raw.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }         // a CRLF file's line
+                // Control characters from a file are not text; from a terminal they are keys (an arrow), and asked again.
+                notText = tooLong || (isatty(0) == 0 && read.map { $0.unicodeScalars.contains { $0 == "\u{FFFD}" || ($0.value < 32 && $0 != "\t") } } == true)
                 guard let line = read?.trimmingCharacters(in: .whitespaces), !notText else {
                     print("\nstopped at question \(asked) of \(exercise.questions.count) (\(notText ? "the input is not text" : "end of input"))")
                     asked -= 1

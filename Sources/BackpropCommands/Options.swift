@@ -63,12 +63,13 @@ func saveModel<T: Scalar>(_ model: ModelFile<T>, to path: String) throws {
 
 /// Refuses, before any work, an output named for another kind of file than it gets (its
 /// extension is not one of `extensions`): `--save data.csv` would replace a data set with a model,
-/// `predict --out m.json` a model with a CSV. A device or a FIFO (`/dev/stdout`, anything in
-/// /dev) is written to whatever its name, and a folder is refused later with its own message.
+/// `predict --out m.json` a model with a CSV. A device or a FIFO, and `/dev/stdout`, `/dev/stderr`
+/// and `/dev/fd/N` (a file when redirected to one), are written to whatever their name, and a folder is refused later with its own message.
 func checkOutputName(_ path: String, option: String, extensions: [String], kind: String) throws {
     guard !extensions.contains(URL(fileURLWithPath: path).pathExtension) else { return }     // (as the writers tell formats apart)
     var info = stat()
-    if path.hasPrefix("/dev/") || stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { return }
+    let standardStream = ["/dev/stdout", "/dev/stderr"].contains(path) || path.hasPrefix("/dev/fd/")   // a redirect may make it a file
+    if standardStream || stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { return }
     let names = extensions.map { "." + $0 }
     let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
     throw ValidationError("\(option) \(path): \(option) writes \(kind), to a \(list) file; name it so (a file of another kind there would be replaced)")

@@ -101,7 +101,16 @@ extension TrainCommand {
             let first = path.replacingOccurrences(of: "{epoch}", with: "1")
             do { try checkWritable(first) } catch { throw InputError("\(option) \(first): \(error.reason)") }
         }
-        if let save = outputFiles.savePath { _ = try ModelSave.existing(at: save, option: "--save", as: Float.self) }   // a model, or nothing
+        if let save = outputFiles.savePath {                          // a model, or nothing
+            _ = try ModelSave.existing(at: save, option: "--save", overwrite: outputFiles.overwrite, as: Float.self)
+        }
+        // A checkpoint replaces a checkpoint (the one it resumes from, or an older run's), not a model or a data set.
+        if let checkpoints, !outputFiles.overwrite {
+            let first = checkpoints.path.replacingOccurrences(of: "{epoch}", with: "1")
+            if ModelSave.holdsSomething(first), (try? Checkpoint<Float>(contentsOf: first)) == nil {
+                throw InputError("--checkpoint \(first): the file there is not a checkpoint, and would be replaced; name another file, or give --overwrite")
+            }
+        }
     }
 
     /// After every epoch: a checkpoint (--checkpoint-every) and a boundary snapshot (--plots-every).
@@ -153,15 +162,14 @@ extension TrainCommand {
         // does one that does worse on the same samples; an interrupted run that did not finish an
         // epoch saves nothing.
         var savePath = result.interrupted && result.epochs.isEmpty ? nil : outputFiles.savePath
-        var kept: ModelComparison? = nil
+        var warning: String? = nil
         if let path = savePath, result.divergence != nil {
             savePath = ModelSave.beside(path, tag: "diverged")
-        } else if let path = savePath, !outputFiles.overwrite, let old = try ModelSave.existing(at: path, option: "--save", as: Float.self),
-                  let comparison = run.compare(with: old), comparison.otherIsBetter {
-            (savePath, kept) = (ModelSave.beside(path, tag: "worse"), comparison)
+        } else if let path = savePath {
+            (savePath, warning) = ModelSave.destination(for: path, overwrite: outputFiles.overwrite) { run.compare(with: $0, measured: testResult) }
         }
         if let savePath { try saveModel(model, to: savePath) }
-        if let kept, let path = outputFiles.savePath, let savePath { writeToStandardError(ModelSave.keptWarning(path, kept, savedTo: savePath)) }
+        if let warning { writeToStandardError(warning) }
         let pictures = outputFiles.plots == nil && outputFiles.reportPath == nil ? [] : self.pictures(run, result: result, model: model)
         if let plots = outputFiles.plots { _ = try writePictures(pictures, to: plots, option: "--plots") }
         if let reportPath = outputFiles.reportPath {

@@ -6,7 +6,7 @@ struct TrainOutputOptions: ParsableArguments {
     @Option(name: .customLong("save"), help: "Write the trained model here (.json, or .safetensors for PyTorch and NumPy).")
     var savePath: String?
 
-    @Flag(help: "Replace the model at --save even if it does better than this run's on the same samples (else this run's goes beside it, NAME.worse.json).")
+    @Flag(help: "Replace the file at --save (and at --checkpoint) whatever it is: a model that does better on the same samples (else this run's goes beside it, NAME.worse.json), a checkpoint, another file. A diverged run still replaces nothing.")
     var overwrite = false
 
     @Option(help: ArgumentHelp("Write pictures here at the end: loss.svg, accuracy.svg, and boundary.svg for 2-D data.", valueName: "folder"))

@@ -76,7 +76,7 @@ struct XORCommand: ParsableCommand {
         } else {
             network = Network.tutorial(hidden: hidden ?? 2, seed: seed)
         }
-        if let savePath { _ = try ModelSave.existing(at: savePath, option: "--save", as: T.self) }    // a model, or nothing
+        if let savePath { _ = try ModelSave.existing(at: savePath, option: "--save", overwrite: overwrite, as: T.self) }   // a model, or nothing
         let (x, y) = ToySets.xor(T.self)
         let every = printEvery ?? max(1, epochs / 10)
         var history: [(epoch: Int, loss: Double)] = []
@@ -109,13 +109,12 @@ struct XORCommand: ParsableCommand {
         }
         let predictions = network.predict(x).storage.map { Double($0) }
         let learned = zip(predictions, y.storage).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }
-        var savedTo = savePath
-        if let savePath, !overwrite, let old = try ModelSave.existing(at: savePath, option: "--save", as: T.self),
-           let c = ModelComparison(network, classes: nil, on: Dataset(x: x, y: y), raw: x, with: old, samples: "XOR's four rows"), c.otherIsBetter {
-            let beside = ModelSave.beside(savePath, tag: "worse")
-            writeToStandardError(ModelSave.keptWarning(savePath, c, savedTo: beside))
-            savedTo = beside
-        }
+        let (savedTo, warning) = savePath.map { path in
+            ModelSave.destination(for: path, overwrite: overwrite, as: T.self) {
+                ModelComparison(network, classes: nil, on: Dataset(x: x, y: y), raw: x, with: $0, samples: "XOR's four rows")
+            }
+        }.map { ($0.path as String?, $0.warning) } ?? (nil, nil)
+        if let warning { writeToStandardError(warning) }
         if let savedTo {
             try saveModel(ModelFile(network: network, metadata: [
                 ("trained_by", .string("backprop xor")), ("epochs", .number(epochs)),

@@ -153,6 +153,50 @@ struct ModelComparisonTests {
         #expect(compare(late, ModelFile(network: late))?.otherIsBetter == false, "an equal model is not better")
     }
 
+    @Test("classes: the higher accuracy wins; at the same accuracy the lower loss, under the same loss only; a NaN loss here loses")
+    func classes() throws {
+        let x = Matrix<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Matrix<Float>([[1, 0], [0, 1], [0, 1], [1, 0]])
+        let data = Dataset(x: x, y: y, classNames: ["no", "yes"])
+        func net(_ seed: UInt64, loss: Loss = .softmaxCrossEntropy) -> Network<Float> {
+            Network<Float>(sizes: [2, 3, 2], activation: .tanh, output: .softmax, loss: loss, seed: seed)
+        }
+        func compare(_ a: Network<Float>, _ b: Network<Float>) -> ModelComparison? {
+            ModelComparison(a, classes: ["no", "yes"], on: data, raw: x, with: ModelFile(network: b, classes: ["no", "yes"]), samples: "four rows")
+        }
+        let (a, b) = (net(1), net(2))
+        let c = try #require(compare(a, b))
+        if c.this.accuracy != c.other.accuracy {
+            #expect(c.otherIsBetter == (c.other.accuracy! > c.this.accuracy!))
+        } else {
+            #expect(c.otherIsBetter == (c.other.loss < c.this.loss))
+        }
+        #expect(compare(a, a)?.otherIsBetter == false)
+        var broken = a
+        broken.layers[1].weights[0, 0] = Float.nan
+        #expect(compare(broken, a)?.otherIsBetter == true, "this run's NaN loss: the model there is better")
+        #expect(compare(a, broken)?.otherIsBetter == false)
+        // Another loss: compared by accuracy only; at the same accuracy, not better.
+        let squared = net(1, loss: .squaredError)
+        if let d = compare(a, squared), d.this.accuracy == d.other.accuracy { #expect(!d.otherIsBetter) }
+    }
+
+    @Test("the same samples: the same data, data seed, samples and splits; the weights' seed alone may differ with --data-seed")
+    func sameSamples() {
+        var a = TrainingPlan(data: "circles")
+        a.testSplit = 0.3
+        var b = a
+        #expect(a.drawsTheSameSamples(as: b))
+        b.seed = 9
+        #expect(!a.drawsTheSameSamples(as: b), "the data seed is the seed")
+        (a.dataSeed, b.dataSeed) = (5, 5)
+        #expect(a.drawsTheSameSamples(as: b))
+        b.testSplit = 0.2
+        #expect(!a.drawsTheSameSamples(as: b))
+        b = a
+        b.data = "spiral"
+        #expect(!a.drawsTheSameSamples(as: b))
+    }
+
     @Test("nil for other inputs, outputs or classes, or numbers under another loss; a model with NaN weights is never better")
     func notComparable() {
         let net = trained(10)

@@ -3,7 +3,7 @@ import Foundation
 
 /// One playground training run: a ``TrainingRun`` of the settings' plan — the same seeds,
 /// splits, preprocessing and batches as `backprop train` with the options of
-/// ``PlaygroundSettings/commandLine(epochs:)``, so after `n` epochs both hold the same weights —
+/// ``PlaygroundSettings/commandLine(epochs:save:)``, so after `n` epochs both hold the same weights —
 /// plus what the page draws: the raw points and each epoch's loss on both sets.
 ///
 /// ```swift
@@ -233,19 +233,21 @@ public struct PlaygroundRun: Sendable {
 
     /// The `backprop train` command (or commands) that reproduce this run, batch for batch, up
     /// to its last completed epoch: one command, or with live changes one per stretch of
-    /// unchanged settings, each resuming the last one's checkpoint with the new options.
+    /// unchanged settings, each resuming the last one's checkpoint with the new options; only the
+    /// last saves the model (an earlier part's save would meet a better model.json first, and the
+    /// next part would replace it).
     public var commandLine: String {
         if let edit = edits.first {
             return "# not reproducible by backprop train: \(edit). Export checkpoint.json between epochs (batch 1/…) and continue from it: backprop train --resume checkpoint.json --epochs \(epochsDone + 100)"
         }
         let done = segments.filter { $0.epoch < epochsDone || $0.epoch == 0 }
         guard done.count > 1 else { return settings.commandLine(epochs: epochsDone) }
-        var commands = [done[0].settings.commandLine(epochs: done[1].epoch) + " --checkpoint run.json --checkpoint-every 1"]
+        var commands = [done[0].settings.commandLine(epochs: done[1].epoch, save: false) + " --checkpoint run.json --checkpoint-every 1"]
         for (i, segment) in done.enumerated().dropFirst() {
             var parts = ["backprop", "train", "--resume", "run.json"]
             for d in segment.settings.liveChanges(since: done[i - 1].settings) { parts += [d.option, d.value] }
-            parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone), "--save", "model.json",
-                      "--overwrite"]                             // the same run, later: it replaces its earlier save, better or not
+            parts += ["--epochs", String(i + 1 < done.count ? done[i + 1].epoch : epochsDone)]
+            if i == done.count - 1 { parts += ["--save", "model.json"] }
             commands.append(parts.joined(separator: " "))
         }
         return commands.joined(separator: " && ")

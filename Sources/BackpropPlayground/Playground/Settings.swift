@@ -7,7 +7,7 @@ public struct PlaygroundError: Error, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Everything the page can set, each field one `backprop train` option (``commandLine(epochs:)``).
+/// Everything the page can set, each field one `backprop train` option (``commandLine(epochs:save:)``).
 ///
 /// In a `configure` message these are JSON members of the same names; every member may be left
 /// out (it keeps its value):
@@ -86,7 +86,7 @@ public struct PlaygroundSettings: Sendable, Equatable {
     public static let maxHiddenLayers = 6, maxNeurons = 16, maxSamples = 5000, maxCSVBytes = 1 << 20
 
     /// The plan these settings describe: what ``PlaygroundRun`` trains, and what
-    /// ``commandLine(epochs:)`` spells as options. Its epochs are unbounded (the page decides
+    /// ``commandLine(epochs:save:)`` spells as options. Its epochs are unbounded (the page decides
     /// when to stop).
     public var plan: TrainingPlan {
         var p = TrainingPlan(data: data == "csv" ? csvName : data)
@@ -214,8 +214,8 @@ public struct PlaygroundSettings: Sendable, Equatable {
     }
 
     /// The `backprop train` command that trains the same network on the same data, batch for
-    /// batch, for `epochs` epochs, and saves it.
-    public func commandLine(epochs: Int) -> String {
+    /// batch, for `epochs` epochs, and saves it (unless `save` is false: the first part of a chain).
+    public func commandLine(epochs: Int, save: Bool = true) -> String {
         var parts = ["backprop", "train", "--data", data == "csv" ? Self.quoted(csvName) : data]
         if data != "csv" { parts += ["--samples", String(samples), "--noise", Self.short(noise)] }
         parts += ["--data-seed", String(dataSeed)]
@@ -227,8 +227,8 @@ public struct PlaygroundSettings: Sendable, Equatable {
         if weightDecay > 0 { parts += ["--weight-decay", Self.short(weightDecay)] }
         if l1 > 0 { parts += ["--l1", Self.short(l1)] }
         if dropout > 0 { parts += ["--dropout", Self.short(dropout)] }
-        parts += ["--scale", scale?.rawValue ?? "none", "--seed", String(seed), "--epochs", String(max(epochs, 1)),
-                  "--save", "model.json"]
+        parts += ["--scale", scale?.rawValue ?? "none", "--seed", String(seed), "--epochs", String(max(epochs, 1))]
+        if save { parts += ["--save", "model.json"] }
         return parts.joined(separator: " ")
     }
 
