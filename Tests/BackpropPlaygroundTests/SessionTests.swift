@@ -223,4 +223,20 @@ struct DivergenceTests {
         let reset = try parsed(try #require(await s.receive(#"{"type": "reset"}"#).first))
         #expect(reset["diverged"] == .null && number(reset["step"]) == 0)
     }
+
+    @Test("weights that blow up at an epoch's end, then a weight selected: its chain on the epoch's first batch (the server ended on a precondition)")
+    func selectAfterDivergence() async throws {
+        var settings = PlaygroundSettings()
+        try settings.apply(try JSON.parse(#"{"hidden": [16, 16, 16, 16, 16, 16], "activations": ["relu", "relu", "relu", "relu", "relu", "relu"], "learningRate": 10, "optimizer": "momentum", "weightDecay": 0.01}"#))
+        let s = try PlaygroundSession(settings: settings) { _ in }
+        var diverged = false
+        for _ in 0..<400 where !diverged {
+            let reply = try parsed(try #require(await s.receive(#"{"type": "step"}"#).first))
+            diverged = reply["type"] == .string("error") || reply["diverged"] != nil && reply["diverged"] != .null
+        }
+        #expect(diverged)
+        let selected = try parsed(try #require(await s.receive(#"{"type": "select", "parameter": "w-1-0-0"}"#).first))
+        #expect(selected["type"] != nil, "\(selected)")
+        #expect(try #require(await s.export("model.json")).body.contains("backprop-model"))
+    }
 }

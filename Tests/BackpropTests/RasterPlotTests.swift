@@ -121,6 +121,7 @@ struct RasterPlotTests {
         var fixed = MiniBatches(count: 5, batchSize: 2, shuffle: false, seed: 3)
         fixed.startEpoch()
         #expect(Array(fixed.indices(1)) == [2, 3])
+        #expect(fixed.indices(3) == [] && fixed.indices(4) == [] && fixed.indices(-1) == [0, 1], "past the last batch: none, not a trap")
         #expect(TrainingSeeds(7).shuffle == 9 && TrainingSeeds(7).testSplit == 10 && TrainingSeeds(7).validationSplit == 8)
     }
 }

@@ -107,6 +107,7 @@ struct TrainingRunTests {
         let d = try #require(run.divergence)
         let good = try #require(atEpoch2)
         #expect(d.epoch == 3 && d.restoredEpoch == 2 && run.epochsDone == 2)
+        #expect(run.nextBatch == 0 && !run.nextBatchIndices.isEmpty, "back at the start of the epoch, as the parameters are")
         #expect(parameters(run.network) == good.parameters)
         #expect(run.optimizer.steps == good.optimizer.steps && run.optimizer.firstMoments == good.optimizer.firstMoments)
         #expect(!run.optimizer.firstMoments.isEmpty && run.optimizer.firstMoments.allSatisfy { $0.allSatisfy(\.isFinite) })

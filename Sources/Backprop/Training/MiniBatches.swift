@@ -38,6 +38,7 @@ public struct MiniBatches: Sendable {
 
     /// The sample indices of batch `b` (0-based) of the current epoch.
     public func indices(_ b: Int) -> ArraySlice<Int> {
-        order[(b * batchSize)..<min((b + 1) * batchSize, samples)]
+        let start = min(max(b, 0) * batchSize, samples)               // past the last batch: none (not a trap)
+        return order[start..<min(start + batchSize, samples)]
     }
 }

@@ -278,10 +278,14 @@ public struct TrainingRun<T: Scalar>: Sendable {
         optimizer.learningRate = T(learningRate)
     }
 
-    /// Stops at a non-finite number: back to the last good epoch's parameters and optimizer state.
+    /// Stops at a non-finite number: back to the last good epoch's parameters and optimizer state,
+    /// and to the start of the epoch (the next batch is its first, as for those parameters; at the
+    /// end of an epoch the position was past its last batch, and the playground's panel asked for
+    /// that batch's rows: none, and a precondition ended the server).
     private mutating func diverge(batch: Int, place: String) {
         divergence = Divergence(epoch: epochsDone + 1, batch: batch, place: place, restoredEpoch: lastGoodEpoch)
         network.restoreParameters(from: lastGood)
         optimizer = lastGoodOptimizer
+        (nextBatch, epoch) = (0, (0, 0, 0))
     }
 }

@@ -308,7 +308,8 @@ public actor PlaygroundSession {
     /// The selected parameter's chain rule in the next step, with the optimizer's rule and the
     /// value training will give it (Float32, from the step itself).
     func selectedChain() -> JSON? {
-        guard let s = selection, let chain = run.nextStepTrace().chain(layer: s.layer, neuron: s.neuron, from: s.from),
+        guard let s = selection, !run.nextBatchIndices.isEmpty,                // (no next batch: no step to show)
+              let chain = run.nextStepTrace().chain(layer: s.layer, neuron: s.neuron, from: s.from),
               case .object(var members) = chain.json else { return nil }
         members.append(("optimizer", .string(run.settings.optimizer.rawValue)))
         members.append(("batch_indices", .array(run.nextBatchIndices.map { .number($0) })))
