@@ -70,6 +70,9 @@ struct BrowserTests {
         }
         _ = try await browser.script("const s = document.getElementById('samples'); s.value = '3'; s.dispatchEvent(new Event('change')); return 1")
         _ = try await waitFor("the refusal", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? null : 1").number }
+        let shown = try await browser.script("return [document.getElementById('samples').value, location.hash]")
+        #expect(shown.array?[0].string != "3" && shown.array?[1].string?.contains("samples=3&") == false,
+                "the refused value left the field and the address: \(shown)")
         try await browser.click("#step")
         _ = try await waitFor("the error to go", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? 1 : null").number }
     }

@@ -52,7 +52,9 @@ function connect() {
     } else if (message.type === "error") {
       if (pendingAddress) { const change = pendingAddress; pendingAddress = null; applyKeysOneByOne(change); }
       showError(message.message);
-      if (message.settings) receiveSettings(message.settings);   // what still holds
+      // What still holds, shown again even when it did not change: the refused value left the field
+      // and the address (configure() takes a change at once), and a reload would carry it.
+      if (message.settings) { lastSettingsText = ""; receiveSettings(message.settings); writeAddress(); }
     }
   };
 }
