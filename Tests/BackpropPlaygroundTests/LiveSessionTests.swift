@@ -41,7 +41,7 @@ struct LiveSessionTests {
         #expect(state["epoch"] == .number(2) && number(state["settings"]?["dropout"]) == 0.2)
         state = try await reply(s, #"{"type": "configure", "noise": 0.2}"#)
         #expect(state["epoch"] == .number(0) && state["step"] == .number(0))
-        #expect(state["restarted"]?.string == "noise changes the data or the network, so training starts again from epoch 0 (press play)")
+        #expect(state["restarted"]?.string == "noise cannot change mid-run, so training starts again from epoch 0 (press play)")
         state = try await reply(s, #"{"type": "step"}"#)
         #expect(state["restarted"] == .null)
     }

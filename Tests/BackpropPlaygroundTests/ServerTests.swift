@@ -60,7 +60,8 @@ struct ServerTests {
         #expect(try await httpGet(url + "playground.js").status == 200)
         #expect(try await httpGet(url + "address.js").status == 200)
         #expect(try await httpGet(url + "playground.css").status == 200)
-        #expect(try await httpGet(url + "secret.txt").status == 404)
+        let missing = try await httpGet(url + "secret.txt")
+        #expect(missing.status == 404 && missing.body == "no page named secret.txt; the playground is at /\n", "\(missing)")
         #expect(try await httpGet(url + "export/0123/model.json").status == 404)
     }
 

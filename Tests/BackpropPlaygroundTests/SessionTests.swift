@@ -237,6 +237,8 @@ struct DivergenceTests {
         #expect(diverged)
         let selected = try parsed(try #require(await s.receive(#"{"type": "select", "parameter": "w-1-0-0"}"#).first))
         #expect(selected["type"] != nil, "\(selected)")
+        let lowered = try parsed(try #require(await s.receive(#"{"type": "configure", "learningRate": 0.001}"#).first))
+        #expect(lowered["restarted"]?.string == "after the divergence, training starts again from epoch 0 with these settings (press play)", "\(lowered)")
         #expect(try #require(await s.export("model.json")).body.contains("backprop-model"))
     }
 }

@@ -134,7 +134,9 @@ public actor PlaygroundSession {
                 run = fresh
                 generation += 1
                 let changed = keys.subtracting(PlaygroundSettings.liveKeys.union(PlaygroundSettings.viewKeys)).sorted().joined(separator: ", ")
-                restartNote = trained ? "\(changed) changes the data or the network, so training starts again from epoch 0 (press play)" : nil
+                restartNote = !trained ? nil : changed.isEmpty
+                    ? "after the divergence, training starts again from epoch 0 with these settings (press play)"
+                    : "\(changed) cannot change mid-run, so training starts again from epoch 0 (press play)"
                 if let s = selection, run.network.sizes.count <= s.layer || run.network.sizes[s.layer] <= s.neuron
                     || (s.from.map { run.network.sizes[s.layer - 1] <= $0 } ?? false) { selection = nil }
             }

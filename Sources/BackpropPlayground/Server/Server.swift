@@ -154,7 +154,7 @@ public struct PlaygroundServer: Sendable {
         let page = self.page
         let registry = self.registry
         @Sendable func file(_ name: String) -> Response {
-            guard let f = page.files[name] else { return Response(status: .notFound) }
+            guard let f = page.files[name] else { return Self.text(.notFound, "no page named \(name.prefix(100)); the playground is at /\n") }
             return Response(status: .ok, headers: [.contentType: f.contentType, .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(bytes: f.body)))
         }
