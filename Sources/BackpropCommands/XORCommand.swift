@@ -37,7 +37,7 @@ struct XORCommand: ParsableCommand {
     @Option(name: .customLong("save"), help: "Write the trained model to this file (JSON model format).")
     var savePath: String?
 
-    @Flag(help: "Replace the model at --save even if its loss on XOR is lower (else this run's goes beside it, NAME.worse.json).")
+    @Flag(help: "Replace the file at --save whatever it is: a model with a lower loss on XOR (else this run's goes beside it, NAME.worse.json), a checkpoint, another file.")
     var overwrite = false
 
     @Option(parsing: .unconditional, help: "Print the loss every N epochs (default: 10 lines in all).")
