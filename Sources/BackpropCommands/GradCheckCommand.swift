@@ -79,7 +79,7 @@ struct GradCheckCommand: ParsableCommand {
         let parameters = TrainingPlan.parameters(sizes: sizes)
         let work = 4 * parameters * Double(samples) * TrainingPlan.multiplyAdds(sizes: sizes) * Double(networks)
         guard work > Self.maximumWork else { return nil }
-        let what = "\(Int(parameters)) parameters\(networks > 1 ? " in each of \(networks) networks" : "") on \(plural(samples, "sample"))"
+        let what = "\(String(format: "%.0f", parameters)) parameters\(networks > 1 ? " in each of \(networks) networks" : "") on \(plural(samples, "sample"))"
         return "checking \(what) takes about \(String(format: "%.1e", work)) multiply-adds (4 forward passes per parameter), more than the "
             + "\(String(format: "%.0e", Self.maximumWork)) gradcheck does (about 20 s here); check a smaller network\(samples > 1 ? ", fewer --samples" : "")\(networks > 1 ? " or leave out --all" : "")"
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import Foundation
 
 /// The shape of a network to train: layer sizes, activations, output, loss. Every default is
 /// the plan's (``TrainingPlan``); these options only override it.
@@ -66,7 +67,7 @@ func parseLayerSizes(_ text: String, example: String, maxParameters: Double, lim
     let sizes = parts.map { $0! }
     let parameters = TrainingPlan.parameters(sizes: sizes)
     guard parameters <= maxParameters else {
-        throw ValidationError("--layers \(text) has \(Int(parameters)) parameters; \(limit)")
+        throw ValidationError("--layers \(text) has \(String(format: "%.0f", parameters)) parameters; \(limit)")
     }
     return sizes
 }

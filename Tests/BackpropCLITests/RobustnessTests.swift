@@ -187,6 +187,32 @@ struct MalformedInputTests {
         expectInputError(try backprop(["predict", "--model", "inf.json", "--input", "1,2,3"], in: dir),
                          "inf.json: layers[0].weights[0][1]")
     }
+
+    @Test("traps an audit reached from input, each now one line: Int.max as a layer size, a checkpoint's step count, a class named twice, IDX test images of another size")
+    func auditedTraps() throws {
+        for command in [["train", "--data", "xor"], ["gradcheck"]] {          // counting its parameters overflowed Int
+            let run = try backprop(command + ["--layers", "9223372036854775807,2"])
+            #expect(run.status == 64 && run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("--layers"), "\(command): \(run.stderr)")
+        }
+        let twice = #"{"format": "backprop-model", "version": 2, "loss": "softmax-cross-entropy", "classes": ["a", "a"], "layers": [{"activation": "softmax", "weights": [[1], [2]], "biases": [0, 0]}]}"#
+        let dir = try folder(["twice.json": Array(twice.utf8), "d.csv": Array("x,label\n1,a\n2,a\n".utf8),
+                              "i/train-images-idx3-ubyte": IDXArray.encode(shape: [2, 2, 2], values: Array(repeating: 7, count: 8)),
+                              "i/train-labels-idx1-ubyte": IDXArray.encode(shape: [2], values: [0, 1]),
+                              "i/t10k-images-idx3-ubyte": IDXArray.encode(shape: [2, 3, 3], values: Array(repeating: 7, count: 18)),
+                              "i/t10k-labels-idx1-ubyte": IDXArray.encode(shape: [2], values: [0, 1])])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        expectInputError(try backprop(["evaluate", "--model", "twice.json", "--data", "d.csv"], in: dir), "twice.json: classes[1]: 'a' names two classes")
+        expectInputError(try backprop(["train", "--data", "i", "--epochs", "1"], in: dir),
+                         "i: its t10k images have 9 pixels and 2 classes, its train images 4 and 2; the two sets must match")
+        #expect(try backprop(["train", "--data", "xor", "--epochs", "1", "--checkpoint-every", "1", "--checkpoint", "ck.json"], in: dir).status == 0)
+        let path = dir.appendingPathComponent("ck.json")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        let huge = try #require(text.range(of: #""steps": [0-9]+"#, options: .regularExpression))
+        try text.replacingCharacters(in: huge, with: #""steps": 9223372036854775807"#).write(to: path, atomically: true, encoding: .utf8)
+        expectInputError(try backprop(["train", "--resume", "ck.json", "--epochs", "2"], in: dir), "checkpoint.optimizer.steps")
+        let explained = try backprop(["explain", "--model", "ck.json", "--state", "ck.json", "--input", "0,1", "--target", "1,0"], in: dir)
+        #expect(explained.status == 1 && explained.stderr.contains("checkpoint.optimizer.steps"), "\(explained.stderr)")
+    }
 }
 
 @Suite("Checkpoints and --resume")

@@ -184,7 +184,7 @@ extension Dataset {
             throw CSVError(file: file, line: 0, column: label + 1,
                            message: "every label is '\(names.first ?? "")': classification needs at least 2 classes (--task regression for a numeric target)")
         }
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })   // (a name given twice: its first class)
         return Dataset(x: x, y: oneHot(labels.map { index[$0] ?? 0 }, classes: names.count),
                        classNames: names, featureNames: featureNames)
     }

@@ -75,6 +75,9 @@ public enum DataSource: Sendable {
             let train: Dataset<T> = try DataSource.idxPair(folder, "train", names)
             let hasTest = DataSource.idxFile(folder, "t10k-images-idx3-ubyte") != nil
             let test: Dataset<T>? = testSplit && hasTest ? try DataSource.idxPair(folder, "t10k", names ?? train.classNames) : nil
+            if let test, test.features != train.features || test.outputs != train.outputs {
+                throw DataError("\(folder): its t10k images have \(test.features) pixels and \(test.outputs) classes, its train images \(train.features) and \(train.outputs); the two sets must match")
+            }
             let fixed = Preprocessing(kind: .fixed, offset: .init(repeating: 0, count: train.features),
                                       scale: .init(repeating: 255, count: train.features))
             return (train, test, fixed)

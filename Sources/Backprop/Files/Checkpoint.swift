@@ -115,8 +115,9 @@ public struct Checkpoint<T: Scalar>: Sendable {
                                      epsilon: try number("epsilon", "> 0") { $0 > 0 },
                                      weightDecay: try number("weight_decay", nonNegative) { $0 >= 0 },
                                      l1: o["l1"] == nil ? 0 : try number("l1", nonNegative) { $0 >= 0 })
-        guard let steps = o["steps"]?.number.flatMap({ Int($0) }), steps >= 0 else {
-            throw .invalid(place: "checkpoint.optimizer.steps", message: "expected a whole number")
+        // Bounded so that the steps still to come cannot overflow the count (2⁵³: exact in a Double too).
+        guard let steps = o["steps"]?.number.flatMap({ Int($0) }), steps >= 0, steps <= 1 << 53 else {
+            throw .invalid(place: "checkpoint.optimizer.steps", message: "expected a whole number from 0 to 2^53")
         }
         optimizer.steps = steps
         let sizes = model.network.layers.flatMap { [$0.weights.storage.count, $0.biases.count] }

@@ -260,6 +260,9 @@ public struct ModelFile<T: Scalar>: Sendable {
             guard names.count == last.outputSize || (names.count == 2 && last.outputSize == 1) else {
                 throw .invalid(place: "classes", message: "\(names.count) class names for \(plural(last.outputSize, "output"))")
             }
+            if let twice = names.indices.first(where: { names[..<$0].contains(names[$0]) }) {
+                throw .invalid(place: "classes[\(twice)]", message: "'\(names[twice])' names two classes; each class needs its own name")
+            }
             self.classes = names
         }
         self.features = nil

@@ -1,3 +1,5 @@
+import Foundation
+
 extension TrainingPlan {
     /// A setting of a plan, named by its `backprop train` option (the raw value, without `--`).
     public enum Setting: String, CaseIterable, Sendable {
@@ -66,7 +68,7 @@ extension TrainingPlan {
             }
             let parameters = Self.parameters(sizes: layers)
             guard parameters <= Double(Limits.parameters) else {
-                throw PlanError(.layers, "\(text) has \(Int(parameters)) parameters; Backprop trains networks of up to 1,000,000,000")
+                throw PlanError(.layers, "\(text) has \(String(format: "%.0f", parameters)) parameters; Backprop trains networks of up to 1,000,000,000")
             }
         }
         guard !activations.isEmpty else { throw PlanError(.activation, "is empty: give one activation, or one per hidden layer") }

@@ -183,7 +183,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// Weights and biases of a fully connected network of `sizes`, `Σ (in + 1) · out` (in Double,
     /// so that absurd sizes do not overflow): what the limits, the memory estimate and gradcheck count.
     public static func parameters(sizes: [Int]) -> Double {
-        zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+        zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + (Double($1.0) + 1) * Double($1.1) }   // (+ 1 in Double: Int.max)
     }
 
     /// Multiply-adds of one sample's forward pass through `sizes`, `Σ in · out`.
@@ -215,7 +215,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     }
 
     static func gigabytes(_ bytes: Double) -> String {
-        bytes >= 1e9 ? "\(Double(Int(bytes / 1e8)) / 10) GB" : "\(Int((bytes / 1e6).rounded())) MB"
+        bytes >= 1e9 ? "\((bytes / 1e8).rounded(.down) / 10) GB" : "\(Int((bytes / 1e6).rounded())) MB"
     }
 
     /// The network the plan starts from, drawn from the seed.
