@@ -152,7 +152,7 @@ struct SessionTests {
             let svg = try #require(await s.export(name))
             #expect(svg.contentType == "image/svg+xml" && svg.body.hasPrefix("<svg"))
         }
-        #expect(await s.export("command.txt")?.body.hasPrefix("backprop train --data spiral") == true)
+        #expect(await s.export("command.txt")?.body.hasPrefix("# epoch 0: nothing trained yet; this trains epoch 1\nbackprop train --data spiral") == true)
         #expect(await s.export("explain.txt")?.body.hasPrefix("backprop explain --model checkpoint.json --state checkpoint.json --input ") == true)
         #expect(await s.export("../etc/passwd") == nil)
     }
@@ -170,7 +170,7 @@ struct CSVUploadTests {
         #expect(reply["type"] == .string("state"))
         let run = await s.run
         #expect(run.train.count + run.test.count == 40 && run.train.classNames?.sorted() == ["blue", "red"])
-        #expect(reply["command"]?.string?.hasPrefix("backprop train --data dots.csv --data-seed 1 --test-split 0.5 --layers 2,8,8,2") == true)
+        #expect(reply["command"]?.string?.hasPrefix("# epoch 0: nothing trained yet; this trains epoch 1\nbackprop train --data dots.csv --data-seed 1 --test-split 0.5 --layers 2,8,8,2") == true)
         let three = (0..<30).map { "\($0),\($0 * 2),\($0 % 3)" }.joined(separator: "\\n")
         let refused = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "csv", "csv": "\#(three)"}"#).first))
         #expect(refused["message"]?.string?.contains("the playground draws 2 classes; this file has 3 classes") == true)

@@ -233,7 +233,8 @@ public struct PlaygroundRun: Sendable {
 
     /// The `backprop train` command (or commands) that reproduce this run, batch for batch, up
     /// to its last completed epoch: one command, or with live changes one per stretch of
-    /// unchanged settings, each resuming the last one's checkpoint with the new options; only the
+    /// unchanged settings, each resuming the last one's checkpoint with the new options (at epoch
+    /// 0, the command for epoch 1 after a comment line that says so); only the
     /// last saves the model (an earlier part's save would meet a better model.json first, and the
     /// next part would replace it).
     public var commandLine: String {
@@ -241,6 +242,9 @@ public struct PlaygroundRun: Sendable {
             return "# not reproducible by backprop train: \(edit). Export checkpoint.json between epochs (batch 1/…) and continue from it: backprop train --resume checkpoint.json --epochs \(epochsDone + 100)"
         }
         let done = segments.filter { $0.epoch < epochsDone || $0.epoch == 0 }
+        if epochsDone == 0 {                  // (train takes at least one epoch; model.json now holds the initial weights)
+            return "# epoch 0: nothing trained yet; this trains epoch 1\n" + settings.commandLine(epochs: 1)
+        }
         guard done.count > 1 else { return settings.commandLine(epochs: epochsDone) }
         var commands = [done[0].settings.commandLine(epochs: done[1].epoch, save: false) + " --checkpoint run.json --checkpoint-every 1"]
         for (i, segment) in done.enumerated().dropFirst() {
