@@ -396,7 +396,7 @@ function showChain(c, s) {
   const softmax = c.output_layer && c.samples[0].dloss_da === null;
   const masked = c.samples[0].mask !== null;
   const head = c.output_layer
-    ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${softmax ? " = a − y" : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
+    ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${softmax ? (c.reduction === "mean" ? ` = (a − y)/${c.samples.length}` : " = a − y") : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
     : `<th>sample</th><th>dLoss/da = Σ W·δ (from the layer above)</th><th>σ'(z)</th>${masked ? "<th>dropout m</th>" : ""}<th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
   const rows = c.samples.map((x, i) => {
     const cells = c.output_layer
