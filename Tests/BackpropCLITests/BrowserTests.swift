@@ -140,6 +140,14 @@ struct BrowserTests {
             try await browser.script("return document.getElementById('chain').dataset.step").string != before ? true : nil
         }
         try await comparePanelWithExplain(browser, folder: folder)
+        // An output weight of the softmax: its δ column is headed as its numbers are, (a − y)/B.
+        try await clickEdge(browser, "w-3-1-0")
+        _ = try await waitFor("the output weight's panel", seconds: 20) {
+            try await browser.script("return (document.getElementById('chain').dataset.parameter || '').startsWith('w-3-') ? 1 : null").number
+        }
+        let header = try await browser.script("return [...document.querySelectorAll('#chain th')].map((th) => th.textContent).join(' | ')").string ?? ""
+        #expect(header.contains("= (a − y)/10"), "\(header)")
+        try await comparePanelWithExplain(browser, folder: folder)
         // The pictures patched line by line on the page equal the texts the states add up to.
         let same = try await browser.script("""
             const differ = [];
