@@ -109,12 +109,14 @@ struct XORCommand: ParsableCommand {
         }
         let predictions = network.predict(x).storage.map { Double($0) }
         let learned = zip(predictions, y.storage).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }
-        let (savedTo, warning) = savePath.map { path in
-            ModelSave.destination(for: path, overwrite: overwrite, as: T.self) {
+        var savedTo = savePath
+        if let savePath {
+            let (path, warning) = ModelSave.destination(for: savePath, overwrite: overwrite, as: T.self) {
                 ModelComparison(network, classes: nil, on: Dataset(x: x, y: y), raw: x, with: $0, samples: "XOR's four rows")
             }
-        }.map { ($0.path as String?, $0.warning) } ?? (nil, nil)
-        if let warning { writeToStandardError(warning) }
+            savedTo = path
+            if let warning { writeToStandardError(warning) }
+        }
         if let savedTo {
             try saveModel(ModelFile(network: network, metadata: [
                 ("trained_by", .string("backprop xor")), ("epochs", .number(epochs)),

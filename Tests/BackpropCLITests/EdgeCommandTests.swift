@@ -243,13 +243,19 @@ struct EdgeCommandTests {
 
 @Suite("Outputs never land on inputs; resume from anywhere")
 struct CollisionTests {
-    @Test("every output is checked against the inputs and the other outputs, {epoch}, symlinks and --plots' pictures included")
-    func collisions() throws {
+    /// A folder holding `m.json` (a copy of the XOR fixture, whose path is returned too) and `in.csv` (two rows of inputs).
+    func modelAndInputs() throws -> (folder: URL, model: String) {
         let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
         try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("m.json").path)
         try "1,2\n3,4\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        return (folder, model)
+    }
+
+    @Test("every output is checked against the inputs and the other outputs, {epoch}, symlinks and --plots' pictures included")
+    func collisions() throws {
+        let (folder, model) = try modelAndInputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "x1,x2,label\n0,0,a\n1,1,b\n".write(to: folder.appendingPathComponent("d.json"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.html").path, withDestinationPath: "new.json")
         for sub in ["pics", "d", "lnk"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true) }
@@ -289,11 +295,8 @@ struct CollisionTests {
 
     @Test("an output named for another kind of file is refused before any work (exit 64), the file there left as it was; devices pass")
     func outputNames() throws {
-        let folder = try temporaryFolder()
+        let (folder, model) = try modelAndInputs()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
-        try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("m.json").path)
-        try "1,2\n3,4\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let train = ["train", "--data", "xor", "--samples", "40", "--epochs", "2"]
         for (arguments, message) in [
             (train + ["--save", "in.csv"], "--save in.csv: --save writes a model, to a .json or .safetensors file; name it so"),

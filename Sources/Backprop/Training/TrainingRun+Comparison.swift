@@ -59,7 +59,7 @@ public struct ModelComparison: Sendable {
             total = part
             start = rows.upperBound
         }
-        var result = total ?? Evaluation(network: &network, data: data)
+        var result = total ?? Evaluation(network: &network, data: Dataset(x: model.prepared(raw), y: data.y, classNames: data.classNames))   // (no rows)
         result.count = raw.rows
         result.loss = loss / Double(max(raw.rows, 1))
         result.accuracy = result.accuracy.map { _ in correct / Double(max(raw.rows, 1)) }

@@ -150,6 +150,7 @@ public struct TrainingRun<T: Scalar>: Sendable {
         guard !isFinished else { return nil }
         let started = clock.now
         let indices = batches.indices(nextBatch)
+        guard !indices.isEmpty else { return nil }              // (past the last batch: no rows for the split step's check)
         let outerThreads = Parallel.threads
         Parallel.setThreads(configuration.threads)          // the step, split (not a closure: see Parallel)
         defer { Parallel.setThreads(outerThreads) }
