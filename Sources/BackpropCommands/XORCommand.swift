@@ -76,7 +76,10 @@ struct XORCommand: ParsableCommand {
         } else {
             network = Network.tutorial(hidden: hidden ?? 2, seed: seed)
         }
-        if let savePath { _ = try ModelSave.existing(at: savePath, option: "--save", overwrite: overwrite, as: T.self) }   // a model, or nothing
+        if let savePath {                                     // before the epochs (up to 10⁸), not after them
+            do { try checkWritable(savePath) } catch { throw InputError("--save \(savePath): \(error.reason)") }
+            _ = try ModelSave.existing(at: savePath, option: "--save", overwrite: overwrite, as: T.self)    // a model, or nothing
+        }
         let (x, y) = ToySets.xor(T.self)
         let every = printEvery ?? max(1, epochs / 10)
         var history: [(epoch: Int, loss: Double)] = []

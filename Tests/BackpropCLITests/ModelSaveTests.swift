@@ -90,5 +90,8 @@ struct ModelSaveTests {
         let forced = try backprop(["xor", "--lr", "1e30", "--save", "x.json", "--overwrite"], in: folder)
         #expect(forced.status == 0 && forced.stderr.isEmpty && forced.stdout.contains("saved the model to x.json"))
         #expect(try bytes(folder, "x.json") != good)
+        let nowhere = try backprop(["xor", "--save", "nowhere/x.json"], in: folder)
+        expectInputError(nowhere, "--save nowhere/x.json: the folder nowhere does not exist")
+        #expect(!nowhere.stdout.contains("epoch"), "refused before training")
     }
 }
