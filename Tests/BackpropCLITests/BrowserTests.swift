@@ -256,6 +256,9 @@ struct BrowserTests {
         let explain = try runExplain(command: try #require(explainText), parameter: "w-2-3-5", in: folder)
         let shown = try await browser.script("return [...document.querySelectorAll('#chain .formula')].map((p) => p.textContent).join('\\n')").string ?? ""
         let update = try #require(explain["update"])
+        // As in explain: a negative number after an operator is in parentheses, "× (-0.03)", never "× -0.03".
+        let everything = try await browser.script("return document.getElementById('chain').textContent").string ?? ""
+        #expect(everything.range(of: #"[×+·−] ?-[0-9]"#, options: .regularExpression) == nil, "\(url): \(everything)")
         for key in ["first_moment", "second_moment", "regularized_gradient"] where update[key] != .null {
             let x = try #require(update[key]?.number.flatMap(Double.init))
             #expect(shown.contains(String(format: "%.6g", x).replacingOccurrences(of: "e-0", with: "e-")) || shown.contains(Self.precision6(x)), "\(url): \(key) \(x) not in the panel")

@@ -296,6 +296,10 @@ struct CheckpointTests {
         }
         let mixed = Checkpoint(model: ModelFile(network: net, training: [("epochs_done", .number(1))]), epochsDone: 2, optimizer: adam)
         #expect { _ = try Checkpoint<Float>(text: mixed.json.serialized(pretty: true)) } throws: { "\($0)".contains("training.epochs_done: is 1, not checkpoint.epochs_done (2)") }
+        let tooMany = Checkpoint(model: ModelFile(network: net, training: [("epochs_done", .number(4))]), epochsDone: 4, optimizer: adam)
+        #expect { _ = try Checkpoint<Float>(text: tooMany.json.serialized(pretty: true)) } throws: {
+            "\($0)".contains("checkpoint.epochs_done: is 4, but the optimizer took 3 steps (checkpoint.optimizer.steps) and every epoch takes at least one")
+        }
     }
 
     @Test("resume refuses different options, a finished run and --patience")

@@ -18,6 +18,7 @@ struct StepTraceOptimizerTests {
 
     @Test("updated = the optimizer's step, and each rule's numbers give it", arguments: Optimizer<Double>.Kind.allCases)
     func recorded(kind: Optimizer<Double>.Kind) throws {
+        var negatives = 0
         for (decay, l1) in [(0.0, 0.0), (0.1, 0.0), (0.0, 0.05), (0.1, 0.05)] {
             let optimizer = warmed(kind, decay: decay, l1: l1)
             let trace = StepTrace.record(network: stepByStepNetwork(), input: x, target: y, optimizer: optimizer)
@@ -46,8 +47,12 @@ struct StepTraceOptimizerTests {
                 }
                 #expect(abs(expected - c.updated) <= 1e-14 * max(1, abs(c.updated)), "\(kind) λ \(decay) λ₁ \(l1) \(c.name)")
                 #expect(c.text.contains("= \(String(format: "%.6g", c.updated))"))
+                // A negative number after an operator is in parentheses: "− 0.3 × (-0.03)", never "× -0.03".
+                #expect(c.text.range(of: #"[×+·−] ?-[0-9]"#, options: .regularExpression) == nil, "\(c.text)")
+                negatives += c.text.components(separatedBy: "(-").count - 1
             }
         }
+        #expect(negatives > 0, "some shown factor is negative, so the parentheses were checked")
     }
 
     @Test("softmax: δ = a − y shown directly, no per-neuron dLoss/da; ÷ B for the mean")

@@ -119,6 +119,11 @@ public struct Checkpoint<T: Scalar>: Sendable {
         guard let steps = o["steps"]?.number.flatMap({ Int($0) }), steps >= 0, steps <= 1 << 53 else {
             throw .invalid(place: "checkpoint.optimizer.steps", message: "expected a whole number from 0 to 2^53")
         }
+        // Every epoch takes at least one step, so a run that did `done` epochs took `done` steps or
+        // more. (A hand-edited epochs_done of 10⁸ would also have a resume replay 10⁸ shuffles.)
+        guard steps >= done else {
+            throw .invalid(place: "checkpoint.epochs_done", message: "is \(done), but the optimizer took \(steps) step\(steps == 1 ? "" : "s") (checkpoint.optimizer.steps) and every epoch takes at least one: the file was edited by hand or mixed from two")
+        }
         optimizer.steps = steps
         let sizes = model.network.layers.flatMap { [$0.weights.storage.count, $0.biases.count] }
         /// One tensor per parameter (W¹, b¹, W², …), each of its parameter's size.

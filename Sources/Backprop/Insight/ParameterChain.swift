@@ -131,19 +131,20 @@ extension ParameterChain {
     /// The chain rule in words and numbers, as `backprop explain --parameter` prints it.
     public var text: String {
         func f(_ x: Double) -> String { String(format: "%.6g", x) }
+        func t(_ x: Double) -> String { parenthesized(x, f) }
         let what = from == nil ? "dz/db = 1" : "dz/dW = a\(NetworkDiagram.sup(layer - 1))[\(from!)]"
         var lines = ["\(name) = \(f(value))", "dLoss/d\(name) = Σ over \(samples.count) sample\(samples.count == 1 ? "" : "s") of δ\(NetworkDiagram.sup(layer))[\(neuron)] · \(what)",
                      "  \(deltaRule)"]
         for (s, x) in samples.enumerated() {
             var line = "  sample \(s + 1): "
             if !x.upstream.isEmpty {
-                line += "dLoss/da = Σ W·δ = " + x.upstream.map { "\(f($0.weight))·\(f($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient ?? 0)); "
+                line += "dLoss/da = Σ W·δ = " + x.upstream.map { "\(t($0.weight))·\(t($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient ?? 0)); "
             } else if let y = x.target {
                 line += "a = \(f(x.a)), y = \(f(y))" + (x.lossGradient.map { ", dLoss/da = \(f($0))" } ?? "") + "; "
             }
             if let d = x.activationDerivative { line += "σ'(z) = \(f(d)); " }
             if let m = x.mask { line += m == 0 ? "mask 0 (dropped); " : "mask \(f(m)); " }
-            line += "δ = \(f(x.delta)); δ · \(from == nil ? "1" : f(x.input)) = \(f(x.delta * x.input))"
+            line += "δ = \(f(x.delta)); δ · \(from == nil ? "1" : t(x.input)) = \(f(x.delta * x.input))"
             lines.append(line)
         }
         lines.append("dLoss/d\(name) = \(f(gradient))")

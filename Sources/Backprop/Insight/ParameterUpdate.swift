@@ -40,6 +40,7 @@ public struct ParameterUpdate: Sendable {
     /// the playground's panel show them (`p`: the parameter's name).
     public func lines(_ p: String, _ f: (Double) -> String) -> [String] {
         var out: [String] = []
+        func t(_ x: Double) -> String { parenthesized(x, f) }
         let g = "dLoss/d\(p)"
         var terms = [g]
         if weightDecay != 0 && kind != .adam { terms.append("λ·\(p)") }
@@ -47,29 +48,29 @@ public struct ParameterUpdate: Sendable {
         let gp = terms.count > 1 ? "g'" : g
         if terms.count > 1 {
             var numbers = [f(gradient)]
-            if weightDecay != 0 && kind != .adam { numbers.append("\(f(weightDecay))·\(f(value))") }
+            if weightDecay != 0 && kind != .adam { numbers.append("\(f(weightDecay))·\(t(value))") }
             if l1 != 0 { numbers.append("\(f(l1))·\(value > 0 ? "1" : value < 0 ? "(−1)" : "0")") }
             out.append("g' = \(terms.joined(separator: " + ")) = \(numbers.joined(separator: " + ")) = \(f(regularizedGradient))")
         }
         switch kind {
         case .sgd:
-            out.append("\(p) ← \(p) − η·\(gp) = \(f(value)) − \(f(learningRate)) × \(f(regularizedGradient)) = \(f(updated))")
+            out.append("\(p) ← \(p) − η·\(gp) = \(f(value)) − \(t(learningRate)) × \(t(regularizedGradient)) = \(f(updated))")
         case .momentum, .nesterov:
             let (v0, v1) = (firstBefore ?? 0, firstAfter ?? 0)
-            out.append("v ← μ·v + \(gp) = \(f(momentum)) × \(f(v0)) + \(f(regularizedGradient)) = \(f(v1))")
+            out.append("v ← μ·v + \(gp) = \(f(momentum)) × \(t(v0)) + \(t(regularizedGradient)) = \(f(v1))")
             if kind == .momentum {
-                out.append("\(p) ← \(p) − η·v = \(f(value)) − \(f(learningRate)) × \(f(v1)) = \(f(updated))")
+                out.append("\(p) ← \(p) − η·v = \(f(value)) − \(t(learningRate)) × \(t(v1)) = \(f(updated))")
             } else {
-                out.append("\(p) ← \(p) − η·(\(gp) + μ·v) = \(f(value)) − \(f(learningRate)) × (\(f(regularizedGradient)) + \(f(momentum)) × \(f(v1))) = \(f(updated))")
+                out.append("\(p) ← \(p) − η·(\(gp) + μ·v) = \(f(value)) − \(t(learningRate)) × (\(f(regularizedGradient)) + \(t(momentum)) × \(t(v1))) = \(f(updated))")
             }
         case .adam:
             let (m0, m1, s0, s1) = (firstBefore ?? 0, firstAfter ?? 0, secondBefore ?? 0, secondAfter ?? 0)
-            out.append("m ← β₁·m + (1 − β₁)·\(gp) = \(f(beta1)) × \(f(m0)) + \(f(1 - beta1)) × \(f(regularizedGradient)) = \(f(m1))")
-            out.append("v ← β₂·v + (1 − β₂)·\(gp)² = \(f(beta2)) × \(f(s0)) + \(f(1 - beta2)) × (\(f(regularizedGradient)))² = \(f(s1))")
+            out.append("m ← β₁·m + (1 − β₁)·\(gp) = \(f(beta1)) × \(t(m0)) + \(t(1 - beta1)) × \(t(regularizedGradient)) = \(f(m1))")
+            out.append("v ← β₂·v + (1 − β₂)·\(gp)² = \(f(beta2)) × \(t(s0)) + \(t(1 - beta2)) × (\(f(regularizedGradient)))² = \(f(s1))")
             out.append("m̂ = m / (1 − β₁^\(step)) = \(f(firstCorrected ?? 0)),  v̂ = v / (1 − β₂^\(step)) = \(f(secondCorrected ?? 0))")
             let decay = weightDecay != 0 ? "(1 − η·λ)·\(p)" : p
-            let decayNumbers = weightDecay != 0 ? "(1 − \(f(learningRate)) × \(f(weightDecay))) × \(f(value))" : f(value)
-            out.append("\(p) ← \(decay) − η·m̂ / (√v̂ + ε) = \(decayNumbers) − \(f(learningRate)) × \(f(firstCorrected ?? 0)) / (√\(f(secondCorrected ?? 0)) + \(f(epsilon))) = \(f(updated))")
+            let decayNumbers = weightDecay != 0 ? "(1 − \(t(learningRate)) × \(t(weightDecay))) × \(t(value))" : f(value)
+            out.append("\(p) ← \(decay) − η·m̂ / (√v̂ + ε) = \(decayNumbers) − \(t(learningRate)) × \(t(firstCorrected ?? 0)) / (√\(f(secondCorrected ?? 0)) + \(t(epsilon))) = \(f(updated))")
         }
         return out
     }
@@ -127,3 +128,7 @@ extension Optimizer {
         ])
     }
 }
+
+/// A number after an operator, as the explanations print it: a negative one in parentheses,
+/// `− 0.3 × (-0.03)` and `0.5·(-0.02)`, never `× -0.03`.
+func parenthesized(_ x: Double, _ f: (Double) -> String) -> String { x < 0 ? "(\(f(x)))" : f(x) }

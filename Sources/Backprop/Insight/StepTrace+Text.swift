@@ -35,7 +35,7 @@ struct StepTraceText {
                 let l = i + 1
                 for j in 0..<layer.weights.rows {
                     let terms = (0..<layer.weights.cols).map { k in "\(factor(layer.weights[j, k]))·\(factor(layer.input[s, k]))" }
-                    out.append("    z\(sup(l))[\(j)] = \(terms.joined(separator: " + ")) + \(fmt(layer.biases[j])) = \(fmt(layer.z[s, j]))"
+                    out.append("    z\(sup(l))[\(j)] = \(terms.joined(separator: " + ")) + \(factor(layer.biases[j])) = \(fmt(layer.z[s, j]))"
                                + "   a\(sup(l))[\(j)] = \(layer.activation == .softmax ? "softmax(z\(sup(l)))[\(j)]" : "\(layer.activation.rawValue)(\(fmt(layer.z[s, j])))") = \(fmt(layer.a[s, j]))")
                 }
             }
@@ -113,7 +113,7 @@ struct StepTraceText {
     }
 
     /// A number as a factor of a product: negative ones in parentheses, `0.5·(-0.02)`.
-    private func factor(_ x: Double) -> String { x < 0 ? "(\(fmt(x)))" : fmt(x) }
+    private func factor(_ x: Double) -> String { parenthesized(x) { fmt($0) } }
 
     /// One line per sample of a (B, ·) matrix, labelled on the first.
     private func rows(_ out: inout [String], _ name: String, _ rule: String, _ m: Matrix<Double>) {

@@ -262,6 +262,12 @@ function number(x, digits = 4) {
   return x === null || x === undefined ? "–" : Number(x).toPrecision(digits);
 }
 
+// A number after an operator: a negative one in parentheses, "− 0.3 × (-0.03)", never "× -0.03"
+// (the library's `parenthesized`, which `backprop explain` prints with).
+function factor(x, digits = 4) {
+  return Number(x) < 0 ? `(${number(x, digits)})` : number(x, digits);
+}
+
 function setNumber(id, value, digits) {
   const el = $(id);
   el.textContent = number(value, digits);
@@ -401,7 +407,7 @@ function showChain(c, s) {
   const rows = c.samples.map((x, i) => {
     const cells = c.output_layer
       ? [number(x.a, 6), number(x.target, 3)].concat(softmax ? [] : [number(x.dloss_da, 6)]).concat(x.da_dz === null ? [] : [number(x.da_dz, 6)])
-      : [x.upstream.map(([w, d]) => `${number(w, 4)}·${number(d, 4)}`).join(" + ") + ` = ${number(x.dloss_da, 6)}`, number(x.da_dz, 6)]
+      : [x.upstream.map(([w, d]) => `${factor(w)}·${factor(d)}`).join(" + ") + ` = ${number(x.dloss_da, 6)}`, number(x.da_dz, 6)]
         .concat(masked ? [x.mask === 0 ? "0 (dropped)" : number(x.mask, 4)] : []);
     return `<tr><td>${c.batch_indices[i]}</td>${cells.map((v) => `<td>${v}</td>`).join("")}
       <td class="delta" data-value="${x.delta}">${number(x.delta, 6)}</td><td data-value="${x.dz_dparameter}">${number(x.dz_dparameter, 6)}</td>
@@ -429,21 +435,21 @@ function showChain(c, s) {
 
 // The optimizer's rule for the parameter, with its numbers (ParameterUpdate in the library).
 function updateLines(u, p) {
-  const f = (x) => number(x, 6), out = [];
+  const f = (x) => number(x, 6), t = (x) => factor(x, 6), out = [];
   const terms = [`dLoss/d${p}`].concat(u.weight_decay && u.optimizer !== "adam" ? [`λ·${p}`] : []).concat(u.l1 ? [`λ₁·sign(${p})`] : []);
   const g = terms.length > 1 ? "g'" : `dLoss/d${p}`;
   if (terms.length > 1) out.push(`g' = ${terms.join(" + ")} = <span id="chain-regularized" data-value="${u.regularized_gradient}">${f(u.regularized_gradient)}</span>`);
-  if (u.optimizer === "sgd") out.push(`${p} ← ${p} − η·${g} = ${f(u.value)} − ${u.learning_rate} × ${f(u.regularized_gradient)}`);
+  if (u.optimizer === "sgd") out.push(`${p} ← ${p} − η·${g} = ${f(u.value)} − ${u.learning_rate} × ${t(u.regularized_gradient)}`);
   if (u.optimizer === "momentum" || u.optimizer === "nesterov") {
-    out.push(`v ← μ·v + ${g} = ${u.momentum} × ${f(u.first_moment_before)} + ${f(u.regularized_gradient)} = <span id="chain-v" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
-    out.push(u.optimizer === "momentum" ? `${p} ← ${p} − η·v = ${f(u.value)} − ${u.learning_rate} × ${f(u.first_moment)}`
-      : `${p} ← ${p} − η·(${g} + μ·v) = ${f(u.value)} − ${u.learning_rate} × (${f(u.regularized_gradient)} + ${u.momentum} × ${f(u.first_moment)})`);
+    out.push(`v ← μ·v + ${g} = ${u.momentum} × ${t(u.first_moment_before)} + ${t(u.regularized_gradient)} = <span id="chain-v" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
+    out.push(u.optimizer === "momentum" ? `${p} ← ${p} − η·v = ${f(u.value)} − ${u.learning_rate} × ${t(u.first_moment)}`
+      : `${p} ← ${p} − η·(${g} + μ·v) = ${f(u.value)} − ${u.learning_rate} × (${f(u.regularized_gradient)} + ${u.momentum} × ${t(u.first_moment)})`);
   }
   if (u.optimizer === "adam") {
-    out.push(`m ← β₁·m + (1 − β₁)·${g} = ${u.beta1} × ${f(u.first_moment_before)} + ${number(1 - u.beta1, 3)} × ${f(u.regularized_gradient)} = <span id="chain-m" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
-    out.push(`v ← β₂·v + (1 − β₂)·${g}² = ${u.beta2} × ${f(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × (${f(u.regularized_gradient)})² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
+    out.push(`m ← β₁·m + (1 − β₁)·${g} = ${u.beta1} × ${t(u.first_moment_before)} + ${number(1 - u.beta1, 3)} × ${t(u.regularized_gradient)} = <span id="chain-m" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
+    out.push(`v ← β₂·v + (1 − β₂)·${g}² = ${u.beta2} × ${t(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × (${f(u.regularized_gradient)})² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
     out.push(`m̂ = m / (1 − β₁^${u.step}) = ${f(u.first_moment_corrected)}, &nbsp; v̂ = v / (1 − β₂^${u.step}) = ${f(u.second_moment_corrected)}`);
-    out.push(`${p} ← ${u.weight_decay ? `(1 − η·λ)·${p}` : p} − η·m̂ / (√v̂ + ε) = ${u.weight_decay ? `(1 − ${u.learning_rate} × ${u.weight_decay}) × ` : ""}${f(u.value)} − ${u.learning_rate} × ${f(u.first_moment_corrected)} / (√${f(u.second_moment_corrected)} + ${u.epsilon})`);
+    out.push(`${p} ← ${u.weight_decay ? `(1 − η·λ)·${p}` : p} − η·m̂ / (√v̂ + ε) = ${u.weight_decay ? `(1 − ${u.learning_rate} × ${u.weight_decay}) × ` : ""}${u.weight_decay ? t(u.value) : f(u.value)} − ${u.learning_rate} × ${t(u.first_moment_corrected)} / (√${f(u.second_moment_corrected)} + ${u.epsilon})`);
   }
   return out;
 }
