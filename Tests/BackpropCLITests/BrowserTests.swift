@@ -67,6 +67,16 @@ struct BrowserTests {
             let widths = try await browser.script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             let (scroll, client) = (widths.array?[0].number.flatMap(Int.init) ?? -1, widths.array?[1].number.flatMap(Int.init) ?? 0)
             #expect(scroll <= client, "at \(width) px the page is \(scroll) px wide (window \(client))")
+            // The command breaks between options only (never after the hyphen of "--learning-rate", nor between
+            // an option and its value), and its text is still the command.
+            let command = try await browser.script("""
+                const box = document.getElementById('command'), words = [...box.querySelectorAll('.word')];
+                const line = Math.min(...words.map((w) => w.offsetHeight));
+                return [words.filter((w) => w.offsetHeight > line).map((w) => w.textContent).join(' '), words.length, box.textContent,
+                        words.some((w) => /^--batch [0-9]+$/.test(w.textContent)) ? 1 : 0];
+                """)
+            #expect(command.array?[0].string == "" && (command.array?[1].number.flatMap(Int.init) ?? 0) > 10, "at \(width) px: \(command)")
+            #expect(command.array?[2].string?.contains("backprop train --data spiral") == true && command.array?[3].number == "1", "\(command)")
         }
         _ = try await browser.script("const s = document.getElementById('samples'); s.value = '3'; s.dispatchEvent(new Event('change')); return 1")
         _ = try await waitFor("the refusal", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? null : 1").number }

@@ -321,8 +321,35 @@ function showState(s, changed = s) {
   if ("boundary" in changed) $("boundary").innerHTML = s.boundary;
   if ("network" in changed) $("network").innerHTML = s.network;
   if ("loss" in changed) $("loss-chart").innerHTML = s.loss;
-  $("command").textContent = s.command;
+  showCommand(s.command);
   showChain(s.chain, s);
+}
+
+// The command, one box per option and its value, so that a line breaks between options (not
+// after the hyphen of "--learning-rate", nor between "--batch" and its 10); its text stays the
+// command, spaces and all.
+function showCommand(command) {
+  const box = $("command");
+  if (box.dataset.command === command) return;
+  box.dataset.command = command;
+  const nodes = [];
+  command.split("\n").forEach((line, i) => {
+    if (i > 0) nodes.push(document.createTextNode("\n"));
+    const groups = [];
+    for (const token of line.split(" ")) {
+      const last = groups[groups.length - 1];
+      if (last && !token.startsWith("--") && (last.length === 1 && last[0].startsWith("--") || last[0] === "backprop")) last.push(token);
+      else groups.push([token]);
+    }
+    groups.forEach((group, j) => {
+      if (j > 0) nodes.push(document.createTextNode(" "));
+      const word = document.createElement("span");
+      word.className = "word";
+      word.textContent = group.join(" ");
+      nodes.push(word);
+    });
+  });
+  box.replaceChildren(...nodes);
 }
 
 // ---- quiz me: the chain's numbers hidden, asked one at a time, checked by the server ------------
