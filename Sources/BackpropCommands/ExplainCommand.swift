@@ -178,6 +178,7 @@ struct ExplainCommand: ParsableCommand {
         guard y.cols == network.outputSize else {
             throw InputError("--target has \(plural(y.cols, "number")) per sample, but \(source) has \(plural(network.outputSize, "output"))")
         }
+        for s in 0..<y.rows { if let problem = network.loss.targetProblem(y.row(s)) { throw InputError("--target\(y.rows > 1 ? " \(s + 1)" : ""): \(problem)") } }
         return (x, y)
     }
 

@@ -123,13 +123,54 @@ struct ExplainCommandTests {
                     #expect(shown == net.layers[l].weights.nested, "\(kind) layer \(l + 1)")
                 }
                 #expect(json["optimizer"]?["kind"] == .string(kind.rawValue) && json["optimizer"]?["l1"]?.number.flatMap(Double.init) == 0.01)
+                // The text's update is this rule's (before → after), never plain SGD's arithmetic with this rule's numbers.
+                let text = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--lr", "0.3",
+                                         "--optimizer", kind.rawValue, "--weight-decay", "0.1", "--l1", "0.01"], in: folder)
+                #expect(text.stdout.contains("Update by \(kind.rawValue)'s rule, η = 0.3, λ = 0.1, λ₁ = 0.01: each parameter before → after"), "\(text.stdout)")
+                #expect(!text.stdout.contains("Update: W ← W − η dLoss/dW"))
+                for l in 0..<2 {
+                    for (j, row) in net.layers[l].weights.nested.enumerated() {
+                        for (k, after) in row.enumerated() {
+                            let before = network.layers[l].weights[j, k]
+                            #expect(text.stdout.contains("\(String(format: "%.9g", before)) → \(String(format: "%.9g", after))"), "\(kind) W\(l + 1)[\(j)][\(k)]")
+                        }
+                    }
+                }
             }
+            let plain = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--lr", "0.3"], in: folder)
+            #expect(plain.stdout.contains("Update: W ← W − η dLoss/dW") && plain.stdout.contains("0.4 − 0.3·0.0821") && !plain.stdout.contains("→"), "\(plain.stdout)")
             let text = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--optimizer", "adam",
                                      "--parameter", "2,0,1"], in: folder)
-            #expect(text.stdout.contains("m̂ = m / (1 − β₁^1)") && text.stdout.contains("v ← β₂·v + (1 − β₂)·dLoss/dW²[0][1]²"))
+            #expect(text.stdout.contains("m̂ = m / (1 − β₁^1)") && text.stdout.contains("v ← β₂·v + (1 − β₂)·(dLoss/dW²[0][1])²"))
             let dropout = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--dropout", "0.5"], in: folder)
             #expect(dropout.status == 0 && dropout.stdout.contains("the dropout mask"), "\(dropout.stderr)")
+            // The forward shows what the layer above sees: a ⊙ m, the numbers its z uses.
+            let forward = try #require(dropout.stdout.split(separator: "\n").first { $0.contains("dropout: a¹ ⊙ m¹ = ") })
+            let seen = try #require(forward.split(separator: " = ").last?.split(separator: "]").first?.dropFirst()).split(separator: ", ").map { String($0) }
+            #expect(dropout.stdout.contains("z²[0] = 0.4·\(seen[0]) + 0.45·\(seen[1])"), "\(dropout.stdout)")
         }
+    }
+
+    @Test("targets a loss is not defined for are refused; the mean's 1/B multiplies the whole rule")
+    func targets() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let softmax = Network<Float>(sizes: [2, 3, 2], activation: .tanh, output: .softmax, loss: .softmaxCrossEntropy, seed: 3)
+        try ModelFile(network: softmax).write(to: folder.appendingPathComponent("s.json").path)
+        expectInputError(try backprop(["explain", "--model", "s.json", "--input", "0,1", "--target", "1,1"], in: folder),
+                         "--target: softmax-cross-entropy needs targets ≥ 0 that sum to 1 (one-hot for a class, e.g. 0,1,0), not 1,1")
+        expectInputError(try backprop(["explain", "--model", "s.json", "--input", "0,1", "--target", "0,1", "--input", "1,0", "--target", "2,-1"], in: folder),
+                         "--target 2: softmax-cross-entropy needs")
+        #expect(try backprop(["explain", "--model", "s.json", "--input", "0,1", "--target", "0.3,0.7"], in: folder).status == 0)
+        let bce = Network<Float>(sizes: [2, 2, 1], activation: .tanh, output: .sigmoid, loss: .binaryCrossEntropy, seed: 3)
+        try ModelFile(network: bce).write(to: folder.appendingPathComponent("b.json").path)
+        expectInputError(try backprop(["explain", "--model", "b.json", "--input", "0,1", "--target", "2"], in: folder),
+                         "--target: binary-cross-entropy needs targets from 0 to 1 (a probability), not 2")
+        var mean = Network<Float>(sizes: [2, 2, 1], activation: .sigmoid, output: .sigmoid, loss: .squaredError, seed: 3)
+        mean.reduction = .mean
+        try ModelFile(network: mean).write(to: folder.appendingPathComponent("m.json").path)
+        let text = try backprop(["explain", "--model", "m.json", "--input", "0,1", "--target", "1", "--input", "1,1", "--target", "0"], in: folder)
+        #expect(text.stdout.contains("dLoss/da² = (1/2)·(a² − y):"), "\(text.stdout)")
     }
 
     @Test("--state continues a checkpoint's optimizer: its kind, η and moments; a mismatched network or --optimizer is refused")

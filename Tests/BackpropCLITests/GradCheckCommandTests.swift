@@ -23,11 +23,28 @@ struct GradCheckCommandTests {
         }
     }
 
-    @Test("an impossible tolerance fails with exit 2")
+    @Test("an impossible tolerance fails with exit 2, and says rounding is why; an infinite one is refused")
     func failure() throws {
         let run = try backprop(["gradcheck", "--tolerance", "1e-300"])
         #expect(run.status == 2)
-        #expect(run.stdout.contains("FAIL"))
+        #expect(run.stdout.contains("FAIL") && run.stdout.contains("rounding alone may account for"), "\(run.stdout)")
+        #expect(try backprop(["gradcheck", "--tolerance", "1e309"]).status == 64)
+        let usual = try backprop(["gradcheck"])
+        #expect(usual.status == 0 && !usual.stdout.contains("rounding alone"), "\(usual.stdout)")
+    }
+
+    @Test("weights too large for finite differences: cannot check (exit 1), not FAIL; large but checkable ones pass")
+    func tooLargeToCheck() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (weight, status) in [(1e30, 1), (3.4e38, 1), (1e12, 1), (1e3, 0)] as [(Float, Int32)] {
+            let layers = [Dense<Float>(weights: Matrix([[weight, 0.35], [0.67, 0.91]]), biases: [0.9, 0.7], activation: .identity),
+                          Dense<Float>(weights: Matrix([[0.12, -0.24]]), biases: [-0.03], activation: .identity)]
+            try ModelFile(network: Network(layers: layers, loss: .squaredError)).write(to: folder.appendingPathComponent("m.json").path)
+            let run = try backprop(["gradcheck", "--model", "m.json"], in: folder)
+            #expect(run.status == status, "\(weight): \(run.stdout) \(run.stderr)")
+            if status == 1 { expectInputError(run, "cannot check: at layer 1 W[") }
+        }
     }
 
     @Test("a model file is checked; bad options are usage errors")

@@ -296,6 +296,15 @@ struct CheckpointTests {
         }
         let mixed = Checkpoint(model: ModelFile(network: net, training: [("epochs_done", .number(1))]), epochsDone: 2, optimizer: adam)
         #expect { _ = try Checkpoint<Float>(text: mixed.json.serialized(pretty: true)) } throws: { "\($0)".contains("training.epochs_done: is 1, not checkpoint.epochs_done (2)") }
+        var negative = adam
+        negative.secondMoments[1][2] = -1
+        #expect { _ = try Checkpoint<Float>(text: Checkpoint(model: ModelFile(network: net), epochsDone: 2, optimizer: negative).json.serialized()) } throws: {
+            "\($0)".contains("checkpoint.optimizer.second_moments[1][2]: must be ≥ 0")
+        }
+        let otherPlan = Checkpoint(model: ModelFile(network: net, training: [("optimizer", .string("momentum"))]), epochsDone: 2, optimizer: adam)
+        #expect { _ = try Checkpoint<Float>(text: otherPlan.json.serialized()) } throws: {
+            "\($0)".contains("training.optimizer: is momentum, but checkpoint.optimizer.kind is adam")
+        }
         let tooMany = Checkpoint(model: ModelFile(network: net, training: [("epochs_done", .number(4))]), epochsDone: 4, optimizer: adam)
         #expect { _ = try Checkpoint<Float>(text: tooMany.json.serialized(pretty: true)) } throws: {
             "\($0)".contains("checkpoint.epochs_done: is 4, but the optimizer took 3 steps (checkpoint.optimizer.steps) and every epoch takes at least one")

@@ -126,6 +126,9 @@ struct TrainCommandTests {
         let predict = try backprop(["predict", "--model", "r.json", "--input", "0.5,-0.5", "--json"], in: folder)
         let value = try #require(JSON.parse(predict.stdout)["predictions"]?[0]?["output"]?[0]?.number.flatMap(Double.init))
         #expect(abs(value - 2) < 0.01, "\(value)")      // 2·0.5 + 0.5 + 0.5
+        // Targets outside 0…1 have no binary cross-entropy (its loss would go negative): refused before training.
+        expectInputError(try backprop(["train", "--data", "linear.csv", "--layers", "2,1", "--output", "sigmoid", "--loss", "binary-cross-entropy",
+                                       "--epochs", "1"], in: folder), "--loss binary-cross-entropy needs targets from 0 to 1 (a probability), not ")
     }
 
     @Test("--plots writes the loss and accuracy curves and, for 2-D data, the decision boundary")

@@ -82,7 +82,12 @@ struct ExerciseTests {
         for seed in UInt64(0)..<25 {
             for (layers, activation, loss) in shapes {
                 let e = try Exercise.draw(seed: seed, layers: layers, activation: activation, loss: loss)
+                #expect(loss.targetProblem(e.target) == nil, "seed \(seed) \(layers): target \(e.target)")   // softmax: one-hot
                 for q in e.questions {
+                    // The working is the formula, its numbers and the value, once: no ", =" and no repeated result.
+                    let (working, v) = (e.working(q), Exercise.full(q.answer))
+                    #expect(!working.contains(", =") && !working.contains("= \(v) = \(v)")
+                            && (working.hasSuffix("= \(v)") || working.contains("= \(v)   (σ' = ")), "seed \(seed) \(layers) \(q.id): \(working)")
                     #expect(e.grade(q, answer: q.answer) == .init(correct: true, mistake: nil), "seed \(seed) \(layers) \(q.id)")
                     let rounded = Double(String(format: "%.4g", q.answer))!
                     #expect(e.grade(q, answer: rounded).correct, "seed \(seed) \(layers) \(q.id): \(q.answer) → \(rounded)")

@@ -29,7 +29,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .forgotDerivative: "σ'(z) was left out: δ = dLoss/da ⊙ σ'(z)"
         case .derivativeOfOutput: "σ' was taken of a instead of z"
         case .wrongSign: "the sign: the update is W − η·dW (down the gradient), and dLoss/da = a − y"
-        case .missingFactor: "a factor: the ½ of ½(a − y)² cancels the 2 of the derivative, so dLoss/da = a − y (not 2(a − y)), and the loss keeps its ½"
+        case .missingFactor: "the ½ of ½(a − y)² cancels the 2 of the derivative, so dLoss/da = a − y (not 2(a − y)), and the loss keeps its ½"
         case .transposed: "W where Wᵀ belongs (or the indices swapped): W[j][k] connects input k to neuron j"
         case .wrongLayer: "a from the wrong layer: z^l and dW^l use a^(l−1), the layer's input"
         }

@@ -38,7 +38,7 @@ extension Exercise {
         case .delta, .db:
             let j = question.index[0]
             let head = question.quantity == .db ? "dLoss/db\(s)[\(j)] = δ\(s)[\(j)] (dz/db = 1) = " : ""
-            return head + deltaWorking(l, j) + (question.quantity == .db ? "" : " = \(result)")
+            return head + deltaWorking(l, j)
         case .dW:
             let t = trace.layers[l - 1], (j, k) = (question.index[0], question.index[1])
             return "dLoss/dW\(s)[\(j)][\(k)] = δ\(s)[\(j)] · \(prev(k)) = \(p(t.delta[0, j])) · \(p(t.input[0, k])) = \(result)"
@@ -70,12 +70,12 @@ extension Exercise {
         }
         if l == L {
             let grad = network.loss == .squaredError ? "(a\(s)[\(j)] − y[\(j)])" : "dLoss/da\(s)[\(j)]"
-            return "δ\(s)[\(j)] = \(grad) · σ'(z\(s)[\(j)]), σ' = \(rule), = \(p(t.outputGradient[0, j])) · \(derivative) = \(value)"
+            return "δ\(s)[\(j)] = \(grad) · σ'(z\(s)[\(j)]) = \(p(t.outputGradient[0, j])) · \(derivative) = \(value)   (σ' = \(rule))"
         }
         let above = trace.layers[l], S = NetworkDiagram.sup(l + 1), is_ = 0..<above.delta.cols
         let symbols = is_.map { "W\(S)[\($0)][\(j)]·δ\(S)[\($0)]" }.joined(separator: " + ")
         let numbers = is_.map { "\(p(above.weights[$0, j]))·\(p(above.delta[0, $0]))" }.joined(separator: " + ")
-        return "δ\(s)[\(j)] = (\(symbols)) · σ'(z\(s)[\(j)]), σ' = \(rule), = (\(numbers)) · \(derivative) = \(value)"
+        return "δ\(s)[\(j)] = (\(symbols)) · σ'(z\(s)[\(j)]) = (\(numbers)) · \(derivative) = \(value)   (σ' = \(rule))"
     }
 
     /// 4 significant digits, for the numbers inside a formula.

@@ -89,6 +89,7 @@ public struct Exercise: Sendable {
         if let problem = network.loss.problem(outputActivation: network.layers[network.layers.count - 1].activation, outputs: target.count) {
             throw ExerciseError(problem)
         }
+        if let problem = network.loss.targetProblem(target) { throw ExerciseError("--target: \(problem)") }
         if let hidden = network.layers.dropLast().first(where: { !$0.activation.isElementwise }) {
             throw ExerciseError("\(hidden.activation.rawValue) is for the output layer only")
         }
@@ -135,8 +136,10 @@ public struct Exercise: Sendable {
         }
         let input = (0..<layers[0]).map { _ in two(0, 1) }
         var target = (0..<layers[layers.count - 1]).map { _ in output == .identity ? two(-1, 1) : rng.uniform() < 0.5 ? 0.0 : 1.0 }
-        if output == .softmax { target = target.indices.map { $0 == Int(rng.next() % UInt64(target.count)) ? 1 : 0 } }
-        if output == .softmax, !target.contains(1) { target[0] = 1 }
+        if output == .softmax {                    // one-hot: one class, drawn once
+            let hot = Int(rng.next() % UInt64(target.count))
+            target = target.indices.map { $0 == hot ? 1 : 0 }
+        }
         return try Exercise(network: Network(layers: dense, loss: loss), input: input, target: target,
                             learningRate: learningRate, steps: steps)
     }

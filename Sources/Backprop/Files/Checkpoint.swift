@@ -145,6 +145,14 @@ public struct Checkpoint<T: Scalar>: Sendable {
         }
         optimizer.firstMoments = try tensors(o["first_moments"], place: "checkpoint.optimizer.first_moments", required: kind != .sgd && steps > 0)
         optimizer.secondMoments = try tensors(o["second_moments"], place: "checkpoint.optimizer.second_moments", required: kind == .adam && steps > 0)
+        for (i, tensor) in optimizer.secondMoments.enumerated() {        // a mean of squares: √v would be NaN
+            if let k = tensor.firstIndex(where: { !($0 >= 0) }) {
+                throw .invalid(place: "checkpoint.optimizer.second_moments[\(i)][\(k)]", message: "must be ≥ 0 (a mean of squared gradients), not \(tensor[k])")
+            }
+        }
+        if let planned = model.training.first(where: { $0.key == "optimizer" })?.value.string, planned != kind.rawValue {
+            throw .invalid(place: "training.optimizer", message: "is \(planned), but checkpoint.optimizer.kind is \(kind.rawValue): the file was edited by hand or mixed from two")
+        }
         var early: EarlyStopping? = nil
         if let e = c["early_stopping"] {
             guard let epoch = e["best_epoch"]?.number.flatMap({ Int($0) }), epoch >= 0, epoch <= done else {

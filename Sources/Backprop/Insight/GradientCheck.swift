@@ -13,6 +13,14 @@
 /// (`≈ 1.5 ε |L| / h`) are both about 1e-12, so gradients smaller than the floor are held to an
 /// absolute error of `1e-6 · floor = 1e-11` and all others to a relative error of 1e-6.
 ///
+/// Rounding bounds what a finite difference can resolve: `L` itself is rounded by `ε |L|` and
+/// `p ± h` by half an ulp of `p`, so the estimate is uncertain by about
+/// ```
+/// rounding = (1.5 ε |L| + 2 ulp(p) |analytic|) / h
+/// ```
+/// (relative to the same denominator as the error). Weights near 10³⁰ make it larger than any
+/// gradient (`p + h == p`): such a check measures nothing, and ``Tensor/rounding`` says so.
+///
 /// ReLU and leaky ReLU have a kink at `z = 0`. A parameter whose ±2h moves any such `z` across 0
 /// is left out and counted in `kinkCrossings` (its analytic gradient is still right; the
 /// finite difference is what breaks).
@@ -37,6 +45,9 @@ public struct GradientCheck: Sendable {
         /// The analytic and numeric gradient there.
         public var analytic: Double
         public var numeric: Double
+        /// What rounding alone may put between them there, relative like the error: a check
+        /// whose error is not well above this measured nothing (weights too large for `h`).
+        public var rounding: Double = 0
 
         /// `"layer 2 W"` or `"layer 2 b"`.
         public var name: String { "layer \(layer) \(isBias ? "b" : "W")" }
@@ -84,6 +95,12 @@ public struct GradientCheck: Sendable {
             probe.layers.filter { $0.activation == .relu || $0.activation == .leakyRelu }.flatMap { $0.z.storage.map { $0 > 0 } }
         }
         var crossings = 0
+        probe.forward(input)
+        let loss0 = abs(probe.computeLoss(target: target))
+        /// The rounding bound at a parameter `p` with analytic gradient `a`, relative.
+        func rounding(_ p: Double, _ a: Double, _ n: Double) -> Double {
+            (1.5 * Double.ulpOfOne * loss0 + 2 * p.ulp * abs(a)) / h / max(abs(a), abs(n), floor)
+        }
         func numeric(_ set: (inout Network<Double>, Double) -> Void, at p: Double) -> Double? {
             var sides: [[Bool]] = []
             func loss(_ value: Double) -> Double {
@@ -109,7 +126,10 @@ public struct GradientCheck: Sendable {
                     let a = analytic.layers[l].weightGradient[j, k]
                     guard let n = numeric({ net, v in net.layers[l].weights[j, k] = v }, at: layer.weights[j, k]) else { continue }
                     let e = relative(a, n)
-                    if rank(e) > rank(w.maxRelativeError) { (w.maxRelativeError, w.worstIndex, w.analytic, w.numeric) = (e, (j, k), a, n) }
+                    if rank(e) > rank(w.maxRelativeError) {
+                        (w.maxRelativeError, w.worstIndex, w.analytic, w.numeric) = (e, (j, k), a, n)
+                        w.rounding = rounding(layer.weights[j, k], a, n)
+                    }
                 }
             }
             var b = Tensor(layer: l + 1, isBias: true, count: layer.biases.count,
@@ -118,7 +138,10 @@ public struct GradientCheck: Sendable {
                 let a = analytic.layers[l].biasGradient[j]
                 guard let n = numeric({ net, v in net.layers[l].biases[j] = v }, at: layer.biases[j]) else { continue }
                 let e = relative(a, n)
-                if rank(e) > rank(b.maxRelativeError) { (b.maxRelativeError, b.worstIndex, b.analytic, b.numeric) = (e, (j, 0), a, n) }
+                if rank(e) > rank(b.maxRelativeError) {
+                    (b.maxRelativeError, b.worstIndex, b.analytic, b.numeric) = (e, (j, 0), a, n)
+                    b.rounding = rounding(layer.biases[j], a, n)
+                }
             }
             tensors += [w, b]
         }

@@ -130,7 +130,7 @@ extension ParameterChain {
 
     /// The chain rule in words and numbers, as `backprop explain --parameter` prints it.
     public var text: String {
-        func f(_ x: Double) -> String { String(format: "%.6g", x) }
+        func f(_ x: Double) -> String { String(format: "%.6g", x == 0 ? 0 : x) }      // no "-0"
         func t(_ x: Double) -> String { parenthesized(x, f) }
         let what = from == nil ? "dz/db = 1" : "dz/dW = a\(NetworkDiagram.sup(layer - 1))[\(from!)]"
         var lines = ["\(name) = \(f(value))", "dLoss/d\(name) = Σ over \(samples.count) sample\(samples.count == 1 ? "" : "s") of δ\(NetworkDiagram.sup(layer))[\(neuron)] · \(what)",
@@ -138,7 +138,7 @@ extension ParameterChain {
         for (s, x) in samples.enumerated() {
             var line = "  sample \(s + 1): "
             if !x.upstream.isEmpty {
-                line += "dLoss/da = Σ W·δ = " + x.upstream.map { "\(t($0.weight))·\(t($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient ?? 0)); "
+                line += "dLoss/da\(x.mask == nil ? "" : "'") = Σ W·δ = " + x.upstream.map { "\(t($0.weight))·\(t($0.delta))" }.joined(separator: " + ") + " = \(f(x.lossGradient ?? 0)); "
             } else if let y = x.target {
                 line += "a = \(f(x.a)), y = \(f(y))" + (x.lossGradient.map { ", dLoss/da = \(f($0))" } ?? "") + "; "
             }

@@ -38,6 +38,9 @@ struct StepTraceText {
                     out.append("    z\(sup(l))[\(j)] = \(terms.joined(separator: " + ")) + \(factor(layer.biases[j])) = \(fmt(layer.z[s, j]))"
                                + "   a\(sup(l))[\(j)] = \(layer.activation == .softmax ? "softmax(z\(sup(l)))[\(j)]" : "\(layer.activation.rawValue)(\(fmt(layer.z[s, j])))") = \(fmt(layer.a[s, j]))")
                 }
+                if let mask = layer.mask, l < lastLayer {      // what the layer above sees
+                    out.append("    dropout: a\(sup(l)) ⊙ m\(sup(l)) = \(fmt(layer.a.row(s))) ⊙ \(fmt(mask.row(s))) = \(fmt(trace.layers[l].input.row(s)))   (m: 0 dropped, 1/(1−p) kept)")
+                }
             }
         }
         out.append("")
@@ -66,7 +69,7 @@ struct StepTraceText {
                 gradientRule = "(W\(sup(l + 1)))ᵀ δ\(sup(l + 1))"
             }
             let scale = trace.reduction == .mean && isOutput ? "(1/\(samples))·" : ""
-            rows(&out, "dLoss/da\(L)", "= \(scale)\(gradientRule)", layer.outputGradient)
+            rows(&out, "dLoss/da\(L)", "= " + (scale.isEmpty ? gradientRule : "\(scale)(\(gradientRule))"), layer.outputGradient)
             if let derivative = layer.activationDerivative {
                 rows(&out, "da\(L)/dz\(L)", "= σ'(z\(L)) = \(derivativeRule(layer.activation, L))", derivative)
             } else {
@@ -77,7 +80,7 @@ struct StepTraceText {
             } else if layer.activation == .softmax {
                 rows(&out, "δ\(L)", "= a\(L) ⊙ (dLoss/da\(L) − Σ_j dLoss/da\(L)_j a\(L)_j)   (the Jacobian times dLoss/da)", layer.delta)
             } else if let mask = layer.mask {
-                rows(&out, "m\(L)", "= the dropout mask (0: dropped, 1/(1−p): kept); the layer above saw a\(L) ⊙ m\(L)", mask)
+                rows(&out, "m\(L)", "(the dropout mask: 0 dropped, 1/(1−p) kept; the layer above saw a\(L) ⊙ m\(L))", mask)
                 rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ m\(L) ⊙ σ'(z\(L))", layer.delta)
             } else {
                 rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ σ'(z\(L))", layer.delta)
@@ -92,24 +95,43 @@ struct StepTraceText {
         out.append("")
         out.append(contentsOf: chainRuleExample())
         out.append("")
-        out.append("Update: W ← W − η dLoss/dW, b ← b − η dLoss/db, η = \(fmt(trace.learningRate))")
+        out.append(contentsOf: updateLines())
+        out.append("")
+        out.append("Loss after the step: \(fmt(trace.lossAfter)) (before: \(fmt(trace.lossBefore)), change \(fmt(trace.lossAfter - trace.lossBefore, 3)))")
+        return out.joined(separator: "\n")
+    }
+
+    /// The update of every parameter: for plain gradient descent `W − η·dW = W'` with its numbers;
+    /// for any other rule (momentum, Adam, a regulariser) each parameter before and after, since
+    /// that rule's numbers (v, m̂, v̂, g') are one parameter's: `--parameter` shows them.
+    private func updateLines() -> [String] {
+        let o = trace.optimizerBefore
+        let plain = o.isPlainGradientDescent
+        var out: [String] = []
+        if plain {
+            out.append("Update: W ← W − η dLoss/dW, b ← b − η dLoss/db, η = \(fmt(trace.learningRate))")
+        } else {
+            let extras = (o.weightDecay != 0 ? ", λ = \(fmt(o.weightDecay))" : "") + (o.l1 != 0 ? ", λ₁ = \(fmt(o.l1))" : "")
+            out.append("Update by \(o.kind.rawValue)'s rule, η = \(fmt(trace.learningRate))\(extras): each parameter before → after"
+                       + " (its rule with the numbers: --parameter LAYER,NEURON[,INPUT])")
+        }
         for (i, layer) in trace.layers.enumerated() {
             let L = sup(i + 1)
             out.append("  W\(L):")
             for j in 0..<layer.weights.rows {
                 let cells = (0..<layer.weights.cols).map { k in
-                    "\(fmt(layer.weights[j, k])) − \(fmt(trace.learningRate))·\(factor(layer.weightGradient[j, k])) = \(fmt(layer.updatedWeights[j, k]))"
+                    plain ? "\(fmt(layer.weights[j, k])) − \(fmt(trace.learningRate))·\(factor(layer.weightGradient[j, k])) = \(fmt(layer.updatedWeights[j, k]))"
+                          : "\(fmt(layer.weights[j, k])) → \(fmt(layer.updatedWeights[j, k]))"
                 }
                 out.append("    [\(cells.joined(separator: ",   "))]")
             }
             let cells = layer.biases.indices.map { j in
-                "\(fmt(layer.biases[j])) − \(fmt(trace.learningRate))·\(factor(layer.biasGradient[j])) = \(fmt(layer.updatedBiases[j]))"
+                plain ? "\(fmt(layer.biases[j])) − \(fmt(trace.learningRate))·\(factor(layer.biasGradient[j])) = \(fmt(layer.updatedBiases[j]))"
+                      : "\(fmt(layer.biases[j])) → \(fmt(layer.updatedBiases[j]))"
             }
             out.append("  b\(L): [\(cells.joined(separator: ",   "))]")
         }
-        out.append("")
-        out.append("Loss after the step: \(fmt(trace.lossAfter)) (before: \(fmt(trace.lossBefore)), change \(fmt(trace.lossAfter - trace.lossBefore, 3)))")
-        return out.joined(separator: "\n")
+        return out
     }
 
     /// A number as a factor of a product: negative ones in parentheses, `0.5·(-0.02)`.

@@ -1,3 +1,4 @@
+import Foundation
 import RealModule
 
 /// A loss `Loss(a, y)` between the network's output `a = a^L` and the target `y`, with its
@@ -149,5 +150,21 @@ public enum Loss: String, CaseIterable, Sendable {
             return "softmax-cross-entropy needs at least 2 outputs (one per class); for two classes with one output use sigmoid with binary-cross-entropy"
         }
         return nil
+    }
+
+    /// Why `target` is not a target this loss is defined for, or nil: binary cross-entropy's
+    /// `−[y ln a + (1 − y) ln(1 − a)]` needs y in [0, 1] (else the loss goes negative), and
+    /// softmax cross-entropy's `δ = a − y` needs y ≥ 0 summing to 1 (its gradient is a·Σy − y).
+    public func targetProblem(_ target: [Double]) -> String? {
+        switch self {
+        case .squaredError: return nil
+        case .binaryCrossEntropy:
+            guard let bad = target.first(where: { !($0 >= 0 && $0 <= 1) }) else { return nil }
+            return "binary-cross-entropy needs targets from 0 to 1 (a probability), not \(String(format: "%g", bad))"
+        case .softmaxCrossEntropy:
+            let sum = target.reduce(0, +)
+            guard target.contains(where: { !($0 >= 0) }) || abs(sum - 1) > 1e-6 else { return nil }
+            return "softmax-cross-entropy needs targets ≥ 0 that sum to 1 (one-hot for a class, e.g. 0,1,0), not \(target.map { String(format: "%g", $0) }.joined(separator: ","))"
+        }
     }
 }

@@ -65,6 +65,9 @@ extension TrainingRun {
         try plan.checkMemory(sizes: shape.sizes, samples: train.count, scalarBytes: MemoryLayout<T>.size)
         var network: Network<T> = try plan.network(features: train.features, outputs: train.outputs,
                                                    classification: train.isClassification)
+        if !train.isClassification {           // classes are one-hot: right for every loss
+            try Self.checkTargets([("training", train), ("validation", validation), ("test", test)], loss: network.loss, dataName: dataName)
+        }
         var optimizer: Optimizer<T> = plan.makeOptimizer()
         var configuration = plan.configuration
         if let checkpoint {
@@ -83,6 +86,20 @@ extension TrainingRun {
                   features: plan.features, rawInputs: rawInputs)
         if let state = checkpoint?.earlyStopping { restore(state) }
         self.loadSeconds = loadSeconds
+    }
+
+    /// Regression targets the loss is not defined for (``Loss/targetProblem(_:)``: binary
+    /// cross-entropy on a target of 2 would train towards a negative loss), named by set and sample.
+    static func checkTargets(_ sets: [(name: String, data: Dataset<T>?)], loss: Loss, dataName: String) throws(PlanError) {
+        guard loss != .squaredError else { return }
+        for (name, data) in sets {
+            guard let y = data?.y else { continue }
+            for r in 0..<y.rows {
+                if let problem = loss.targetProblem(y.row(r).map { Double($0) }) {
+                    throw PlanError(.loss, "\(problem): \(dataName)'s \(name) sample \(r + 1) (after the split); scale the targets into 0…1, or use squared-error")
+                }
+            }
+        }
     }
 
     /// The model as it is now: the network, the class names, the scaling, and under `training`

@@ -430,7 +430,7 @@ function showChain(c, s) {
   const masked = c.samples[0].mask !== null;
   const head = c.output_layer
     ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${softmax ? (c.reduction === "mean" ? ` = (a − y)/${c.samples.length}` : " = a − y") : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
-    : `<th>sample</th><th>dLoss/da = Σ W·δ (from the layer above)</th><th>σ'(z)</th>${masked ? "<th>dropout m</th>" : ""}<th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
+    : `<th>sample</th><th>dLoss/da${masked ? "'" : ""} = Σ W·δ (from the layer above)</th><th>σ'(z)</th>${masked ? "<th>dropout m</th>" : ""}<th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
   const rows = c.samples.map((x, i) => {
     const cells = c.output_layer
       ? [number(x.a, 6), number(x.target, 3)].concat(softmax ? [] : [number(x.dloss_da, 6)]).concat(x.da_dz === null ? [] : [number(x.da_dz, 6)])
@@ -445,7 +445,7 @@ function showChain(c, s) {
     <p class="formula">${c.parameter} = <span id="chain-value" data-value="${c.value}">${number(c.value, 8)}</span>
       ${isWeight ? `— the weight into neuron ${c.neuron} of layer ${c.layer} from neuron ${c.from} of layer ${c.layer - 1}` : `— the bias of neuron ${c.neuron} of layer ${c.layer}`}</p>
     <p class="formula">dLoss/d${c.parameter} = dLoss/da · da/dz · dz/d${isWeight ? "W" : "b"} = Σ over the batch of ${deltaName} · ${prev}</p>
-    <p class="formula">${c.output_layer ? "output layer: " : "hidden layer: dLoss/da = (W" + sup(c.layer + 1) + ")ᵀ δ" + sup(c.layer + 1) + "; "}${c.delta_rule}
+    <p class="formula">${c.output_layer ? "output layer: " : "hidden layer: dLoss/da" + (masked ? "'" : "") + " = (W" + sup(c.layer + 1) + ")ᵀ δ" + sup(c.layer + 1) + "; "}${c.delta_rule}
       ${c.reduction === "mean" ? `(mean loss: each δ carries 1/${c.samples.length})` : ""}</p>
     <table><tr>${head}</tr>${rows}</table>
     <p class="formula result">dLoss/d${c.parameter} = Σ products = <span id="chain-gradient" data-value="${c.gradient}">${number(c.gradient, 8)}</span></p>
@@ -474,7 +474,7 @@ function updateLines(u, p) {
   }
   if (u.optimizer === "adam") {
     out.push(`m ← β₁·m + (1 − β₁)·${g} = ${u.beta1} × ${t(u.first_moment_before)} + ${number(1 - u.beta1, 3)} × ${t(u.regularized_gradient)} = <span id="chain-m" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
-    out.push(`v ← β₂·v + (1 − β₂)·${g}² = ${u.beta2} × ${t(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × (${f(u.regularized_gradient)})² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
+    out.push(`v ← β₂·v + (1 − β₂)·(${g})² = ${u.beta2} × ${t(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × (${f(u.regularized_gradient)})² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
     out.push(`m̂ = m / (1 − β₁^${u.step}) = ${f(u.first_moment_corrected)}, &nbsp; v̂ = v / (1 − β₂^${u.step}) = ${f(u.second_moment_corrected)}`);
     out.push(`${p} ← ${u.weight_decay ? `(1 − η·λ)·${p}` : p} − η·m̂ / (√v̂ + ε) = ${u.weight_decay ? `(1 − ${u.learning_rate} × ${u.weight_decay}) × ` : ""}${u.weight_decay ? t(u.value) : f(u.value)} − ${u.learning_rate} × ${t(u.first_moment_corrected)} / (√${f(u.second_moment_corrected)} + ${u.epsilon})`);
   }
