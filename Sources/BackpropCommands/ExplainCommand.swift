@@ -118,22 +118,30 @@ struct ExplainCommand: ParsableCommand {
         if let svgPath { try checkNoCollision(outputs: [("--svg", svgPath)], inputs: [("--model", model)]) }
         let file = try model.map { try readModel($0, as: Double.self) }
         let network = file?.network ?? Network.tutorial(seed: seed)
-        let (x, y) = try batch(for: network)                           // (a wrong batch is the one line, without the note)
-        if let file, !input.isEmpty, file.preprocessing != nil || file.features != nil {
-            // The step is the network's: its inputs are what the network takes, after the
-            // model's features and scaling (as the playground's exported command gives them).
-            let what = [file.features.map { _ in "input features" }, file.preprocessing.map { "\($0.kind.rawValue) scaling" }].compactMap { $0 }
-            writeToStandardError("note: --input is taken as the network's input: \(model ?? "")'s \(what.joined(separator: " and ")) \(what.count == 1 ? "is" : "are") not applied to it\n")
-        }
+        let (x, y) = try batch(for: network)
         let (optimizer, masks) = try makeOptimizer(for: network)
         let trace = StepTrace.record(network: network, input: x, target: y, optimizer: optimizer, dropout: masks)
         if let place = trace.firstNonFinite() {
             throw InputError("the step overflows: \(place) is NaN or infinite (in Double); smaller inputs, targets, weights or optimizer settings keep it finite")
         }
+        let chain = try chosenChain(trace, network: network)
         if let svgPath {
             try write(Array(NetworkDiagram.svg(network: network, trace: trace).rendered.utf8), to: svgPath)
         }
-        try present(trace, network: network)
+        if let note = file.flatMap(inputNote) { writeToStandardError(note) }      // after every error: an error is one line
+        if let chain {
+            output.json ? printJSON(chain.json) : print(chain.text)
+        } else {
+            output.json ? printJSON(trace.json) : print(trace.text(source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)"))
+        }
+    }
+
+    /// The step is the network's: its inputs are what the network takes, after the model's
+    /// features and scaling (as the playground's exported command gives them). Said once.
+    private func inputNote(_ file: ModelFile<Double>) -> String? {
+        guard !input.isEmpty, file.preprocessing != nil || file.features != nil else { return nil }
+        let what = [file.features.map { _ in "input features" }, file.preprocessing.map { "\($0.kind.rawValue) scaling" }].compactMap { $0 }
+        return "note: --input is taken as the network's input: \(model ?? "")'s \(what.joined(separator: " and ")) \(what.count == 1 ? "is" : "are") not applied to it\n"
     }
 
     /// The optimizer of the step: --state's (kind, settings, moments, steps), the options over
@@ -184,16 +192,14 @@ struct ExplainCommand: ParsableCommand {
 
     private var source: String { model ?? "the network of --seed" }
 
-    /// The whole step (text or JSON), or with --parameter one parameter's chain rule.
-    private func present(_ trace: StepTrace, network: Network<Double>) throws {
-        guard let (l, j, k) = try parameterIndex() else {
-            return output.json ? printJSON(trace.json) : print(trace.text(source: model.map { "model \($0)" } ?? "XOR network, seed \(seed)"))
-        }
+    /// With --parameter, that parameter's chain rule (nil: the whole step is shown).
+    private func chosenChain(_ trace: StepTrace, network: Network<Double>) throws -> ParameterChain? {
+        guard let (l, j, k) = try parameterIndex() else { return nil }
         guard let chain = trace.chain(layer: l, neuron: j, from: k) else {
             let sizes = network.sizes
             throw InputError("--parameter \(parameter ?? ""): \(source) (\(shapeName(sizes))) has no such parameter; layers are 1…\(sizes.count - 1)"
                              + (l >= 1 && l < sizes.count ? ", layer \(l) has neurons 0…\(sizes[l] - 1) and inputs 0…\(sizes[l - 1] - 1)" : ""))
         }
-        if output.json { printJSON(chain.json) } else { print(chain.text) }
+        return chain
     }
 }

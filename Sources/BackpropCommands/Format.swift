@@ -69,7 +69,11 @@ func path(_ name: String, in folder: String) -> String {
 /// `option` names the folder's option in error messages.
 func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, option: String) throws -> [String] {
     do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-        throw InputError("\(option) \(folder): cannot create the folder")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw InputError("\(option) \(folder): is a file; \(option) names a folder, where \(pictures.map(\.name).joined(separator: " and ")) go")
+        }
+        throw InputError("\(option) \(folder): cannot create the folder (a part of its path is a file, or a folder is not writable)")
     }
     return try pictures.map { name, svg in
         let file = path(name, in: folder)

@@ -206,6 +206,10 @@ struct ExplainScaledModelTests {
         #expect(run.status == 0 && run.stderr == "note: --input is taken as the network's input: \(path)'s standardize scaling is not applied to it\n", "\(run.stderr)")
         expectInputError(try backprop(["explain", "--model", path, "--input", "1,2,3", "--target", "1,0"]), "--input has 3 numbers")   // one line: no note
         expectInputError(try backprop(["explain", "--model", path, "--input", "1,2", "--target", "1,0,0"]), "--target")
+        // Errors found after the batch are one line too: a wrong --parameter, an overflow, a --state that does not fit.
+        expectInputError(try backprop(["explain", "--model", path, "--input", "1,2", "--target", "1,0", "--parameter", "5,0,0"]), "has no such parameter")
+        expectInputError(try backprop(["explain", "--model", path, "--input", "1,2", "--target", "1,0", "--lr", "1e308", "--optimizer", "adam"]), "the step overflows")
+        expectInputError(try backprop(["explain", "--model", path, "--input", "1,2", "--target", "1,0", "--state", "missing.json"]), "missing.json")
         let plain = folder.appendingPathComponent("p.json").path
         try ModelFile(network: Network<Float>(sizes: [2, 3, 2], activation: .tanh, output: .softmax, seed: 1)).write(to: plain)
         #expect(try backprop(["explain", "--model", plain, "--input", "0.5,1", "--target", "1,0"]).stderr.isEmpty)

@@ -189,6 +189,10 @@ struct TrainCommandTests {
         try "a,b,c,label\n1,2,3,x\n4,5,6,y\n".write(to: folder.appendingPathComponent("three.csv"), atomically: true, encoding: .utf8)
         expectInputError(try backprop(["plot", "--model", "g.json", "--data", "three.csv", "--out", "pics"], in: folder),
                          "a decision boundary needs a model with 2 inputs and 2-D data of its kind")
+        expectInputError(try backprop(["plot", "--model", "g.json", "--out", "three.csv"], in: folder),
+                         "--out three.csv: is a file; --out names a folder, where network.svg go")
+        expectInputError(try backprop(["plot", "--model", "g.json", "--out", "three.csv/pics"], in: folder), "a part of its path is a file")
+        #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("g.json").path).network.sizes == [2, 4, 2])
     }
 
     @Test("bad input: data that does not fit --layers, a malformed CSV, an unknown source → one line, exit 1")

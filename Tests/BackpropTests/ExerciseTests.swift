@@ -97,6 +97,19 @@ struct ExerciseTests {
         }
     }
 
+    @Test("a ReLU network is never drawn with a dead output (every gradient 0), and the same seed still gives the same sheet")
+    func liveOutput() throws {
+        var redrawn = 0
+        for seed in UInt64(0)..<40 {
+            let e = try Exercise.draw(seed: seed, layers: [2, 2, 1], activation: .relu)
+            #expect(e.trace.layers[1].delta[0, 0] != 0, "seed \(seed)")
+            #expect(try Exercise.draw(seed: seed, layers: [2, 2, 1], activation: .relu).json().serialized() == e.json().serialized())
+            // The first draw takes the same numbers whatever the activation: different weights mean a second draw.
+            if try Exercise.draw(seed: seed, layers: [2, 2, 1], activation: .sigmoid).network.layers[1].weights != e.network.layers[1].weights { redrawn += 1 }
+        }
+        #expect(redrawn > 0, "some seeds had a dead output and were drawn again")
+    }
+
     @Test("the same seed gives the same worksheet, and the seed-7 sheet stays as committed")
     func seededWorksheet() throws {
         let again = try Exercise.draw(seed: 7)
@@ -132,7 +145,8 @@ struct ExerciseTests {
         let e = Self.seven
         #expect(try e.answers(json: "{\"z1[0]\": 0.8024, \"loss\": 0.3252}", file: "a.json") == ["z1[0]": 0.8024, "loss": 0.3252])
         for (text, message) in [("{\"z9[0]\": 1}", "no question \"z9[0]\""), ("{\"loss\": \"x\"}", "is not a number"),
-                                ("[1, 2]", "expected an object"), ("{", "not valid JSON")] {
+                                ("[1, 2]", "expected an object"), ("{", "not valid JSON"),
+                                ("{\"loss\": 0.3, \"loss\": 0.5}", "\"loss\" is answered twice")] {
             #expect(throws: ExerciseError.self) { try e.answers(json: text, file: "a.json") }
             do { _ = try e.answers(json: text, file: "a.json") } catch { #expect(error.description.contains(message), "\(error)") }
         }

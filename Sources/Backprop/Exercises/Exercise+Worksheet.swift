@@ -89,6 +89,7 @@ extension Exercise {
             guard let number = value.number.flatMap(Double.init), number.isFinite else {
                 throw ExerciseError("\(file): the answer to \"\(key)\" is not a number")
             }
+            guard out[key] == nil else { throw ExerciseError("\(file): \"\(key)\" is answered twice; keep one") }
             out[key] = number
         }
         return out

@@ -127,8 +127,23 @@ public struct Exercise: Sendable {
                             steps: [Step] = Step.allCases) throws(ExerciseError) -> Exercise {
         try check(layers: layers, activation: activation, loss: loss)
         var rng = SeededGenerator(seed: seed)
-        func two(_ low: Double, _ high: Double) -> Double { (rng.uniform(low, high) * 100).rounded() / 100 }
         let output = outputActivation(activation, loss)
+        // A ReLU output that is 0 (z ≤ 0) makes every gradient 0: nothing to practise. Such a
+        // draw is drawn again from the generator's next numbers (the same seed, the same sheet).
+        func next() throws(ExerciseError) -> Exercise {
+            try draw(layers: layers, activation: activation, output: output, loss: loss, learningRate: learningRate, steps: steps, rng: &rng)
+        }
+        var exercise = try next()
+        for _ in 1..<100 where exercise.trace.layers[exercise.trace.layers.count - 1].delta.storage.allSatisfy({ $0 == 0 }) {
+            exercise = try next()
+        }
+        return exercise
+    }
+
+    /// One draw from `rng` (``draw(seed:layers:activation:loss:learningRate:steps:)``).
+    private static func draw(layers: [Int], activation: Activation, output: Activation, loss: Loss, learningRate: Double,
+                             steps: [Step], rng: inout SeededGenerator) throws(ExerciseError) -> Exercise {
+        func two(_ low: Double, _ high: Double) -> Double { (rng.uniform(low, high) * 100).rounded() / 100 }
         let dense = (1..<layers.count).map { l in
             Dense<Double>(weights: Matrix((0..<layers[l]).map { _ in (0..<layers[l - 1]).map { _ in two(-1, 1) } }),
                           biases: (0..<layers[l]).map { _ in two(-1, 1) },
