@@ -68,7 +68,8 @@ struct ExerciseCommand: ParsableCommand {
     var key = false
 
     func validate() throws {
-        guard learningRate.isFinite && learningRate > 0 else { throw ValidationError("--lr must be a positive number (got \(learningRate))") }
+        if let problem = Exercise.learningRateProblem(learningRate) { throw ValidationError(problem) }
+        if let worksheet { try checkOutputName(worksheet, option: "--worksheet", extensions: ["html", "htm"], kind: "the worksheet (HTML)") }
         _ = try stepList()
         if model == nil {
             let sizes = try parseLayerSizes(layers, example: "2,2,1", maxParameters: 1_000, limit: "an exercise is done by hand")

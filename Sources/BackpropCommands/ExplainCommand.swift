@@ -86,6 +86,7 @@ struct ExplainCommand: ParsableCommand {
         if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be 0 or more (got \(weightDecay))") }
         if let l1, !(l1 >= 0 && l1.isFinite) { throw ValidationError("--l1 must be 0 or more (got \(l1))") }
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1) (got \(dropout))") }
+        if let svgPath { try checkOutputName(svgPath, option: "--svg", extensions: ["svg"], kind: "the diagram (SVG)") }
         _ = try samples()
         _ = try parameterIndex()
     }

@@ -91,6 +91,10 @@ struct ExerciseCommandTests {
         #expect(!binary.stdout.contains("ELF"), "not echoed: \(binary.stdout.suffix(300))")
         let key = try backprop(["exercise", "--key"])
         #expect(key.status == 64 && key.stderr.contains("--key goes with --worksheet or --json"))
+        let lr = try backprop(["exercise", "--lr", "1e300", "--json"])       // usage, as --lr -1 is: exit 64
+        #expect(lr.status == 64 && lr.stderr.contains("--lr must be more than 0 and at most 100"), "\(lr.stderr)")
+        let sheet = try backprop(["exercise", "--worksheet", "sheet.txt"], in: try temporaryFolder())
+        #expect(sheet.status == 64 && sheet.stderr.contains("--worksheet writes the worksheet (HTML), to a .html or .htm file"), "\(sheet.stderr)")
         let mazur = try backprop(["exercise", "--model", fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/step-by-step.json").path, "--input", "0.05,0.1", "--target", "0.01,0.99", "--json", "--key"])
         #expect(mazur.status == 0)

@@ -70,6 +70,11 @@ struct ExplainCommandTests {
             #expect(run.status == 0, "\(run.stderr)")
             let text = try String(contentsOf: folder.appendingPathComponent("step.svg"), encoding: .utf8)
             #expect(text.hasPrefix("<svg") && text.contains("W¹[1][1] 0.3   dW 0.0009954"))
+            // A file of another kind there is not replaced by the picture.
+            try "my notes\n".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+            let refused = try backprop(["explain", "--svg", "notes.txt"], in: folder)
+            #expect(refused.status == 64 && refused.stderr.contains("--svg notes.txt: --svg writes the diagram (SVG), to a .svg file"), "\(refused.stderr)")
+            #expect(try String(contentsOf: folder.appendingPathComponent("notes.txt"), encoding: .utf8) == "my notes\n")
         }
     }
 

@@ -85,7 +85,7 @@ public struct Exercise: Sendable {
             throw ExerciseError("the network has \(network.layers.last?.outputSize ?? 0) outputs; --target has \(target.count)")
         }
         guard (input + target + [learningRate]).allSatisfy(\.isFinite) else { throw ExerciseError("--input, --target and --lr must be finite numbers") }
-        guard learningRate > 0 && learningRate <= 100 else { throw ExerciseError("--lr must be more than 0 and at most 100 (got \(learningRate))") }
+        if let problem = Self.learningRateProblem(learningRate) { throw ExerciseError(problem) }
         if let problem = network.loss.problem(outputActivation: network.layers[network.layers.count - 1].activation, outputs: target.count) {
             throw ExerciseError(problem)
         }
@@ -102,6 +102,11 @@ public struct Exercise: Sendable {
         if let q = all.first(where: { !$0.answer.isFinite }) {
             throw ExerciseError("\(q.symbol) is not a finite number for these weights and this sample; choose smaller numbers")
         }
+    }
+
+    /// Why `η` is no learning rate for an exercise, or nil: more than 0 and at most 100 (by hand).
+    public static func learningRateProblem(_ learningRate: Double) -> String? {
+        learningRate > 0 && learningRate <= 100 ? nil : "--lr must be more than 0 and at most 100 (got \(learningRate))"
     }
 
     /// Whether a drawn exercise can have these layers (2 to 6 sizes of 1 to 6 neurons: by hand)
