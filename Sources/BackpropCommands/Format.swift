@@ -71,7 +71,7 @@ func writePictures(_ pictures: [(name: String, svg: SVG)], to folder: String, op
     do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
-            throw InputError("\(option) \(folder): is a file; \(option) names a folder, where \(pictures.map(\.name).joined(separator: " and ")) go")
+            throw InputError("\(option) \(folder): is a file; \(option) names a folder, where \(pictures.map(\.name).joined(separator: " and ")) \(pictures.count == 1 ? "goes" : "go")")
         }
         throw InputError("\(option) \(folder): cannot create the folder (a part of its path is a file, or a folder is not writable)")
     }

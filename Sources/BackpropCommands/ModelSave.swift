@@ -25,7 +25,7 @@ enum ModelSave {
         do { model = try ModelFile<T>(contentsOf: path) } catch {
             throw InputError("\(option) \(path): the file there cannot be read as a Backprop model, and would be replaced; \(remedy) (reading it: \(error))")
         }
-        if (try? Checkpoint<T>(contentsOf: path)) != nil {
+        if Checkpoint<T>.isCheckpoint(contentsOf: path) {
             throw InputError("\(option) \(path) is a checkpoint: a model there would drop its training state (the optimizer's moments); \(remedy)")
         }
         return model

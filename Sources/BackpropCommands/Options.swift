@@ -66,7 +66,7 @@ func saveModel<T: Scalar>(_ model: ModelFile<T>, to path: String) throws {
 /// `predict --out m.json` a model with a CSV. A device or a FIFO, and `/dev/stdout`, `/dev/stderr`
 /// and `/dev/fd/N` (a file when redirected to one), are written to whatever their name, and a folder is refused later with its own message.
 func checkOutputName(_ path: String, option: String, extensions: [String], kind: String) throws {
-    guard !extensions.contains(URL(fileURLWithPath: path).pathExtension) else { return }     // (as the writers tell formats apart)
+    guard !extensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) else { return }     // (Step.SVG too)
     var info = stat()
     let standardStream = ["/dev/stdout", "/dev/stderr"].contains(path) || path.hasPrefix("/dev/fd/")   // a redirect may make it a file
     if standardStream || stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { return }

@@ -107,7 +107,7 @@ extension TrainCommand {
         // A checkpoint replaces a checkpoint (the one it resumes from, or an older run's), not a model or a data set.
         if let checkpoints, !outputFiles.overwrite {
             let first = checkpoints.path.replacingOccurrences(of: "{epoch}", with: "1")
-            if ModelSave.holdsSomething(first), (try? Checkpoint<Float>(contentsOf: first)) == nil {
+            if ModelSave.holdsSomething(first), !Checkpoint<Float>.isCheckpoint(contentsOf: first) {
                 throw InputError("--checkpoint \(first): the file there is not a checkpoint, and would be replaced; name another file, or give --overwrite")
             }
         }

@@ -72,7 +72,8 @@ struct BrowserTests {
             let command = try await browser.script("""
                 const box = document.getElementById('command'), words = [...box.querySelectorAll('.word')];
                 const line = Math.min(...words.map((w) => w.offsetHeight));
-                return [words.filter((w) => w.offsetHeight > line).map((w) => w.textContent).join(' '), words.length, box.textContent,
+                return [words.filter((w) => w.offsetHeight > line).map((w) => w.textContent).join(' '), words.length,
+                        box.textContent === lastState.command ? box.textContent : 'differs from the command: ' + box.textContent,
                         words.some((w) => /^--batch [0-9]+$/.test(w.textContent)) ? 1 : 0];
                 """)
             #expect(command.array?[0].string == "" && (command.array?[1].number.flatMap(Int.init) ?? 0) > 10, "at \(width) px: \(command)")

@@ -75,6 +75,12 @@ struct ExplainCommandTests {
             let refused = try backprop(["explain", "--svg", "notes.txt"], in: folder)
             #expect(refused.status == 64 && refused.stderr.contains("--svg notes.txt: --svg writes the diagram (SVG), to a .svg file"), "\(refused.stderr)")
             #expect(try String(contentsOf: folder.appendingPathComponent("notes.txt"), encoding: .utf8) == "my notes\n")
+            #expect(try backprop(["explain", "--svg", "Step.SVG"], in: folder).status == 0, "an extension in capitals is the same kind")
+            // …and so is a model's: M.SAFETENSORS is written and read as safetensors.
+            #expect(try backprop(["convert", "net.json", "M.SAFETENSORS"], in: folder).status == 0)
+            let written = try Data(contentsOf: folder.appendingPathComponent("M.SAFETENSORS"))
+            #expect(written.first != UInt8(ascii: "{") && written.count > 8)
+            #expect(try backprop(["explain", "--model", "M.SAFETENSORS", "--input", "0.05,0.1", "--target", "0.01,0.99"], in: folder).status == 0)
         }
     }
 
@@ -149,8 +155,9 @@ struct ExplainCommandTests {
             #expect(text.stdout.contains("m̂ = m / (1 − β₁^1)") && text.stdout.contains("v ← β₂·v + (1 − β₂)·(dLoss/dW²[0][1])²"))
             let dropout = try backprop(["explain", "--model", "net.json", "--input", "0.05,0.1", "--target", "0.01,0.99", "--dropout", "0.5"], in: folder)
             #expect(dropout.status == 0 && dropout.stdout.contains("the dropout mask"), "\(dropout.stderr)")
+            #expect(dropout.stdout.contains("dLoss/da¹' = (W²)ᵀ δ²") && dropout.stdout.contains("δ¹ = dLoss/da¹' ⊙ m¹ ⊙ σ'(z¹)"), "\(dropout.stdout)")
             // The forward shows what the layer above sees: a ⊙ m, the numbers its z uses.
-            let forward = try #require(dropout.stdout.split(separator: "\n").first { $0.contains("dropout: a¹ ⊙ m¹ = ") })
+            let forward = try #require(dropout.stdout.split(separator: "\n").first { $0.contains("dropout: a¹' = a¹ ⊙ m¹ = ") })
             let seen = try #require(forward.split(separator: " = ").last?.split(separator: "]").first?.dropFirst()).split(separator: ", ").map { String($0) }
             #expect(dropout.stdout.contains("z²[0] = 0.4·\(seen[0]) + 0.45·\(seen[1])"), "\(dropout.stdout)")
         }

@@ -50,6 +50,12 @@ struct ModelSaveTests {
         expectInputError(try backprop(circles + ["--epochs", "100000", "--checkpoint-every", "1", "--checkpoint", "m.json"], in: folder),
                          "--checkpoint m.json: the file there is not a checkpoint, and would be replaced; name another file, or give --overwrite")
         #expect(try bytes(folder, "ck.json") == checkpoint && bytes(folder, "m.json") == model)
+        // A checkpoint that no longer reads as a valid one (edited by hand) is still a checkpoint: not replaced.
+        let edited = try String(contentsOf: folder.appendingPathComponent("ck.json"), encoding: .utf8)
+            .replacingOccurrences(of: #""steps": [0-9]+"#, with: #""steps": 0"#, options: .regularExpression)
+        try edited.write(to: folder.appendingPathComponent("edited.json"), atomically: true, encoding: .utf8)
+        #expect((try? Checkpoint<Float>(contentsOf: folder.appendingPathComponent("edited.json").path)) == nil)
+        expectInputError(try backprop(circles + ["--epochs", "1", "--save", "edited.json"], in: folder), "--save edited.json is a checkpoint")
         #expect(try backprop(circles + ["--epochs", "3", "--checkpoint-every", "1", "--checkpoint", "ck.json"], in: folder).status == 0,
                 "a checkpoint replaces a checkpoint")
         #expect(try backprop(circles + ["--epochs", "1", "--save", "ck.json", "--overwrite"], in: folder).status == 0)

@@ -190,7 +190,7 @@ struct TrainCommandTests {
         expectInputError(try backprop(["plot", "--model", "g.json", "--data", "three.csv", "--out", "pics"], in: folder),
                          "a decision boundary needs a model with 2 inputs and 2-D data of its kind")
         expectInputError(try backprop(["plot", "--model", "g.json", "--out", "three.csv"], in: folder),
-                         "--out three.csv: is a file; --out names a folder, where network.svg go")
+                         "--out three.csv: is a file; --out names a folder, where network.svg goes")
         expectInputError(try backprop(["plot", "--model", "g.json", "--out", "three.csv/pics"], in: folder), "a part of its path is a file")
         #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("g.json").path).network.sizes == [2, 4, 2])
     }

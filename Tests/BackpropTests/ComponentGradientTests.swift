@@ -169,4 +169,27 @@ struct NetworkGradientTests {
         #expect(check.worst.maxRelativeError > 5e-4)
         #expect(check.tensors[0].maxRelativeError < 1e-6)
     }
+
+    @Test("weights too large for finite differences: those parameters are left out (unresolved), a wrong gradient still fails")
+    func rounding() {
+        // 2-2-1 identity; W¹[0][0] = 10¹²: p ± h loses 4 of its digits, and the loss is ~10²⁴.
+        let net = Network<Double>(layers: [
+            Dense(weights: Matrix([[1e12, 0.35], [0.67, 0.91]]), biases: [0.9, 0.7], activation: .identity),
+            Dense(weights: Matrix([[0.12, -0.24]]), biases: [-0.03], activation: .identity),
+        ])
+        let x = Matrix<Double>([[0.3, 0.6], [0.9, 0.1]]), y = Matrix<Double>([[1], [0]])
+        let check = GradientCheck.run(network: net, input: x, target: y)
+        #expect(check.unresolved > 0 && check.compared + check.unresolved + check.kinkCrossings == 9)
+        #expect(check.worst.maxRelativeError < 1e-6, "the parameters compared agree")
+        var analytic = net
+        analytic.forward(x)
+        _ = analytic.computeLoss(target: y)
+        analytic.backward(input: x)
+        analytic.layers[1].weightGradient[0, 0] *= 2           // wrong by a factor of 2: far above any rounding
+        let wrong = GradientCheck.compare(gradientsOf: analytic, network: net, input: x, target: y, step: 1e-3, floor: 1e-5)
+        #expect(wrong.worst.worstName == "layer 2 W[0][0]" && wrong.worst.maxRelativeError > 0.4)
+        // Ordinary networks leave nothing out, and their rounding is far below the tolerance.
+        let usual = GradientCheck.run(network: Network<Double>(sizes: [2, 3, 1], activation: .tanh, seed: 1), input: x, target: y)
+        #expect(usual.unresolved == 0 && usual.tensors.allSatisfy { $0.rounding < 1e-8 })
+    }
 }

@@ -6,7 +6,7 @@ extension Exercise {
     public func working(_ question: Question) -> String {
         let l = question.layer, s = NetworkDiagram.sup(l), L = trace.layers.count
         func n(_ x: Double) -> String { Self.short(x) }
-        func p(_ x: Double) -> String { x < 0 ? "(\(Self.short(x)))" : Self.short(x) }
+        func p(_ x: Double) -> String { parenthesized(x, Self.short) }
         func prev(_ k: Int) -> String { l == 1 ? "x[\(k)]" : "a\(NetworkDiagram.sup(l - 1))[\(k)]" }
         let result = Self.full(question.answer)
         switch question.quantity {
@@ -55,7 +55,7 @@ extension Exercise {
     func deltaWorking(_ l: Int, _ j: Int) -> String {
         let t = trace.layers[l - 1], s = NetworkDiagram.sup(l), L = trace.layers.count
         func n(_ x: Double) -> String { Self.short(x) }
-        func p(_ x: Double) -> String { x < 0 ? "(\(Self.short(x)))" : Self.short(x) }
+        func p(_ x: Double) -> String { parenthesized(x, Self.short) }
         let value = Self.full(t.delta[0, j])
         if t.deltaIsFused {
             return "δ\(s)[\(j)] = a\(s)[\(j)] − y[\(j)] (\(network.loss.rawValue) with its \(t.activation.rawValue): σ' cancels) = \(n(t.a[0, j])) − \(n(target[j])) = \(value)"

@@ -73,6 +73,14 @@ public struct Checkpoint<T: Scalar>: Sendable {
         try self.init(text: text)
     }
 
+    /// Whether the file at `path` is meant as a checkpoint (JSON with a `checkpoint` section),
+    /// whether or not it reads as a valid one: what must not be replaced by a model.
+    public static func isCheckpoint(contentsOf path: String) -> Bool {
+        guard let bytes = try? ModelFile<T>.bytes(of: path), let text = String(bytes: bytes, encoding: .utf8),
+              let root = try? JSON.parse(text) else { return false }
+        return root["checkpoint"] != nil
+    }
+
     /// Reads a checkpoint from its JSON text.
     public init(text: String) throws(ModelFileError) {
         let root: JSON

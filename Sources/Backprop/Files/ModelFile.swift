@@ -125,7 +125,7 @@ public struct ModelFile<T: Scalar>: Sendable {
         where !(layer.weights.storage.allSatisfy(\.isFinite) && layer.biases.allSatisfy(\.isFinite)) {
             throw FileWriteError(path: path, reason: "layer \(l + 1) has a non-finite parameter")
         }
-        if path.hasSuffix(".safetensors") {
+        if path.lowercased().hasSuffix(".safetensors") {
             try writeFileAtomically(safetensors(), to: path)
         } else {
             try writeFileAtomically(Array(text.utf8), to: path)
@@ -170,7 +170,7 @@ public struct ModelFile<T: Scalar>: Sendable {
     /// Reads a model file from disk: JSON, or safetensors when the path ends in `.safetensors`.
     public init(contentsOf path: String) throws(ModelFileError) {
         let bytes = try Self.bytes(of: path)
-        if path.hasSuffix(".safetensors") {
+        if path.lowercased().hasSuffix(".safetensors") {
             try self.init(safetensors: bytes)
             return
         }

@@ -39,7 +39,7 @@ struct StepTraceText {
                                + "   a\(sup(l))[\(j)] = \(layer.activation == .softmax ? "softmax(z\(sup(l)))[\(j)]" : "\(layer.activation.rawValue)(\(fmt(layer.z[s, j])))") = \(fmt(layer.a[s, j]))")
                 }
                 if let mask = layer.mask, l < lastLayer {      // what the layer above sees
-                    out.append("    dropout: a\(sup(l)) ⊙ m\(sup(l)) = \(fmt(layer.a.row(s))) ⊙ \(fmt(mask.row(s))) = \(fmt(trace.layers[l].input.row(s)))   (m: 0 dropped, 1/(1−p) kept)")
+                    out.append("    dropout: a\(sup(l))' = a\(sup(l)) ⊙ m\(sup(l)) = \(fmt(layer.a.row(s))) ⊙ \(fmt(mask.row(s))) = \(fmt(trace.layers[l].input.row(s)))   (m: 0 dropped, 1/(1−p) kept)")
                 }
             }
         }
@@ -69,7 +69,8 @@ struct StepTraceText {
                 gradientRule = "(W\(sup(l + 1)))ᵀ δ\(sup(l + 1))"
             }
             let scale = trace.reduction == .mean && isOutput ? "(1/\(samples))·" : ""
-            rows(&out, "dLoss/da\(L)", "= " + (scale.isEmpty ? gradientRule : "\(scale)(\(gradientRule))"), layer.outputGradient)
+            let da = layer.mask == nil ? "dLoss/da\(L)" : "dLoss/da\(L)'"     // a' = a ⊙ m: what the layer above saw
+            rows(&out, da, "= " + (scale.isEmpty ? gradientRule : "\(scale)(\(gradientRule))"), layer.outputGradient)
             if let derivative = layer.activationDerivative {
                 rows(&out, "da\(L)/dz\(L)", "= σ'(z\(L)) = \(derivativeRule(layer.activation, L))", derivative)
             } else {
@@ -80,8 +81,8 @@ struct StepTraceText {
             } else if layer.activation == .softmax {
                 rows(&out, "δ\(L)", "= a\(L) ⊙ (dLoss/da\(L) − Σ_j dLoss/da\(L)_j a\(L)_j)   (the Jacobian times dLoss/da)", layer.delta)
             } else if let mask = layer.mask {
-                rows(&out, "m\(L)", "(the dropout mask: 0 dropped, 1/(1−p) kept; the layer above saw a\(L) ⊙ m\(L))", mask)
-                rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ m\(L) ⊙ σ'(z\(L))", layer.delta)
+                rows(&out, "m\(L)", "(the dropout mask: 0 dropped, 1/(1−p) kept; the layer above saw a\(L)' = a\(L) ⊙ m\(L))", mask)
+                rows(&out, "δ\(L)", "= \(da) ⊙ m\(L) ⊙ σ'(z\(L))", layer.delta)
             } else {
                 rows(&out, "δ\(L)", "= dLoss/da\(L) ⊙ σ'(z\(L))", layer.delta)
             }
