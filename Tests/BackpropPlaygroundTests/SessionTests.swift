@@ -1,4 +1,4 @@
-import Backprop
+@testable import Backprop
 import Foundation
 import Testing
 @testable import BackpropPlayground
@@ -68,6 +68,11 @@ struct SessionTests {
         #expect(number(chain["gradient"]) == trace.layers[1].weightGradient[1, 3])
         #expect(number(chain["value"]) == trace.layers[1].weights[1, 3])
         #expect(number(chain["updated"]) == trace.layers[1].updatedWeights[1, 3])
+        // The update rule's lines are the library's (the page shows them as they come: one copy of the rule).
+        let lines = try #require(chain["update_lines"]?.array).compactMap(\.string)
+        func f(_ x: Double) -> String { String(format: "%.6g", x) }
+        let (w0, g, u) = (trace.layers[1].weights[1, 3], trace.layers[1].weightGradient[1, 3], trace.layers[1].updatedWeights[1, 3])
+        #expect(lines == ["W²[1][3] ← W²[1][3] − η·dLoss/dW²[1][3] = \(f(w0)) − 0.1 × \(parenthesized(g, f)) = \(f(u))"], "\(lines)")
         // Σ δ·a_prev over the batch is dW (to rounding of the different summation order).
         let products = try #require(chain["samples"]?.array).map { number($0["product"]) }
         #expect(abs(products.reduce(0, +) - number(chain["gradient"])) < 1e-12)
@@ -152,9 +157,18 @@ struct SessionTests {
             let svg = try #require(await s.export(name))
             #expect(svg.contentType == "image/svg+xml" && svg.body.hasPrefix("<svg"))
         }
-        #expect(await s.export("command.txt")?.body.hasPrefix("# epoch 0: nothing trained yet; this trains epoch 1\nbackprop train --data spiral") == true)
+        #expect(await s.export("command.txt")?.body.hasPrefix("# epoch 0: nothing trained yet; this trains all of epoch 1\nbackprop train --data spiral") == true)
+        // Within an epoch the command still trains whole epochs, and says so.
+        _ = await s.receive(#"{"type": "step"}"#)
+        let within = await s.export("command.txt")?.body ?? ""
+        #expect(within.hasPrefix("# epoch 1 is at batch 2 of ") && within.contains(", not finished; this trains all of epoch 1\nbackprop train"), "\(within)")
         #expect(await s.export("explain.txt")?.body.hasPrefix("backprop explain --model checkpoint.json --state checkpoint.json --input ") == true)
         #expect(await s.export("../etc/passwd") == nil)
+        for _ in 0..<20 { _ = await s.receive(#"{"type": "step"}"#) }          // epoch 1 done, and one batch of epoch 2
+        let (epochs, batches) = (await s.run.epochsDone, await s.run.batchesPerEpoch)
+        let replay = await s.export("command.txt")?.body ?? ""
+        #expect(epochs == 1 && replay.hasPrefix("# epoch 2 is at batch 2 of \(batches); this replays the 1 finished epoch\nbackprop train")
+                && replay.contains("--epochs 1 "), "\(replay)")
     }
 }
 
@@ -170,7 +184,7 @@ struct CSVUploadTests {
         #expect(reply["type"] == .string("state"))
         let run = await s.run
         #expect(run.train.count + run.test.count == 40 && run.train.classNames?.sorted() == ["blue", "red"])
-        #expect(reply["command"]?.string?.hasPrefix("# epoch 0: nothing trained yet; this trains epoch 1\nbackprop train --data dots.csv --data-seed 1 --test-split 0.5 --layers 2,8,8,2") == true)
+        #expect(reply["command"]?.string?.hasPrefix("# epoch 0: nothing trained yet; this trains all of epoch 1\nbackprop train --data dots.csv --data-seed 1 --test-split 0.5 --layers 2,8,8,2") == true)
         let three = (0..<30).map { "\($0),\($0 * 2),\($0 % 3)" }.joined(separator: "\\n")
         let refused = try parsed(try #require(await s.receive(#"{"type": "configure", "data": "csv", "csv": "\#(three)"}"#).first))
         #expect(refused["message"]?.string?.contains("the playground draws 2 classes; this file has 3 classes") == true)

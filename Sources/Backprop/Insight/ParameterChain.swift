@@ -125,6 +125,7 @@ extension ParameterChain {
             ("learning_rate", .number(learningRate)),
             ("updated", .number(updated)),
             ("update", update.json),
+            ("update_lines", .array(update.lines(name) { String(format: "%.6g", $0 == 0 ? 0 : $0) }.map { .string($0) })),   // the rule with its numbers, as --parameter prints it
         ])
     }
 

@@ -449,7 +449,7 @@ function showChain(c, s) {
       ${c.reduction === "mean" ? `(mean loss: each δ carries 1/${c.samples.length})` : ""}</p>
     <table><tr>${head}</tr>${rows}</table>
     <p class="formula result">dLoss/d${c.parameter} = Σ products = <span id="chain-gradient" data-value="${c.gradient}">${number(c.gradient, 8)}</span></p>
-    ${updateLines(u, c.parameter).map((line) => `<p class="formula">${line}</p>`).join("")}
+    ${c.update_lines.map((line) => `<p class="formula">${escapeHTML(line)}</p>`).join("")}
     <p class="formula result">${u.optimizer}${u.weight_decay ? `, λ = ${u.weight_decay}` : ""}${u.l1 ? `, λ₁ = ${u.l1}` : ""}: ${c.parameter} ←
       <span id="chain-updated" data-value="${c.updated}">${number(c.updated, 8)}</span> (in double precision, as <code>backprop explain</code>)</p>
     <p class="formula after">after <b>step</b>, training (Float32) gives ${c.parameter} = <b id="chain-after" data-value="${c.after_step}">${c.after_step}</b></p>
@@ -460,26 +460,6 @@ function showChain(c, s) {
       <code id="explain-command">${s.explainCommand} --parameter ${c.layer},${c.neuron}${isWeight ? "," + c.from : ""}</code></details>`;
 }
 
-// The optimizer's rule for the parameter, with its numbers (ParameterUpdate in the library).
-function updateLines(u, p) {
-  const f = (x) => number(x, 6), t = (x) => factor(x, 6), out = [];
-  const terms = [`dLoss/d${p}`].concat(u.weight_decay && u.optimizer !== "adam" ? [`λ·${p}`] : []).concat(u.l1 ? [`λ₁·sign(${p})`] : []);
-  const g = terms.length > 1 ? "g'" : `dLoss/d${p}`;
-  if (terms.length > 1) out.push(`g' = ${terms.join(" + ")} = <span id="chain-regularized" data-value="${u.regularized_gradient}">${f(u.regularized_gradient)}</span>`);
-  if (u.optimizer === "sgd") out.push(`${p} ← ${p} − η·${g} = ${f(u.value)} − ${u.learning_rate} × ${t(u.regularized_gradient)}`);
-  if (u.optimizer === "momentum" || u.optimizer === "nesterov") {
-    out.push(`v ← μ·v + ${g} = ${u.momentum} × ${t(u.first_moment_before)} + ${t(u.regularized_gradient)} = <span id="chain-v" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
-    out.push(u.optimizer === "momentum" ? `${p} ← ${p} − η·v = ${f(u.value)} − ${u.learning_rate} × ${t(u.first_moment)}`
-      : `${p} ← ${p} − η·(${g} + μ·v) = ${f(u.value)} − ${u.learning_rate} × (${f(u.regularized_gradient)} + ${u.momentum} × ${t(u.first_moment)})`);
-  }
-  if (u.optimizer === "adam") {
-    out.push(`m ← β₁·m + (1 − β₁)·${g} = ${u.beta1} × ${t(u.first_moment_before)} + ${number(1 - u.beta1, 3)} × ${t(u.regularized_gradient)} = <span id="chain-m" data-value="${u.first_moment}">${f(u.first_moment)}</span>`);
-    out.push(`v ← β₂·v + (1 − β₂)·(${g})² = ${u.beta2} × ${t(u.second_moment_before)} + ${number(1 - u.beta2, 3)} × (${f(u.regularized_gradient)})² = <span id="chain-s" data-value="${u.second_moment}">${f(u.second_moment)}</span>`);
-    out.push(`m̂ = m / (1 − β₁^${u.step}) = ${f(u.first_moment_corrected)}, &nbsp; v̂ = v / (1 − β₂^${u.step}) = ${f(u.second_moment_corrected)}`);
-    out.push(`${p} ← ${u.weight_decay ? `(1 − η·λ)·${p}` : p} − η·m̂ / (√v̂ + ε) = ${u.weight_decay ? `(1 − ${u.learning_rate} × ${u.weight_decay}) × ` : ""}${u.weight_decay ? t(u.value) : f(u.value)} − ${u.learning_rate} × ${t(u.first_moment_corrected)} / (√${f(u.second_moment_corrected)} + ${u.epsilon})`);
-  }
-  return out;
-}
 
 // An address typed into this tab (our own writes use replaceState, which fires no hashchange).
 window.addEventListener("hashchange", () => { if (session) { showError(""); applyAddress(location.hash); } });

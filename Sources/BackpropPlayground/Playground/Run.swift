@@ -242,10 +242,13 @@ public struct PlaygroundRun: Sendable {
             return "# not reproducible by backprop train: \(edit). Export checkpoint.json between epochs (batch 1/…) and continue from it: backprop train --resume checkpoint.json --epochs \(epochsDone + 100)"
         }
         let done = segments.filter { $0.epoch < epochsDone || $0.epoch == 0 }
+        // A command trains whole epochs: said when the page is at epoch 0, or within an epoch.
+        let within = nextBatch == 0 ? nil : "epoch \(epochsDone + 1) is at batch \(nextBatch + 1) of \(batchesPerEpoch)"
         if epochsDone == 0 {                  // (train takes at least one epoch; model.json now holds the initial weights)
-            return "# epoch 0: nothing trained yet; this trains epoch 1\n" + settings.commandLine(epochs: 1)
+            return "# \(within.map { "\($0), not finished" } ?? "epoch 0: nothing trained yet"); this trains all of epoch 1\n" + settings.commandLine(epochs: 1)
         }
-        guard done.count > 1 else { return settings.commandLine(epochs: epochsDone) }
+        let note = within.map { "# \($0); this replays the \(plural(epochsDone, "finished epoch"))\n" } ?? ""
+        guard done.count > 1 else { return note + settings.commandLine(epochs: epochsDone) }
         var commands = [done[0].settings.commandLine(epochs: done[1].epoch, save: false) + " --checkpoint run.json --checkpoint-every 1"]
         for (i, segment) in done.enumerated().dropFirst() {
             var parts = ["backprop", "train", "--resume", "run.json"]
@@ -254,6 +257,6 @@ public struct PlaygroundRun: Sendable {
             if i == done.count - 1 { parts += ["--save", "model.json"] }
             commands.append(parts.joined(separator: " "))
         }
-        return commands.joined(separator: " && ")
+        return note + commands.joined(separator: " && ")
     }
 }
