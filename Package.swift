@@ -72,7 +72,7 @@ let package = Package(
             // The page is compiled into the binary (PackageResources), so a copied `backprop` serves it.
             resources: [
                 .embedInCode("Page/index.html"), .embedInCode("Page/playground.js"),
-                .embedInCode("Page/address.js"), .embedInCode("Page/playground.css"),
+                .embedInCode("Page/address.js"), .embedInCode("Page/panel.js"), .embedInCode("Page/playground.css"),
             ]
         ),
         // The commands (one type per file, option groups, output formatting), as a library so

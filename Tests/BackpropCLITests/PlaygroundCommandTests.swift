@@ -128,7 +128,7 @@ struct PlaygroundCommandTests {
         let url = String(try #require(text.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("http://") }))
         let page = try String(contentsOf: URL(string: url)!, encoding: .utf8)
         #expect(page.contains("Backprop playground"))
-        for file in ["playground.js", "address.js", "playground.css"] {
+        for file in ["playground.js", "address.js", "panel.js", "playground.css"] {
             let text = try String(contentsOf: URL(string: url + file)!, encoding: .utf8)
             #expect(text.count > 1000, "\(file)")
         }

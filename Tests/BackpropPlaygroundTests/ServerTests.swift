@@ -59,6 +59,7 @@ struct ServerTests {
         #expect(index.status == 200 && index.body.contains("<script src=\"/playground.js\">"))
         #expect(try await httpGet(url + "playground.js").status == 200)
         #expect(try await httpGet(url + "address.js").status == 200)
+        #expect(try await httpGet(url + "panel.js").status == 200)
         #expect(try await httpGet(url + "playground.css").status == 200)
         let missing = try await httpGet(url + "secret.txt")
         #expect(missing.status == 404 && missing.body == "no page named secret.txt; the playground is at /\n", "\(missing)")

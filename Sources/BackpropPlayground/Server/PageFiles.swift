@@ -10,6 +10,7 @@ public struct PageFiles: Sendable {
             "index.html": ("text/html; charset=utf-8", PackageResources.index_html),
             "playground.js": ("text/javascript; charset=utf-8", PackageResources.playground_js),
             "address.js": ("text/javascript; charset=utf-8", PackageResources.address_js),
+            "panel.js": ("text/javascript; charset=utf-8", PackageResources.panel_js),
             "playground.css": ("text/css; charset=utf-8", PackageResources.playground_css),
         ])
     }
