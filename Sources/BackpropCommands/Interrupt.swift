@@ -4,7 +4,8 @@ import Foundation
 /// Ctrl-C, whatever the moment. From the start of the process (`listen()`), a Ctrl-C ends it at
 /// once with status 130. Once a command has something to finish (`install`: training, the
 /// playground), the first Ctrl-C sets a flag that the training loop checks after every batch (so
-/// it stops cleanly, saves if asked, and exits 130), and a second one ends the process at once.
+/// it stops cleanly, saves if asked, and exits 130), and a second one ends the process at once
+/// (a second one within 50 ms of the first is the same press, delivered twice).
 ///
 /// Ending "at once" is `_exit(130)`, not `exit`, which would run atexit handlers and tear down
 /// OpenBLAS while the training thread is inside it.
@@ -12,6 +13,7 @@ final class Interrupt: @unchecked Sendable {
     static let shared = Interrupt()
     private let lock = NSLock()
     private var requested = false
+    private var firstAt: UInt64 = 0                 // when the first Ctrl-C came (DispatchTime, ns)
     private var graceful: (message: String, deadline: Double?)? = nil
     private var source: DispatchSourceSignal?
 
@@ -25,10 +27,15 @@ final class Interrupt: @unchecked Sendable {
             signal(SIGINT, SIG_IGN)     // handled by the dispatch source below, not by the default action
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler { [self] in
-                let (again, mode) = lock.withLock { () -> (Bool, (message: String, deadline: Double?)?) in
-                    defer { if graceful != nil { requested = true } }
-                    return (requested, graceful)
+                let now = DispatchTime.now().uptimeNanoseconds
+                let (again, mode, echo) = lock.withLock { () -> (Bool, (message: String, deadline: Double?)?, Bool) in
+                    // One Ctrl-C can arrive twice within microseconds (`timeout -s INT` signals the
+                    // process and its group): a second one within 50 ms is the same press.
+                    let echo = requested && now - firstAt < 50_000_000
+                    defer { if graceful != nil && !requested { (requested, firstAt) = (true, now) } }
+                    return (requested, graceful, echo)
                 }
+                if echo { return }
                 guard let mode, !again else {
                     writeToStandardError("\nbackprop: interrupted\n")
                     _exit(130)

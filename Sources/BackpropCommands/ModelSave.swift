@@ -55,6 +55,7 @@ enum ModelSave {
 
     /// Whether `path` names a regular file (symlinks followed) that is not empty.
     static func holdsSomething(_ path: String) -> Bool {
+        guard standardStream(path) == nil else { return false }     // written to, whatever a redirect made it
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size > 0
     }

@@ -66,10 +66,16 @@ func saveModel<T: Scalar>(_ model: ModelFile<T>, to path: String) throws {
 /// `predict --out m.json` a model with a CSV. A device or a FIFO, and `/dev/stdout`, `/dev/stderr`
 /// and `/dev/fd/N` (a file when redirected to one), are written to whatever their name, and a folder is refused later with its own message.
 func checkOutputName(_ path: String, option: String, extensions: [String], kind: String) throws {
+    // A link named for this kind may point at a file of another: the file it names is what is replaced.
+    let target = followingSymlinks(path)
+    var linked = stat()
+    if target != path, standardStream(path) == nil, stat(target, &linked) == 0, linked.st_mode & S_IFMT == S_IFREG,
+       case let ext = URL(fileURLWithPath: target).pathExtension.lowercased(), !ext.isEmpty, !extensions.contains(ext) {
+        throw ValidationError("\(option) \(path): it links to \(target), a file of another kind than \(kind), which would be replaced; name another file")
+    }
     guard !extensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) else { return }     // (Step.SVG too)
     var info = stat()
-    let standardStream = ["/dev/stdout", "/dev/stderr"].contains(path) || path.hasPrefix("/dev/fd/")   // a redirect may make it a file
-    if standardStream || stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { return }
+    if standardStream(path) != nil || stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG { return }   // (a redirect may make a stream a file)
     let names = extensions.map { "." + $0 }
     let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
     throw ValidationError("\(option) \(path): \(option) writes \(kind), to a \(list) file; name it so (a file of another kind there would be replaced)")

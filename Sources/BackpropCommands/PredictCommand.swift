@@ -35,6 +35,7 @@ struct PredictCommand: ParsableCommand {
     func validate() throws {
         guard input.isEmpty != (csv == nil) else { throw ValidationError("give either --input (one or more) or --csv") }
         if outPath != nil && csv == nil { throw ValidationError("--out goes with --csv") }
+        if outPath != nil && output.json { throw ValidationError("--out writes the predictions as CSV, --json prints them as JSON: give one of them") }
         if let outPath { try checkOutputName(outPath, option: "--out", extensions: ["csv", "txt"], kind: "the predictions (CSV)") }
         for i in input { _ = try parseNumbers(i, option: "--input") }
     }

@@ -258,7 +258,7 @@ struct CollisionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try "x1,x2,label\n0,0,a\n1,1,b\n".write(to: folder.appendingPathComponent("d.json"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.html").path, withDestinationPath: "new.json")
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("view.svg").path, withDestinationPath: "m.json")
+        try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("model.svg").path)   // a model, named .svg
         for sub in ["pics", "d", "lnk"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true) }
         try FileManager.default.copyItem(atPath: model, toPath: folder.appendingPathComponent("pics/network.svg").path)
         try "x1,x2,label\n0,0,a\n1,1,b\n".write(to: folder.appendingPathComponent("d/boundary.svg"), atomically: true, encoding: .utf8)
@@ -270,7 +270,7 @@ struct CollisionTests {
             (train + ["--plots", "out.json", "--save", "out.json"], "--plots out.json is also --save out.json"),
             (["train", "--data", "d.json", "--save", "d.json"], "--save d.json is also --data d.json"),      // (a CSV, named .json)
             (["predict", "--model", "m.json", "--csv", "in.csv", "--out", "in.csv"], "--out in.csv is also --csv in.csv"),
-            (["explain", "--model", "m.json", "--input", "1,2", "--target", "1", "--svg", "view.svg"], "--svg view.svg is also --model m.json"),
+            (["explain", "--model", "model.svg", "--input", "1,2", "--target", "1", "--svg", "./model.svg"], "--svg ./model.svg is also --model model.svg"),
             (["plot", "--model", "pics/network.svg", "--out", "pics"], "--out pics/network.svg is also --model pics/network.svg"),
             (["plot", "--model", "m.json", "--data", "d/boundary.svg", "--out", "d"], "--out d/boundary.svg is also --data d/boundary.svg"),
             (["plot", "--model", "lnk/network.svg", "--out", "lnk"], "--out lnk/network.svg is also --model lnk/network.svg"),

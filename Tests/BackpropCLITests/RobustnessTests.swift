@@ -38,7 +38,7 @@ struct RobustnessTests {
     /// `stderrReaderGone`, stderr is a pipe whose reader has closed it (as `2>&1 | tee` after a
     /// Ctrl-C that ended tee too): every write to it fails.
     func interrupted(_ arguments: [String], in folder: URL, afterLines lines: Int,
-                     pause: Double = 0, stderrReaderGone: Bool = false) throws -> (status: Int32, stderr: String) {
+                     pause: Double = 0, stderrReaderGone: Bool = false, echo: Bool = false) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = try backpropBinary()
         process.arguments = arguments
@@ -57,6 +57,7 @@ struct RobustnessTests {
         }
         Thread.sleep(forTimeInterval: pause)
         kill(process.processIdentifier, SIGINT)
+        if echo { usleep(1_000); kill(process.processIdentifier, SIGINT) }     // one press delivered twice, as `timeout -s INT` may
         process.waitUntilExit()
         return (process.terminationStatus, try String(contentsOf: err, encoding: .utf8))
     }
@@ -72,6 +73,17 @@ struct RobustnessTests {
         #expect(run.stderr.contains("interrupted after"), "\(run.stderr)")
         #expect(run.stderr.contains("saved the model to m.json"))
         #expect(try ModelFile<Float>(contentsOf: folder.appendingPathComponent("m.json").path).network.sizes == [2, 64, 64, 2])
+    }
+
+    @Test("one Ctrl-C delivered twice within a millisecond (timeout -s INT) is one press: the model is still saved")
+    func interruptEcho() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for _ in 0..<3 {
+            let run = try interrupted(["train", "--data", "circles", "--samples", "2000", "--layers", "2,64,64,2",
+                                       "--epochs", "100000", "--save", "m.json", "--overwrite"], in: folder, afterLines: 4, echo: true)
+            #expect(run.status == 130 && run.stderr.contains("saved the model to m.json"), "\(run.stderr)")
+        }
     }
 
     @Test("Ctrl-C with stderr a pipe whose reader is gone (2>&1 | tee): still stops, saves, exits 130")

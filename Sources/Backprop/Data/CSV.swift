@@ -214,7 +214,7 @@ extension Dataset {
         switch options.header {
         case .yes: hasHeader = true
         case .no: hasHeader = false
-        case .auto: hasHeader = (0..<width).contains { $0 != label && !rows.string($0).isEmpty && rows.number($0) == nil }
+        case .auto: hasHeader = (0..<width).contains { $0 != label && rows.isText($0) }
         }
         var header: [String]? = nil
         if hasHeader { header = (0..<width).map(rows.trimmed) }
@@ -283,7 +283,8 @@ public func numberRows<T: Scalar>(_ text: String, file: String, as: T.Type = T.s
         var out: [[T]] = []
         var first = true
         while try rows.next() {
-            if first && (0..<rows.count).contains(where: { rows.number($0) == nil }) { first = false; continue }   // a header
+            // A header: a field that is text (an empty one is a missing number, not a name: as `train` reads).
+            if first && (0..<rows.count).contains(where: { rows.isText($0) }) { first = false; continue }
             first = false
             var values: [T] = []
             for c in 0..<rows.count {

@@ -131,6 +131,9 @@ public struct CSVScanner {
         return string(k).trimmingCharacters(in: .whitespaces)
     }
 
+    /// Whether field `k` is text, as a header's names are: not empty (a missing value) and not a number.
+    public func isText(_ k: Int) -> Bool { !string(k).isEmpty && number(k) == nil }
+
     /// Field `k` as a finite number (``CSVOptions/number(_:separator:)``), or nil.
     public func number(_ k: Int) -> Double? {
         if !fields[k].quoted, let v = DecimalParser.parse(bytes(k), decimalComma: separator == UInt8(ascii: ";")) { return v }

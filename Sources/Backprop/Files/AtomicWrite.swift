@@ -22,7 +22,8 @@ public struct FileWriteError: Error, Equatable, CustomStringConvertible {
 /// |-----------------------------------|----------------------------------------------------------------|
 /// | a regular file, or nothing yet    | atomic: a temporary file in the same folder, `fsync`, `rename` |
 /// | a symlink                         | followed: its target is replaced atomically, the link stays   |
-/// | a device or a FIFO (`/dev/null`, `/dev/stdout`) | written to directly, never replaced              |
+/// | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` | written to that descriptor, as the shell set it up (`>> log` appends) |
+/// | a device or a FIFO (`/dev/null`)  | written to directly, never replaced                            |
 /// | a folder                          | refused                                                        |
 ///
 /// A regular file is either the old one or the complete new one, never a torn mix; the new one
@@ -35,7 +36,13 @@ public struct FileWriteError: Error, Equatable, CustomStringConvertible {
 /// try writeFileAtomically(Array(text.utf8), to: "notes.txt")
 /// ```
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
+    if let fd = standardStream(path) {                        // (a redirect makes it a regular file: not to be replaced)
+        guard fcntl(fd, F_GETFL) >= 0 else { throw FileWriteError(path: path, reason: "that descriptor is not open") }
+        if let reason = withoutBrokenPipeSignal({ writeAll(bytes, to: fd) }) { throw FileWriteError(path: path, reason: reason) }
+        return
+    }
     let target = followingSymlinks(path)
+    if isSymlinkLoop(target) { throw FileWriteError(path: path, reason: "its symbolic links loop (or go more than 32 deep)") }
     func failure(_ what: String) -> FileWriteError {
         FileWriteError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
@@ -87,7 +94,12 @@ private func refuseReadOnly(_ target: String, _ path: String) throws(FileWriteEr
 /// in /proc or on a read-only file system), and the path is not a folder (a device or a FIFO
 /// must be writable itself).
 public func checkWritable(_ path: String) throws(FileWriteError) {
+    if let fd = standardStream(path) {
+        guard fcntl(fd, F_GETFL) & O_ACCMODE != O_RDONLY, fcntl(fd, F_GETFL) >= 0 else { throw FileWriteError(path: path, reason: "that descriptor is not open for writing") }
+        return
+    }
     let target = followingSymlinks(path)
+    if isSymlinkLoop(target) { throw FileWriteError(path: path, reason: "its symbolic links loop (or go more than 32 deep)") }
     var info = stat()
     if stat(target, &info) == 0 {
         if info.st_mode & S_IFMT == S_IFDIR { throw FileWriteError(path: path, reason: "it is a folder") }
@@ -115,9 +127,9 @@ public func canonicalPath(_ path: String) -> String {
     URL(fileURLWithPath: followingSymlinks(path)).standardizedFileURL.resolvingSymlinksInPath().path
 }
 
-/// The file a path finally names: symlinks followed (up to 32 levels), a dangling link's target
-/// included (a save creates it).
-func followingSymlinks(_ path: String) -> String {
+/// The file a path finally names: symlinks followed (up to 32 levels: a loop ends on a link,
+/// which ``isSymlinkLoop(_:)`` tells), a dangling link's target included (a save creates it).
+public func followingSymlinks(_ path: String) -> String {
     var current = path
     for _ in 0..<32 {
         var info = stat()
@@ -129,6 +141,12 @@ func followingSymlinks(_ path: String) -> String {
         current = link.hasPrefix("/") ? link : split(current).folder + "/" + link
     }
     return current
+}
+
+/// Whether `target` (what ``followingSymlinks(_:)`` gave) is still a link: the links loop.
+func isSymlinkLoop(_ target: String) -> Bool {
+    var info = stat()
+    return lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
 }
 
 /// A path's folder ("." for a bare name) and last component.
@@ -186,4 +204,19 @@ private func withoutBrokenPipeSignal<R>(_ body: () -> R) -> R {
     }
     pthread_sigmask(SIG_SETMASK, &previous, nil)
     return result
+}
+
+/// The descriptor a path names by itself: `/dev/stdout` 1, `/dev/stderr` 2, `/dev/fd/N` and
+/// `/proc/self/fd/N` N; nil for any other path. Such an output is the process's own stream
+/// (a terminal, a pipe, or a file the shell opened with `>` or `>>`), written to, never replaced.
+public func standardStream(_ path: String) -> Int32? {
+    switch path {
+    case "/dev/stdout": return 1
+    case "/dev/stderr": return 2
+    default:
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+            return Int32(path.dropFirst(prefix.count)).flatMap { $0 >= 0 ? $0 : nil }
+        }
+        return nil
+    }
 }
