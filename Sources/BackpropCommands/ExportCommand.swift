@@ -75,6 +75,9 @@ struct ExportCommand: ParsableCommand {
             case .c:
                 let (header, code) = try SourceExport.c(model: file, name: name, source: source,
                                                         headerFile: URL(fileURLWithPath: paths[0]).lastPathComponent)
+                for path in paths {              // both checked before either is written: never a .h of one model beside another's .c
+                    do { try checkWritable(path) } catch { throw InputError("--out \(path): \(error.reason)") }
+                }
                 try write(Array(header.utf8), to: paths[0])
                 try write(Array(code.utf8), to: paths[1])
             }

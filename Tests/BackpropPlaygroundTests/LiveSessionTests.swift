@@ -26,7 +26,9 @@ struct LiveSessionTests {
         // Between epochs: at once. The command line replays both stretches.
         state = try await reply(s, #"{"type": "configure", "batch": 20}"#)
         #expect(state["batches"] == .number(10) && state["pending"] == .null && state["epoch"] == .number(1))
-        #expect(state["command"]?.string?.contains("&&") == false)               // nothing trained with them yet
+        // Nothing trained with η 0.1 or batch 20 yet: the command is epoch 1's, as it ran (η 0.3, batch 10).
+        let first = try #require(state["command"]?.string)
+        #expect(!first.contains("&&") && first.contains("--lr 0.3 ") && first.contains("--batch 10 ") && first.contains("--epochs 1 "), "\(first)")
         for _ in 0..<10 { _ = await s.receive(#"{"type": "step"}"#) }
         state = try await reply(s, #"{"type": "pause"}"#)
         let command = try #require(state["command"]?.string)
@@ -39,6 +41,9 @@ struct LiveSessionTests {
         // Dropout too changes as it goes; anything else starts over, and says so until play or step.
         state = try await reply(s, #"{"type": "configure", "dropout": 0.2}"#)
         #expect(state["epoch"] == .number(2) && number(state["settings"]?["dropout"]) == 0.2)
+        // A setting sent again unchanged (the spiral button pressed on the spiral) changes nothing.
+        state = try await reply(s, #"{"type": "configure", "data": "spiral", "hidden": [8, 8]}"#)
+        #expect(state["epoch"] == .number(2) && state["restarted"] == .null, "\(state["restarted"] ?? .null)")
         state = try await reply(s, #"{"type": "configure", "noise": 0.2}"#)
         #expect(state["epoch"] == .number(0) && state["step"] == .number(0))
         #expect(state["restarted"]?.string == "noise cannot change mid-run, so training starts again from epoch 0 (press play)")

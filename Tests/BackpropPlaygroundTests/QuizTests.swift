@@ -18,7 +18,11 @@ struct QuizTests {
         let refused = try await reply(s, #"{"type": "quiz"}"#)
         #expect(refused["type"]?.string == "error" && refused["message"]?.string?.contains("select a weight or a bias first") == true)
         _ = await s.receive(#"{"type": "select", "parameter": "w-2-0-1"}"#)
-        let quiz = try await reply(s, #"{"type": "quiz"}"#)
+        await s.play()
+        let replies = await s.receive(#"{"type": "quiz"}"#)      // a state first: the page that was playing shows "paused"
+        let shown = try parsed(try #require(replies.first))
+        #expect(replies.count == 2 && shown["playing"] == .bool(false) && shown["type"] == .string("state"))
+        let quiz = try parsed(try #require(replies.last))
         let ids = try #require(quiz["questions"]?.array).compactMap { $0["id"]?.string }
         let layers = await s.run.network.layers.count
         #expect(ids.first == "z2[0]" && ids.contains("loss") && ids.contains("delta2[0]") && ids.suffix(2) == ["dW2[0][1]", "W_new2[0][1]"], "\(ids)")

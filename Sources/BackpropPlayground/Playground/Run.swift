@@ -248,7 +248,8 @@ public struct PlaygroundRun: Sendable {
             return "# \(within.map { "\($0), not finished" } ?? "epoch 0: nothing trained yet"); this trains all of epoch 1\n" + settings.commandLine(epochs: 1)
         }
         let note = within.map { "# \($0); this replays the \(plural(epochsDone, "finished epoch"))\n" } ?? ""
-        guard done.count > 1 else { return note + settings.commandLine(epochs: epochsDone) }
+        // (the settings the finished epochs ran with: a change made since applies to the next ones)
+        guard done.count > 1 else { return note + done[0].settings.commandLine(epochs: epochsDone) }
         var commands = [done[0].settings.commandLine(epochs: done[1].epoch, save: false) + " --checkpoint run.json --checkpoint-every 1"]
         for (i, segment) in done.enumerated().dropFirst() {
             var parts = ["backprop", "train", "--resume", "run.json"]

@@ -124,6 +124,7 @@ public actor PlaygroundSession {
         case "configure":
             var settings = run.pending ?? run.settings
             try settings.apply(message)
+            if settings == (run.pending ?? run.settings) && run.divergence == nil { break }     // the same again (a button pressed twice): nothing to do
             let keys = Set((message.members ?? []).map(\.key)).subtracting(["type"])
             if keys.isSubset(of: PlaygroundSettings.liveKeys.union(PlaygroundSettings.viewKeys)) && run.divergence == nil {
                 try run.change(to: settings)          // no restart: from the next epoch on (pictures at once)
@@ -177,7 +178,7 @@ public actor PlaygroundSession {
             selection = try parseParameter(value)
         case "quiz":
             pause()
-            return [try startQuiz()]
+            return [state(), try startQuiz()]             // the state says "paused" to a page that was playing
         case "quizAnswer":
             return [try answerQuiz(message)]
         default:
