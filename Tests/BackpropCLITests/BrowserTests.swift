@@ -78,6 +78,15 @@ struct BrowserTests {
                 """)
             #expect(command.array?[0].string == "" && (command.array?[1].number.flatMap(Int.init) ?? 0) > 10, "at \(width) px: \(command)")
             #expect(command.array?[2].string?.contains("backprop train --data spiral") == true && command.array?[3].number == "1", "\(command)")
+            // The hand-by-hand table of a hidden weight: the Σ W·δ cell breaks between terms, never inside a number.
+            _ = try await browser.script("send({type: 'select', parameter: 'w-2-3-5'}); return 1")
+            let broken = try await waitFor("the panel at \(width) px", seconds: 20) {
+                try await browser.script("""
+                    const cell = document.querySelector('#chain td.upstream');
+                    return cell ? [...cell.querySelectorAll('.term')].filter((t) => t.getClientRects().length > 1).length : null
+                    """).number
+            }
+            #expect(broken == "0", "at \(width) px \(broken) terms of the Σ W·δ cell are split over two lines")
         }
         _ = try await browser.script("const s = document.getElementById('samples'); s.value = '3'; s.dispatchEvent(new Event('change')); return 1")
         _ = try await waitFor("the refusal", seconds: 20) { try await browser.script("return document.getElementById('error').hidden ? null : 1").number }
@@ -159,6 +168,12 @@ struct BrowserTests {
         let header = try await browser.script("return [...document.querySelectorAll('#chain th')].map((th) => th.textContent).join(' | ')").string ?? ""
         #expect(header.contains("= (a − y)/10"), "\(header)")
         try await comparePanelWithExplain(browser, folder: folder)
+        // So is a sigmoid output's under binary cross-entropy (σ' cancels there too).
+        _ = try await browser.script("send({type: 'configure', output: 'sigmoid', loss: 'binary-cross-entropy'}); send({type: 'select', parameter: 'w-3-0-0'}); return 1")
+        let sigmoidHeader = try await waitFor("the sigmoid output's panel", seconds: 20) {
+            try await browser.script("const h = [...document.querySelectorAll('#chain th')].map((th) => th.textContent).join(' | '); return lastState.settings.output === 'sigmoid' && h.includes('δ³[0]') ? h : null").string
+        }
+        #expect(sigmoidHeader.contains("δ³[0] = (a − y)/10"), "\(sigmoidHeader)")
         // The pictures patched line by line on the page equal the texts the states add up to.
         let same = try await browser.script("""
             const differ = [];

@@ -77,16 +77,17 @@ function showChain(c, s) {
   const deltaName = `δ${sup(c.layer)}[${c.neuron}]`;
   $("panel-title").textContent = `— ${c.parameter}, in the next step (epoch ${c.epoch}, batch ${c.batch}${s.playing ? "; pause to read it" : ""})`;
   const softmax = c.output_layer && c.samples[0].dloss_da === null;
+  const fused = c.output_layer && c.samples[0].da_dz === null;      // σ' cancels (softmax or sigmoid with cross-entropy): δ = a − y
   const masked = c.samples[0].mask !== null;
   const head = c.output_layer
-    ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${softmax ? (c.reduction === "mean" ? ` = (a − y)/${c.samples.length}` : " = a − y") : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
+    ? `<th>sample</th><th>a</th><th>y</th>${softmax ? "" : "<th>dLoss/da</th>"}${c.samples[0].da_dz === null ? "" : "<th>σ'(z)</th>"}<th>${deltaName}${fused ? (c.reduction === "mean" ? ` = (a − y)/${c.samples.length}` : " = a − y") : ""}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`
     : `<th>sample</th><th>dLoss/da${masked ? "'" : ""} = Σ W·δ (from the layer above)</th><th>σ'(z)</th>${masked ? "<th>dropout m</th>" : ""}<th>${deltaName}</th><th>${isWeight ? prev + " = dz/dW" : "dz/db"}</th><th>product</th>`;
   const rows = c.samples.map((x, i) => {
     const cells = c.output_layer
       ? [number(x.a, 6), number(x.target, 3)].concat(softmax ? [] : [number(x.dloss_da, 6)]).concat(x.da_dz === null ? [] : [number(x.da_dz, 6)])
-      : [x.upstream.map(([w, d]) => `${factor(w)}·${factor(d)}`).join(" + ") + ` = ${number(x.dloss_da, 6)}`, number(x.da_dz, 6)]
+      : [x.upstream.map(([w, d]) => `<span class="term">${factor(w)}·${factor(d)}</span>`).join(" + ") + ` = <span class="term">${number(x.dloss_da, 6)}</span>`, number(x.da_dz, 6)]
         .concat(masked ? [x.mask === 0 ? "0 (dropped)" : number(x.mask, 4)] : []);
-    return `<tr><td>${c.batch_indices[i]}</td>${cells.map((v) => `<td>${v}</td>`).join("")}
+    return `<tr><td>${c.batch_indices[i]}</td>${cells.map((v, k) => `<td${!c.output_layer && k === 0 ? ' class="upstream"' : ""}>${v}</td>`).join("")}
       <td class="delta" data-value="${x.delta}">${number(x.delta, 6)}</td><td data-value="${x.dz_dparameter}">${number(x.dz_dparameter, 6)}</td>
       <td data-value="${x.product}">${number(x.product, 6)}</td></tr>`;
   }).join("");
