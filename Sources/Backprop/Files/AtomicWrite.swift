@@ -128,7 +128,7 @@ public func canonicalPath(_ path: String) -> String {
 }
 
 /// The file a path finally names: symlinks followed (up to 32 levels: a loop ends on a link,
-/// which ``isSymlinkLoop(_:)`` tells), a dangling link's target included (a save creates it).
+/// which `isSymlinkLoop` tells), a dangling link's target included (a save creates it).
 public func followingSymlinks(_ path: String) -> String {
     var current = path
     for _ in 0..<32 {
