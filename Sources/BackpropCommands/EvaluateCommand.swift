@@ -60,6 +60,9 @@ struct EvaluateCommand: ParsableCommand {
         switch source {
         case .csv(let path, var options):
             if file.classes == nil { options.task = .regression }        // the task is the model's, not a guess
+            else if dataOptions.task == .regression {                     // a setting that would do nothing is said
+                writeToStandardError("backprop: warning: --task regression does nothing here: \(model) is a classifier, so the labels are read as its classes\n")
+            }
             do { data = try DataSource.csvFile(path, options: options, classNames: file.classes) } catch { throw InputError("\(error)") }
         case let source:
             let loaded: (train: Dataset<Float>, test: Dataset<Float>?, fixedScale: Preprocessing?)

@@ -59,6 +59,9 @@ struct TrainCommandTests {
         #expect(result["confusion"]?.array?.count == 2)
         let text = try backprop(["evaluate", "--model", "m.json", "--data", "test.csv"], in: folder)
         #expect(text.stdout.contains("confusion matrix") && text.stdout.contains("recall"))
+        let task = try backprop(["evaluate", "--model", "m.json", "--data", "test.csv", "--task", "regression"], in: folder)
+        #expect(task.status == 0 && task.stderr == "backprop: warning: --task regression does nothing here: m.json is a classifier, so the labels are read as its classes\n"
+                && task.stdout.contains("confusion matrix"), "\(task.stderr)")
 
         let predict = try backprop(["predict", "--model", "m.json", "--input", "0.8,0.9", "--input", "-0.7,-0.9", "--json"], in: folder)
         let predictions = try #require(JSON.parse(predict.stdout)["predictions"]?.array)
