@@ -25,7 +25,7 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     func validate() throws {
-        for path in [input, output] where !(path.lowercased().hasSuffix(".json") || path.lowercased().hasSuffix(".safetensors")) {
+        for path in [input, output] where !(path.lowercased().hasSuffix(".json") || ModelFile<Float>.isSafeTensors(path)) {
             throw ValidationError("\(path): the extension must be .json or .safetensors")
         }
     }
@@ -36,7 +36,7 @@ struct ConvertCommand: ParsableCommand {
         let model = try readModel(input, as: Float.self)
         try saveModel(model, to: output)
         announceWritten("\(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")
-        if !input.lowercased().hasSuffix(".safetensors"), Checkpoint<Float>.isCheckpoint(contentsOf: input) {      // said, not silently dropped
+        if !ModelFile<Float>.isSafeTensors(input), Checkpoint<Float>.isCheckpoint(contentsOf: input) {      // said, not silently dropped
             writeToStandardError("backprop: warning: \(input) is a checkpoint; \(output) has its model, not its training state (epochs done, the optimizer's moments): resume from \(input)\n")
         }
     }

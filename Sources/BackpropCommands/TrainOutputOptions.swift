@@ -39,7 +39,7 @@ struct TrainOutputOptions: ParsableArguments {
         if let plotsEvery, plotsEvery < 1 || plots == nil { throw ValidationError("--plots-every needs --plots and a number of epochs ≥ 1") }
         if let printEvery, printEvery < 1 { throw ValidationError("--print-every must be ≥ 1 (got \(printEvery))") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be ≥ 1 (got \(checkpointEvery))") }
-        if let checkpointPath, checkpointPath.lowercased().hasSuffix(".safetensors") {
+        if let checkpointPath, ModelFile<Float>.isSafeTensors(checkpointPath) {
             throw ValidationError("--checkpoint \(checkpointPath): checkpoints are JSON (they hold the settings and the optimizer's state); name it .json")
         }
         if let savePath { try checkOutputName(savePath, option: "--save", extensions: ["json", "safetensors"], kind: "a model") }

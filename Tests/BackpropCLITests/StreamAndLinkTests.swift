@@ -18,15 +18,21 @@ struct StreamAndLinkTests {
         return process.terminationStatus
     }
 
+    /// A new folder holding c.json, a 2-4-2 circles classifier.
+    func folderWithModel() throws -> URL {
+        let folder = try temporaryFolder()
+        #expect(try backprop(["train", "--data", "circles", "--layers", "2,4,2", "--epochs", "2", "--save", "c.json"], in: folder).status == 0)
+        return folder
+    }
+
     func text(_ folder: URL, _ name: String) throws -> String {
         try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
 
     @Test("--out /dev/stdout and --save /dev/stdout write to the stream: a file it was redirected to is appended to, not replaced")
     func standardStreams() throws {
-        let folder = try temporaryFolder()
+        let folder = try folderWithModel()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try backprop(["train", "--data", "circles", "--layers", "2,4,2", "--epochs", "2", "--save", "c.json"], in: folder).status == 0)
         try "0.1,0.2\n0.3,0.4\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         #expect(try shell("{ echo HEADER; \"$B\" predict --model c.json --csv in.csv --out /dev/stdout; echo FOOTER; } > report.txt", in: folder) == 0)
         let report = try text(folder, "report.txt").split(separator: "\n")
@@ -46,9 +52,8 @@ struct StreamAndLinkTests {
 
     @Test("a link named for this kind of output, pointing at another kind of file, is refused; a link loop is refused")
     func links() throws {
-        let folder = try temporaryFolder()
+        let folder = try folderWithModel()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try backprop(["train", "--data", "circles", "--layers", "2,4,2", "--epochs", "2", "--save", "c.json"], in: folder).status == 0)
         try "0.1,0.2\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let model = try Data(contentsOf: folder.appendingPathComponent("c.json"))
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("looks.csv").path, withDestinationPath: "c.json")
@@ -64,9 +69,8 @@ struct StreamAndLinkTests {
 
     @Test("predict: a first row with an empty field is a row (refused by name), not a header; --json with --out is refused")
     func predictRows() throws {
-        let folder = try temporaryFolder()
+        let folder = try folderWithModel()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try backprop(["train", "--data", "circles", "--layers", "2,4,2", "--epochs", "2", "--save", "c.json"], in: folder).status == 0)
         try "0.1,\n0.3,0.4\n".write(to: folder.appendingPathComponent("gap.csv"), atomically: true, encoding: .utf8)
         expectInputError(try backprop(["predict", "--model", "c.json", "--csv", "gap.csv"], in: folder), "gap.csv: line 1, column 2: an empty field is not a number")
         try "x1,x2\n0.3,0.4\n".write(to: folder.appendingPathComponent("named.csv"), atomically: true, encoding: .utf8)

@@ -41,8 +41,7 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileWr
         if let reason = withoutBrokenPipeSignal({ writeAll(bytes, to: fd) }) { throw FileWriteError(path: path, reason: reason) }
         return
     }
-    let target = followingSymlinks(path)
-    if isSymlinkLoop(target) { throw FileWriteError(path: path, reason: "its symbolic links loop (or go more than 32 deep)") }
+    let target = try writableTarget(path)
     func failure(_ what: String) -> FileWriteError {
         FileWriteError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
@@ -95,11 +94,11 @@ private func refuseReadOnly(_ target: String, _ path: String) throws(FileWriteEr
 /// must be writable itself).
 public func checkWritable(_ path: String) throws(FileWriteError) {
     if let fd = standardStream(path) {
-        guard fcntl(fd, F_GETFL) & O_ACCMODE != O_RDONLY, fcntl(fd, F_GETFL) >= 0 else { throw FileWriteError(path: path, reason: "that descriptor is not open for writing") }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, flags & O_ACCMODE != O_RDONLY else { throw FileWriteError(path: path, reason: "that descriptor is not open for writing") }
         return
     }
-    let target = followingSymlinks(path)
-    if isSymlinkLoop(target) { throw FileWriteError(path: path, reason: "its symbolic links loop (or go more than 32 deep)") }
+    let target = try writableTarget(path)
     var info = stat()
     if stat(target, &info) == 0 {
         if info.st_mode & S_IFMT == S_IFDIR { throw FileWriteError(path: path, reason: "it is a folder") }
@@ -128,7 +127,7 @@ public func canonicalPath(_ path: String) -> String {
 }
 
 /// The file a path finally names: symlinks followed (up to 32 levels: a loop ends on a link,
-/// which `isSymlinkLoop` tells), a dangling link's target included (a save creates it).
+/// which `writableTarget` refuses), a dangling link's target included (a save creates it).
 public func followingSymlinks(_ path: String) -> String {
     var current = path
     for _ in 0..<32 {
@@ -143,10 +142,15 @@ public func followingSymlinks(_ path: String) -> String {
     return current
 }
 
-/// Whether `target` (what ``followingSymlinks(_:)`` gave) is still a link: the links loop.
-func isSymlinkLoop(_ target: String) -> Bool {
+/// The file a save to `path` replaces (``followingSymlinks(_:)``), or an error when the links
+/// loop: following them ended on a link still.
+func writableTarget(_ path: String) throws(FileWriteError) -> String {
+    let target = followingSymlinks(path)
     var info = stat()
-    return lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    if lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK {
+        throw FileWriteError(path: path, reason: "its symbolic links loop (or go more than 32 deep)")
+    }
+    return target
 }
 
 /// A path's folder ("." for a bare name) and last component.

@@ -68,7 +68,7 @@ public struct Checkpoint<T: Scalar>: Sendable {
 
     /// Reads a checkpoint from disk (always JSON, whatever the file's name), reading it once.
     public init(contentsOf path: String) throws(ModelFileError) {
-        guard !path.lowercased().hasSuffix(".safetensors") else {
+        guard !ModelFile<T>.isSafeTensors(path) else {
             throw .unreadable(path: path, reason: "checkpoints are JSON (--checkpoint-every writes one); a .safetensors file holds a model's weights only")
         }
         let bytes = try ModelFile<T>.bytes(of: path)

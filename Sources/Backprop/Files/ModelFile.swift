@@ -118,6 +118,9 @@ public struct ModelFile<T: Scalar>: Sendable {
     /// The file's text: pretty JSON, one row of weights per line.
     public var text: String { json().serialized(pretty: true) + "\n" }
 
+    /// Whether `path` names a safetensors file (`.safetensors`, in any case); every other name is JSON.
+    public static func isSafeTensors(_ path: String) -> Bool { path.lowercased().hasSuffix(".safetensors") }
+
     /// Writes the file atomically (see `writeFileAtomically`): JSON, or safetensors when `path`
     /// ends in `.safetensors`.
     public func write(to path: String) throws(FileWriteError) {
@@ -125,7 +128,7 @@ public struct ModelFile<T: Scalar>: Sendable {
         where !(layer.weights.storage.allSatisfy(\.isFinite) && layer.biases.allSatisfy(\.isFinite)) {
             throw FileWriteError(path: path, reason: "layer \(l + 1) has a non-finite parameter")
         }
-        if path.lowercased().hasSuffix(".safetensors") {
+        if Self.isSafeTensors(path) {
             try writeFileAtomically(safetensors(), to: path)
         } else {
             try writeFileAtomically(Array(text.utf8), to: path)
@@ -170,7 +173,7 @@ public struct ModelFile<T: Scalar>: Sendable {
     /// Reads a model file from disk: JSON, or safetensors when the path ends in `.safetensors`.
     public init(contentsOf path: String) throws(ModelFileError) {
         let bytes = try Self.bytes(of: path)
-        if path.lowercased().hasSuffix(".safetensors") {
+        if Self.isSafeTensors(path) {
             try self.init(safetensors: bytes)
             return
         }

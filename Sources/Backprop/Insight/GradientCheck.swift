@@ -110,14 +110,12 @@ public struct GradientCheck: Sendable {
         probe.forward(input)
         let loss0 = abs(probe.computeLoss(target: target))
         var (unresolved, compared) = (0, 0)
-        func relative(_ a: Double, _ n: Double) -> Double { abs(a - n) / max(abs(a), abs(n), floor) }
-        /// The rounding at a parameter `p` with analytic gradient `a`, relative.
-        func rounding(_ p: Double, _ a: Double, _ n: Double) -> Double {
-            (1.5 * Double.ulpOfOne * loss0 + 0.75 * (abs(p) + 2 * h).ulp * abs(a)) / h / max(abs(a), abs(n), floor)
-        }
-        /// The error at `p`, or nil (counted) when rounding could account for it.
+        /// The error at `p` and its rounding, both relative to max(|a|, |n|, floor); nil (counted)
+        /// when rounding could account for the error.
         func error(_ p: Double, _ a: Double, _ n: Double) -> (error: Double, rounding: Double)? {
-            let (e, r) = (relative(a, n), rounding(p, a, n))
+            let scale = max(abs(a), abs(n), floor)
+            let e = abs(a - n) / scale
+            let r = (1.5 * Double.ulpOfOne * loss0 + 0.75 * (abs(p) + 2 * h).ulp * abs(a)) / h / scale
             if e > unresolvable && e <= 2 * r { unresolved += 1; return nil }
             compared += 1
             return (e, r)

@@ -125,13 +125,16 @@ extension ParameterChain {
             ("learning_rate", .number(learningRate)),
             ("updated", .number(updated)),
             ("update", update.json),
-            ("update_lines", .array(update.lines(name) { String(format: "%.6g", $0 == 0 ? 0 : $0) }.map { .string($0) })),   // the rule with its numbers, as --parameter prints it
+            ("update_lines", .array(update.lines(name, Self.six).map { .string($0) })),   // the rule with its numbers, as --parameter prints it
         ])
     }
 
+    /// A number as the chain's text shows it: 6 significant digits, no "-0".
+    static func six(_ x: Double) -> String { String(format: "%.6g", x == 0 ? 0 : x) }
+
     /// The chain rule in words and numbers, as `backprop explain --parameter` prints it.
     public var text: String {
-        func f(_ x: Double) -> String { String(format: "%.6g", x == 0 ? 0 : x) }      // no "-0"
+        let f = Self.six
         func t(_ x: Double) -> String { parenthesized(x, f) }
         let what = from == nil ? "dz/db = 1" : "dz/dW = a\(NetworkDiagram.sup(layer - 1))[\(from!)]"
         var lines = ["\(name) = \(f(value))", "dLoss/d\(name) = Σ over \(samples.count) sample\(samples.count == 1 ? "" : "s") of δ\(NetworkDiagram.sup(layer))[\(neuron)] · \(what)",
