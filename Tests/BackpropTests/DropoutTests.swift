@@ -38,6 +38,20 @@ struct DropoutTests {
         #expect(net().predict(x) == plain.output && !plain.layers[0].masked)
     }
 
+    @Test("the fast mask fill draws exactly what draw(rate:keep:generator:) draws, one by one, and leaves the generator where it would")
+    func fillMatchesDraw() {
+        // 0.5 and 0.25 make rate·2⁵³ a whole number (the comparison's edge); the others do not.
+        for rate in [0.1, 0.5, 0.25, 1.0 / 3, 0.9, 1e-17, 0.0] {
+            var one = Dropout.generator(seed: 42, step: 7), many = one
+            let keep: Float = Dropout.keep(rate: rate)
+            let expected = (0..<4099).map { _ in Dropout.draw(rate: rate, keep: keep, generator: &one) }
+            var mask = [Float](repeating: -1, count: 4099)
+            mask.withUnsafeMutableBufferPointer { Dropout.fill($0, rate: rate, keep: keep, generator: &many) }
+            #expect(mask == expected, "rate \(rate)")
+            #expect(one.next() == many.next(), "rate \(rate): the generator goes on from the same place")
+        }
+    }
+
     @Test("the gradient through the masks matches central finite differences (same masks), every weight and bias")
     func gradient() {
         var n = net()

@@ -29,6 +29,18 @@ public enum Dropout {
         generator.uniform() < rate ? 0 : keep
     }
 
+    /// Fills `mask` entry by entry with ``draw(rate:keep:generator:)``'s values, the same numbers
+    /// from the same draws, faster: the generator stays in registers (a local copy, written back
+    /// at the end), and `uniform() < rate` is compared as integers without a branch. `uniform()`
+    /// is `k · 2⁻⁵³` with `k = next() >> 11`, exactly, so `uniform() < rate ⇔ k < ⌈rate · 2⁵³⌉`
+    /// (`rate · 2⁵³` is exact too: a power of two).
+    static func fill<T: Scalar>(_ mask: UnsafeMutableBufferPointer<T>, rate: Double, keep: T, generator: inout SeededGenerator) {
+        let threshold = UInt64((rate * 0x1.0p53).rounded(.up))
+        var g = generator
+        for i in mask.indices { mask[i] = g.next() >> 11 < threshold ? 0 : keep }
+        generator = g
+    }
+
     /// The scale of a kept output: `1/(1 − rate)`.
     public static func keep<T: Scalar>(rate: Double) -> T { T(1 / (1 - rate)) }
 }
@@ -56,9 +68,7 @@ extension Dense {
         if mask.rows != rows || mask.cols != outputs { mask.resize(rows: rows, cols: outputs) }
         if dropped.rows != rows || dropped.cols != outputs { dropped.resize(rows: rows, cols: outputs) }
         let keep: T = Dropout.keep(rate: rate)
-        mask.storage.withUnsafeMutableBufferPointer { m in
-            for i in m.indices { m[i] = Dropout.draw(rate: rate, keep: keep, generator: &generator) }
-        }
+        mask.storage.withUnsafeMutableBufferPointer { m in Dropout.fill(m, rate: rate, keep: keep, generator: &generator) }
         masked = true
     }
 }
