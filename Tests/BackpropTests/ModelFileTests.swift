@@ -201,6 +201,31 @@ struct ModelFileV2Tests {
         #expect { _ = try ModelFile<Float>(safetensors: bytes) } throws: { "\($0)".contains("needs more bytes than the file's 0") }
     }
 
+    @Test("the tensors must tile the data: overlapping tensors, a hole and trailing bytes are refused")
+    func layout() throws {
+        let bytes = model().safetensors()
+        let n = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16
+        let data = Array(bytes[(8 + n)...])
+        let header = try JSON.parse(String(decoding: bytes[8..<(8 + n)], as: UTF8.self))
+        func file(_ extra: [(key: String, value: JSON)], _ data: [UInt8]) -> [UInt8] {
+            let text = Array(JSON.object((header.members ?? []) + extra).serialized().utf8)
+            return (0..<8).map { UInt8(truncatingIfNeeded: text.count >> (8 * $0)) } + text + data
+        }
+        func tensor(_ begin: Int, _ end: Int) -> JSON {
+            .object([("dtype", .string("F32")), ("shape", .array([.number((end - begin) / 4)])), ("data_offsets", .array([.number(begin), .number(end)]))])
+        }
+        #expect(try ModelFile<Float>(safetensors: file([], data)).network.parameterCount == model().network.parameterCount)
+        #expect(try ModelFile<Float>(safetensors: file([("extra", tensor(data.count, data.count + 4))], data + [0, 0, 0, 0])).network.layers.count == 3)
+        let cases: [([(key: String, value: JSON)], [UInt8], String)] = [
+            ([], data + [1, 2, 3, 4], "safetensors data: the 4 bytes after the last tensor (\(data.count)…\(data.count + 3)) belong to no tensor"),
+            ([("extra", tensor(4, 8))], data, "tensor extra: data_offsets [4, 8] overlap tensor layers.0.weight's, which ends at 60"),
+            ([("extra", tensor(data.count + 4, data.count + 8))], data + [0, 0, 0, 0, 0, 0, 0, 0], "safetensors data: bytes \(data.count)…\(data.count + 3) belong to no tensor"),
+        ]
+        for (extra, data, message) in cases {
+            #expect { _ = try ModelFile<Float>(safetensors: file(extra, data)) } throws: { "\($0)".contains(message) }
+        }
+    }
+
     @Test("a tensor whose offsets leave the file, or whose shape is wrong, is rejected")
     func badTensor() throws {
         var bytes = model().safetensors()

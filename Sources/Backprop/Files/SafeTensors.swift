@@ -62,6 +62,7 @@ extension ModelFile {
         let architecture: JSON
         do { architecture = try JSON.parse(meta) } catch { throw fail("safetensors __metadata__.backprop", "not valid JSON at \(error)") }
         let data = bytes[dataStart...]
+        try Self.checkLayout(header, dataCount: data.count)
         func tensor(_ name: String, shape expected: [Int]) throws(ModelFileError) -> [T] {
             guard let info = header[name] else { throw fail("tensor \(name)", "missing") }
             guard info["dtype"]?.string == "F32" else {
@@ -69,7 +70,7 @@ extension ModelFile {
             }
             let shape = info["shape"]?.array?.compactMap { $0.number.flatMap { Int($0) } } ?? []
             guard shape == expected else { throw fail("tensor \(name)", "shape \(shape), expected \(expected)") }
-            let offsets = info["data_offsets"]?.array?.compactMap { $0.number.flatMap { Int($0) } } ?? []
+            let (begin, end) = try Self.offsets(name, info, dataCount: data.count)
             // The element count, without overflow: it must fit in the data anyway.
             var count = 1
             for d in expected {
@@ -79,13 +80,10 @@ extension ModelFile {
                 }
                 count = product
             }
-            guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= data.count else {
-                throw fail("tensor \(name)", "data_offsets \(offsets) are not inside the \(data.count) data bytes")
+            guard end - begin == 4 * count else {
+                throw fail("tensor \(name)", "holds \(end - begin) bytes, shape \(expected) needs \(4 * count)")
             }
-            guard offsets[1] - offsets[0] == 4 * count else {
-                throw fail("tensor \(name)", "holds \(offsets[1] - offsets[0]) bytes, shape \(expected) needs \(4 * count)")
-            }
-            let start = data.startIndex + offsets[0]
+            let start = data.startIndex + begin
             var values = [T](repeating: 0, count: count)
             for i in 0..<count {
                 let o = start + 4 * i
@@ -104,6 +102,39 @@ extension ModelFile {
             let w = try tensor("layers.\(l).weight", shape: [outputs, inputs])
             let b = try tensor("layers.\(l).bias", shape: [outputs])
             return (Matrix(rows: outputs, cols: inputs, storage: w), b)
+        }
+    }
+
+    /// Tensor `name`'s `data_offsets`, `[begin, end)` within the `dataCount` bytes of data.
+    static func offsets(_ name: String, _ info: JSON, dataCount: Int) throws(ModelFileError) -> (begin: Int, end: Int) {
+        let offsets = info["data_offsets"]?.array?.compactMap { $0.number.flatMap { Int($0) } } ?? []
+        guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataCount else {
+            throw .invalid(place: "tensor \(name)", message: "data_offsets \(offsets) are not inside the \(dataCount) data bytes")
+        }
+        return (offsets[0], offsets[1])
+    }
+
+    /// The format's rule on the data: the tensors' byte ranges, taken in order of their offsets,
+    /// tile it exactly — no two share a byte, and no byte belongs to none (a hole, or bytes after
+    /// the last tensor, is where another file could hide: the reference library refuses both).
+    static func checkLayout(_ header: JSON, dataCount: Int) throws(ModelFileError) {
+        func fail(_ place: String, _ message: String) -> ModelFileError { .invalid(place: place, message: message) }
+        var ranges: [(name: String, begin: Int, end: Int)] = []
+        for (name, info) in header.members ?? [] where name != "__metadata__" {
+            let (begin, end) = try offsets(name, info, dataCount: dataCount)
+            ranges.append((name, begin, end))
+        }
+        ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var end = 0, previous = ""
+        for r in ranges {
+            if r.begin < end {
+                throw fail("tensor \(r.name)", "data_offsets [\(r.begin), \(r.end)] overlap tensor \(previous)'s, which ends at \(end)")
+            }
+            if r.begin > end { throw fail("safetensors data", "bytes \(end)…\(r.begin - 1) belong to no tensor") }
+            (end, previous) = (r.end, r.name)
+        }
+        if end < dataCount {
+            throw fail("safetensors data", "the \(dataCount - end) bytes after the last tensor (\(end)…\(dataCount - 1)) belong to no tensor")
         }
     }
 }
