@@ -274,18 +274,23 @@ extension Dataset {
 }
 
 /// Rows of numbers from CSV text (what `predict --csv` reads): the separator detected, a header
-/// row skipped when it is not all numbers, every field a finite `T`, or an error naming its line
-/// and column. Throws when there is no data row.
+/// row skipped when it is not all numbers (every row then as wide as it), every field a finite
+/// `T`, or an error naming its line and column. Throws when there is no data row.
 public func numberRows<T: Scalar>(_ text: String, file: String, as: T.Type = T.self) throws(CSVError) -> [[T]] {
     let bytes = Array(text.utf8)
     let separator = CSVOptions.detectSeparator(bytes: bytes)
     let out: [[T]] = try withScanner(bytes, separator: separator, file: file) { (rows: inout CSVScanner) throws(CSVError) in
         var out: [[T]] = []
         var first = true
+        var header: (line: Int, width: Int)?
         while try rows.next() {
             // A header: a field that is text (an empty one is a missing number, not a name: as `train` reads).
-            if first && (0..<rows.count).contains(where: { rows.isText($0) }) { first = false; continue }
+            if first && (0..<rows.count).contains(where: { rows.isText($0) }) { first = false; header = (rows.line, rows.count); continue }
             first = false
+            // A header that names more or fewer columns than a row holds describes another file.
+            if let header, rows.count != header.width {
+                throw CSVError(file: file, line: rows.line, column: 0, message: "has \(rows.count) fields, line \(header.line) (the header) has \(header.width)")
+            }
             var values: [T] = []
             for c in 0..<rows.count {
                 switch scalar(rows.string(c), separator: separator, as: T.self) {
