@@ -41,6 +41,7 @@ struct CSVEdgeTests {
     func emptyFields() throws {
         #expect { _ = try Dataset<Float>.csv("1,2,a\n3,4,\n5,6,b\n", file: "e.csv") } throws: {
             "\($0)" == "e.csv: line 2, column 3: an empty label (fill it in, or --missing drop leaves such rows out)"
+                && ($0 as? CSVError)?.withoutOption == "e.csv: line 2, column 3: an empty label"
         }
         var options = CSVOptions()
         options.missing = .drop

@@ -1,12 +1,25 @@
 import Foundation
 
 /// Why a CSV file could not be read: `line` and `column` are 1-based (0 when not about one place).
+///
+/// `option` is what a `backprop train` option could do about it (`--missing drop leaves such rows
+/// out`): the command line's description says it, in parentheses; the playground, which has no
+/// such options, shows ``withoutOption``.
 public struct CSVError: Error, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
     public var message: String
-    public var description: String {
+    public var option: String?
+
+    public init(file: String, line: Int, column: Int, message: String, option: String? = nil) {
+        (self.file, self.line, self.column, self.message, self.option) = (file, line, column, message, option)
+    }
+
+    public var description: String { withoutOption + (option.map { " (\($0))" } ?? "") }
+
+    /// The description without the command-line option's advice.
+    public var withoutOption: String {
         line > 0 ? "\(file): line \(line)\(column > 0 ? ", column \(column)" : ""): \(message)" : "\(file): \(message)"
     }
 }
@@ -182,7 +195,8 @@ extension Dataset {
             names = known
         } else if names.count < 2 {
             throw CSVError(file: file, line: 0, column: label + 1,
-                           message: "every label is '\(names.first ?? "")': classification needs at least 2 classes (--task regression for a numeric target)")
+                           message: "every label is '\(names.first ?? "")': classification needs at least 2 classes",
+                           option: "--task regression for a numeric target")
         }
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })   // (a name given twice: its first class)
         return Dataset(x: x, y: oneHot(labels.map { index[$0] ?? 0 }, classes: names.count),
@@ -203,8 +217,8 @@ extension Dataset {
         let width = rows.count, firstLine = rows.line
         guard width >= 2 else {
             let separator = rows.separator
-            let hint = !separatorLike ? "" : " (the separator is '\(separator == 9 ? "tab" : String(UnicodeScalar(separator)))'; give another with --delimiter)"
-            throw CSVError(file: file, line: firstLine, column: 0, message: "a data row needs at least 2 columns (features and a label), found \(width)\(hint)")
+            let hint = !separatorLike ? nil : "the separator is '\(separator == 9 ? "tab" : String(UnicodeScalar(separator)))'; give another with --delimiter"
+            throw CSVError(file: file, line: firstLine, column: 0, message: "a data row needs at least 2 columns (features and a label), found \(width)", option: hint)
         }
         var label = (options.labelColumn ?? width) - 1
         guard (0..<width).contains(label) else {
@@ -248,7 +262,8 @@ extension Dataset {
                 if let c = (0..<width).first(where: { rows.isBlank($0) }) {
                     guard options.missing == .drop else {
                         throw CSVError(file: file, line: rows.line, column: c + 1,
-                                       message: "\(c == label ? "an empty label" : "an empty field is not a number") (fill it in, or --missing drop leaves such rows out)")
+                                       message: "\(c == label ? "an empty label" : "an empty field is not a number")",
+                                       option: "fill it in, or --missing drop leaves such rows out")
                     }
                     more = try rows.next()
                     continue
