@@ -44,6 +44,19 @@ func httpGet(_ url: String) async throws -> (status: Int, body: String) {
     }
 }
 
+/// HEAD `url`: status, Content-Length and the bytes of body that came (none, for HEAD).
+func httpHead(_ url: String) async throws -> (status: Int, length: String?, bodyBytes: Int) {
+    var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = "HEAD"
+    return try await withCheckedThrowingContinuation { continuation in
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            if let error { continuation.resume(throwing: error); return }
+            let http = response as? HTTPURLResponse
+            continuation.resume(returning: (http?.statusCode ?? 0, http?.value(forHTTPHeaderField: "Content-Length"), data?.count ?? 0))
+        }.resume()
+    }
+}
+
 let clientLogger = Logger(label: "playground-test-client")
 let clientConfiguration = WebSocketClientConfiguration(maxFrameSize: 1 << 22)
 
@@ -64,6 +77,12 @@ struct ServerTests {
         let missing = try await httpGet(url + "secret.txt")
         #expect(missing.status == 404 && missing.body == "no page named secret.txt; the playground is at /\n", "\(missing)")
         #expect(try await httpGet(url + "export/0123/model.json").status == 404)
+        // HEAD: GET's status and length, no body.
+        for (path, body) in [("", index.body), ("playground.js", try await httpGet(url + "playground.js").body)] {
+            let head = try await httpHead(url + path)
+            #expect(head.status == 200 && head.length == String(body.utf8.count) && head.bodyBytes == 0, "\(path): \(head)")
+        }
+        #expect(try await httpHead(url + "secret.txt").status == 404)
     }
 
     @Test("a kept-alive connection that goes quiet, a request line that never ends, garbage: closed after the idle timeout; a quiet WebSocket stays open")

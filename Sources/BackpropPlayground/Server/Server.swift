@@ -158,8 +158,18 @@ public struct PlaygroundServer: Sendable {
             return Response(status: .ok, headers: [.contentType: f.contentType, .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(bytes: f.body)))
         }
+        /// HEAD: GET's status and headers, with the length of the body it would send, and no body.
+        @Sendable func head(_ name: String) -> Response {
+            var response = file(name)
+            let length = response.body.contentLength ?? 0
+            response.body = .init()                                   // (which sets Content-Length to 0)
+            response.headers[.contentLength] = String(length)
+            return response
+        }
         router.get("/") { _, _ in file("index.html") }
         router.get("/:file") { _, context in file(context.parameters.get("file") ?? "") }
+        router.head("/") { _, _ in head("index.html") }
+        router.head("/:file") { _, context in head(context.parameters.get("file") ?? "") }
         router.get("/export/:session/:file") { _, context -> Response in
             guard let id = context.parameters.get("session"), let name = context.parameters.get("file"),
                   let session = await registry.session(id) else {
