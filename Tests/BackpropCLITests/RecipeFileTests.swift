@@ -43,9 +43,12 @@ struct RecipeFileTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.writeImages(folder.appendingPathComponent("images"), count: 400)
+        // The README's 18 epochs, shortened here: the run's other settings are the file's.
+        let epochs = try #require(words.firstIndex(of: "--epochs"))
+        #expect(words[epochs + 1] == "18")
         var arguments = words
         arguments[data + 1] = "images"
-        if let epochs = arguments.firstIndex(of: "--epochs") { arguments[epochs + 1] = "3" }
+        arguments[epochs + 1] = "3"
         for threads in ["1", "2"] {
             let run = try backprop(["train"] + arguments + ["--threads", threads, "--json"], in: folder)
             #expect(run.status == 0, "\(run.stderr)")
@@ -55,7 +58,10 @@ struct RecipeFileTests {
             #expect(settings["optimizer"] == .string("adam"))
             #expect(settings["schedule"] == .string("cosine"))
             #expect(settings["dropout"] == .number("0.1"))
+            #expect(settings["learning_rate"] == .number("0.0015") && settings["batch"] == .number("128"))
+            #expect(settings["activations"] == .array([.string("relu")]))
             #expect(json["epochs"]?.array?.count == 3)
+            // (A smoke check: these images are easy; the recipe's accuracy is the README's, measured.)
             #expect(try #require(json["test_accuracy"]?.number.flatMap(Double.init)) > 0.9, "threads \(threads)")
         }
     }

@@ -41,9 +41,9 @@ struct DropoutTests {
     @Test("the fast mask fill draws exactly what draw(rate:keep:generator:) draws, one by one, and leaves the generator where it would")
     func fillMatchesDraw() {
         // 0.5 and 0.25 make rate·2⁵³ a whole number (the comparison's edge); the others do not.
-        for rate in [0.1, 0.5, 0.25, 1.0 / 3, 0.9, 1e-17, 0.0] {
+        for rate in [0.1, 0.5, 0.25, 1.0 / 3, 0.9, 1e-17, 0.0, 1 - 0x1.0p-53, 1, 4096, .infinity, -1, .nan] {
             var one = Dropout.generator(seed: 42, step: 7), many = one
-            let keep: Float = Dropout.keep(rate: rate)
+            let keep: Float = rate > 0 && rate < 1 ? Dropout.keep(rate: rate) : 2   // (1/(1 − p) is no number beyond)
             let expected = (0..<4099).map { _ in Dropout.draw(rate: rate, keep: keep, generator: &one) }
             var mask = [Float](repeating: -1, count: 4099)
             mask.withUnsafeMutableBufferPointer { Dropout.fill($0, rate: rate, keep: keep, generator: &many) }

@@ -35,7 +35,8 @@ public enum Dropout {
     /// is `k · 2⁻⁵³` with `k = next() >> 11`, exactly, so `uniform() < rate ⇔ k < ⌈rate · 2⁵³⌉`
     /// (`rate · 2⁵³` is exact too: a power of two).
     static func fill<T: Scalar>(_ mask: UnsafeMutableBufferPointer<T>, rate: Double, keep: T, generator: inout SeededGenerator) {
-        let threshold = UInt64((rate * 0x1.0p53).rounded(.up))
+        // k < 2⁵³ always: a rate of 1 or more drops all, as draw() does; NaN or ≤ 0 drops none.
+        let threshold: UInt64 = rate >= 1 ? 1 << 53 : rate > 0 ? UInt64((rate * 0x1.0p53).rounded(.up)) : 0
         var g = generator
         for i in mask.indices { mask[i] = g.next() >> 11 < threshold ? 0 : keep }
         generator = g
