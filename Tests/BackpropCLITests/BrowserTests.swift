@@ -343,8 +343,13 @@ struct BrowserTests {
                 """)
             return v.array?.first == .string("circles") && v.array?[1] == .string("0.03") ? v : nil
         }
-        let error = shown.array?[2].string ?? ""
-        #expect(error.contains("seed: expected a whole number, got 'abc'") || error.contains("hidden: 99 is outside 1…16"), "\(error)")
+        // Each bad setting of the link is named, the two together (the settings go one by one).
+        let error = try await waitFor("both refusals", seconds: 20) { () -> String? in
+            let text = try await browser.script("return document.getElementById('error').textContent").string ?? ""
+            return text.contains("seed: expected a whole number, got 'abc'") && text.contains("hidden: 99 is outside 1…16") ? text : nil
+        }
+        #expect(error.split(separator: "\n").count == 2, "\(error)")
+        _ = shown
         _ = try await browser.script("location.hash = '#data=xor&features=x1,x2,x1x2'; return 1")
         _ = try await waitFor("the typed address", seconds: 20) {
             try await browser.script("return document.querySelector('.datasets .chosen')?.dataset.set === 'xor' && document.querySelector('#features input[data-feature=x1x2]').checked ? 1 : null").number

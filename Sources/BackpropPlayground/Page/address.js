@@ -41,6 +41,7 @@ function restoreFromAddress() {
 // that one bad key does not cost the others (the refusal names it).
 function applyAddress(address) {
   const { change, wantedSpeed } = parseAddress(address);
+  addressErrors = null;
   if (Object.keys(change).length) {
     pendingAddress = change;
     send(Object.assign({ type: "configure" }, change));

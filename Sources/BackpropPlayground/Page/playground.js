@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 const FEATURES = [["x1", "x1"], ["x2", "x2"], ["x1sq", "x1²"], ["x2sq", "x2²"], ["x1x2", "x1·x2"], ["sin_x1", "sin x1"], ["sin_x2", "sin x2"]];
 const initialAddress = location.hash;          // read before the first settings rewrite it
 let pendingAddress = null;                     // an address's settings, until the server answers them
+let addressErrors = null;                      // while an address's settings go one by one: every refusal, shown together
 let restoring = false;
 let socket = null, session = null, settings = null, lastSettingsText = "", speed = 30;
 let maxMessageBytes = Infinity, maxCSVBytes = Infinity;   // the server's limits (hello): a larger message closes the connection
@@ -50,8 +51,9 @@ function connect() {
     } else if (message.type === "quizResult") {
       showQuizResult(message);
     } else if (message.type === "error") {
-      if (pendingAddress) { const change = pendingAddress; pendingAddress = null; applyKeysOneByOne(change); }
-      showError(message.message);
+      if (pendingAddress) { const change = pendingAddress; pendingAddress = null; addressErrors = []; applyKeysOneByOne(change); showError(message.message); }
+      else if (addressErrors) { addressErrors.push(message.message); showError(addressErrors.join("\n")); }
+      else showError(message.message);
       // What still holds, shown again even when it did not change: the refused value left the field
       // and the address (configure() takes a change at once), and a reload would carry it.
       if (message.settings) { lastSettingsText = ""; receiveSettings(message.settings); writeAddress(); }
@@ -63,6 +65,7 @@ function connect() {
 
 function configure(change) {
   showError("");
+  addressErrors = null;
   Object.assign(settings, change);
   send(Object.assign({ type: "configure" }, change));
   showSettings();
