@@ -46,10 +46,8 @@ public struct PlaygroundRun: Sendable {
         var data: TrainingData<Float>? = nil
         if ToySets.Shape(rawValue: settings.data) == nil {
             let set: Dataset<Float>
-            do { set = try Dataset<Float>.csv(settings.csv ?? "", options: CSVOptions(), file: settings.csvName) } catch let error as CSVError {
-                throw PlaygroundError(error.withoutOption)   // the page has no --missing or --task
-            } catch {
-                throw PlaygroundError("\(error)")
+            do { set = try Dataset<Float>.csv(settings.csv ?? "", options: CSVOptions(), file: settings.csvName) } catch {
+                throw PlaygroundError(error.withoutOption)   // a CSVError; the page has no --missing or --task
             }
             guard set.features == 2 else { throw PlaygroundError("\(settings.csvName): the playground needs 2 feature columns and a label; this file has \(set.features) features") }
             guard set.isClassification, set.outputs == 2 else {
