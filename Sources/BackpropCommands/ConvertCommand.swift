@@ -32,12 +32,27 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         try checkNoCollision(outputs: [("the output", output)], inputs: [("the input", input)])
-        _ = try ModelSave.existing(at: output, option: "the output", hasOverwrite: false, as: Float.self)   // a model there, or nothing
+        let there = try ModelSave.existing(at: output, option: "the output", hasOverwrite: false, as: Float.self)   // a model there, or nothing
         let model = try readModel(input, as: Float.self)
+        if let there, !there.hasSameNetwork(as: model) {       // the same model again (a second conversion) is replaced
+            throw InputError("the output \(output) holds a model other than \(input)'s (\(shapeName(there.network.sizes))), and would be replaced; name another file, or remove it first")
+        }
         try saveModel(model, to: output)
         announceWritten("\(output) (\(shapeName(model.network.sizes)), \(model.network.parameterCount) parameters)")
         if !ModelFile<Float>.isSafeTensors(input), Checkpoint<Float>.isCheckpoint(contentsOf: input) {      // said, not silently dropped
             writeToStandardError("backprop: warning: \(input) is a checkpoint; \(output) has its model, not its training state (epochs done, the optimizer's moments): resume from \(input)\n")
         }
+    }
+}
+
+extension ModelFile where T == Float {
+    /// The same network (sizes, activations, every weight and bias), classes and preprocessing:
+    /// what a conversion of the same model writes again.
+    func hasSameNetwork(as other: ModelFile<Float>) -> Bool {
+        network.sizes == other.network.sizes
+            && network.layers.map(\.activation) == other.network.layers.map(\.activation)
+            && network.layers.map(\.weights) == other.network.layers.map(\.weights)
+            && network.layers.map(\.biases) == other.network.layers.map(\.biases)
+            && classes == other.classes && preprocessing == other.preprocessing
     }
 }

@@ -30,12 +30,16 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Write the output CSV here instead of to stdout.")
     var outPath: String?
 
+    @Flag(help: "Replace the file at --out whatever it holds (without it, only a file of this model's predictions is replaced).")
+    var overwrite = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard input.isEmpty != (csv == nil) else { throw ValidationError("give either --input (one or more) or --csv") }
         if outPath != nil && csv == nil { throw ValidationError("--out goes with --csv") }
         if outPath != nil && output.json { throw ValidationError("--out writes the predictions as CSV, --json prints them as JSON: give one of them") }
+        if overwrite && outPath == nil { throw ValidationError("--overwrite goes with --out") }
         if let outPath { try checkOutputName(outPath, option: "--out", extensions: ["csv", "txt"], kind: "the predictions (CSV)") }
         for i in input { _ = try parseNumbers(i, option: "--input") }
     }
@@ -80,7 +84,19 @@ struct PredictCommand: ParsableCommand {
         }
         let text = lines.joined(separator: "\n") + "\n"
         guard let outPath else { return print(text, terminator: "") }
+        if !overwrite { try checkReplaces(outPath, header: lines[0]) }
         try write(Array(text.utf8), to: outPath)
+    }
+
+    /// A file at `path` is replaced only when it holds this model's predictions (its first line is
+    /// `header`, the line this run writes first): a data set or notes named `--out` are not lost.
+    func checkReplaces(_ path: String, header: String) throws {
+        guard ModelSave.holdsSomething(path) else { return }
+        let first = (try? readText(path)).flatMap { $0.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first }
+            .map { String($0).trimmingCharacters(in: .init(charactersIn: "\r")) }
+        guard first != header else { return }
+        let shown = first.map { "its first line is '\(CSVOptions.excerpt($0))'" } ?? "it cannot be read as text"
+        throw InputError("--out \(path) holds something other than predictions with these columns (\(shown)), and would be replaced; name another file, or give --overwrite")
     }
 
     func printText(_ inputs: [[Double]], _ outputs: Matrix<Float>, _ file: ModelFile<Float>) {

@@ -100,4 +100,28 @@ struct ModelSaveTests {
         expectInputError(nowhere, "--save nowhere/x.json: the folder nowhere does not exist")
         #expect(!nowhere.stdout.contains("epoch"), "refused before training")
     }
+
+    @Test("convert replaces a model only with the same model (a second conversion); predict --out replaces only predictions with the same columns, or with --overwrite")
+    func convertAndPredictKeepOtherFiles() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try backprop(["xor", "--epochs", "10", "--save", "x.json"], in: folder).status == 0)
+        #expect(try backprop(circles + ["--epochs", "2", "--save", "trained.json"], in: folder).status == 0)
+        let trained = try bytes(folder, "trained.json")
+        expectInputError(try backprop(["convert", "x.json", "trained.json"], in: folder),
+                         "the output trained.json holds a model other than x.json's (2-8-2), and would be replaced; name another file, or remove it first")
+        #expect(try bytes(folder, "trained.json") == trained)
+        for _ in 0..<2 {                                                   // converting again writes the same model
+            #expect(try backprop(["convert", "trained.json", "t.safetensors"], in: folder).status == 0)
+            #expect(try backprop(["convert", "t.safetensors", "t.json"], in: folder).status == 0)
+        }
+        try "0,0\n1,1\n".write(to: folder.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        try "x1,x2,label\n1,2,a\n".write(to: folder.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        expectInputError(try backprop(["predict", "--model", "x.json", "--csv", "in.csv", "--out", "data.csv"], in: folder),
+                         "--out data.csv holds something other than predictions with these columns (its first line is 'x1,x2,label'), and would be replaced; name another file, or give --overwrite")
+        #expect(try String(contentsOf: folder.appendingPathComponent("data.csv"), encoding: .utf8) == "x1,x2,label\n1,2,a\n")
+        for _ in 0..<2 { #expect(try backprop(["predict", "--model", "x.json", "--csv", "in.csv", "--out", "p.csv"], in: folder).status == 0) }
+        #expect(try backprop(["predict", "--model", "x.json", "--csv", "in.csv", "--out", "data.csv", "--overwrite"], in: folder).status == 0)
+        #expect(try String(contentsOf: folder.appendingPathComponent("data.csv"), encoding: .utf8).hasPrefix("output\n"))   // the xor model: one output
+    }
 }
