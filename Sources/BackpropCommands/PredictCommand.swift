@@ -50,11 +50,11 @@ struct PredictCommand: ParsableCommand {
         let inputs = try rows()
         guard !inputs.isEmpty else { throw InputError("\(csv ?? "--input"): no rows of numbers to predict") }
         if let bad = inputs.firstIndex(where: { $0.count != file.inputSize }) {
-            throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(bad + 1)") has \(plural(inputs[bad].count, "number")), but \(model) takes \(plural(file.inputSize, "input"))\(file.features == nil ? "" : " (x1, x2: it computes its features from them)")")
+            throw InputError("\(csv.map { "\($0): row \(bad + 1)" } ?? "--input \(input[bad])") has \(plural(inputs[bad].count, "number")), but \(model) takes \(plural(file.inputSize, "input"))\(file.features == nil ? "" : " (x1, x2: it computes its features from them)")")
         }
         let outputs = file.predict(Matrix(inputs.map { $0.map { Float($0) } }))
         if let r = (0..<outputs.rows).first(where: { r in outputs.row(r).contains { !$0.isFinite } }) {
-            throw InputError("\(csv.map { "\($0): row \(r + 1)" } ?? "--input \(r + 1)") gives a non-finite output: the inputs are too far from what \(model) was trained on")
+            throw InputError("\(csv.map { "\($0): row \(r + 1)" } ?? "--input \(input[r])") gives a non-finite output: the inputs are too far from what \(model) was trained on")
         }
         if output.json { printJSONPredictions(inputs, outputs, file) }
         else if csv != nil { try writeCSV(outputs, file) }
@@ -111,9 +111,9 @@ struct PredictCommand: ParsableCommand {
     /// Float), or an error naming it.
     private func rows() throws -> [[Double]] {
         guard let csv else {
-            return try input.enumerated().map { n, text in
+            return try input.map { text in
                 try parseNumbers(text, option: "--input").map { v in
-                    guard Float(v).isFinite else { throw InputError("--input \(n + 1): \(v) is out of range for Float (at most ±\(Float.greatestFiniteMagnitude))") }
+                    guard Float(v).isFinite else { throw InputError("--input \(text): \(v) is out of range for Float (at most ±\(Float.greatestFiniteMagnitude))") }
                     return v
                 }
             }

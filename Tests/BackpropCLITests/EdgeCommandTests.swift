@@ -136,7 +136,9 @@ struct EdgeCommandTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = fixtures.appendingPathComponent("xor_numpy_seed42_model.json").path
-        expectInputError(try backprop(["predict", "--model", model, "--input", "1e39,1"]), "--input 1: 1e+39 is out of range for Float")
+        expectInputError(try backprop(["predict", "--model", model, "--input", "1e39,1"]), "--input 1e39,1: 1e+39 is out of range for Float")
+        expectInputError(try backprop(["predict", "--model", model, "--input", "0,1", "--input", "1,2,3"]),    // which --input: its text
+                         "--input 1,2,3 has 3 numbers, but \(model) takes 2 inputs")
         expectInputError(try backprop(["predict", "--model", model, "--csv", "/dev/null"]), "/dev/null is empty")
         expectInputError(try backprop(["predict", "--model", model, "--csv", folder.path]), "is a folder, not a file")
         let stream = TrainingPlan.gigabytes(Double(DataSource.maximumStreamBytes)), file = TrainingPlan.gigabytes(Double(DataSource.maximumFileBytes))

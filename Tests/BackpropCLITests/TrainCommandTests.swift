@@ -203,7 +203,9 @@ struct TrainCommandTests {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         expectInputError(try backprop(["train", "--data", "circles", "--layers", "3,4,2"]),
-                         "--layers 3-4-2 does not fit the data: it has 2 features and 2 classes, so --layers must start with 2 and end with 2")
+                         "--layers 3-4-2 does not fit the data: it has 2 features and 2 classes, so --layers must start with 2 and end with 2 (or 1: one sigmoid output for the two classes)")
+        expectInputError(try backprop(["train", "--data", "xor", "--layers", "3,4,1"]),          // 2 classes in one output: not "1 classes"
+                         "--layers 3-4-1 does not fit the data: it has 2 features and 2 classes, so --layers must start with 2 and end with 2 (or 1: one sigmoid output for the two classes) (e.g. 2,32,1)")
         try "a,b,c\n1,2,x\n3,oops,y\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         expectInputError(try backprop(["train", "--data", "bad.csv"], in: folder), "bad.csv: line 3, column 2: 'oops' is not a number")
         expectInputError(try backprop(["train", "--data", "nowhere.csv"], in: folder), "nowhere.csv: no such file or folder")

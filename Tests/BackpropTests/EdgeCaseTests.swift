@@ -65,6 +65,9 @@ struct CSVEdgeTests {
         #expect(throws: CSVError.self) { _ = try numberRows("x1,x2\n", file: "h.csv", as: Float.self) }
         // A header as wide as its rows is kept out; one that names more or fewer columns is refused.
         #expect(try numberRows("a,b\n1,2\n3,4\n", file: "h.csv", as: Float.self) == [[1, 2], [3, 4]])
+        #expect { _ = try numberRows("5.0,3.4,1.5,nan\n", file: "h.csv", as: Float.self) } throws: {
+            "\($0)" == "h.csv: the file has no rows of numbers: its one row (line 1) has a field that is not a number, and was taken for a header"
+        }
         for (text, message) in [("a,b,c\n1,2\n", "h.csv: line 2: has 2 fields, line 1 (the header) has 3"),
                                 ("\na\n1,2\n", "h.csv: line 3: has 2 fields, line 2 (the header) has 1")] {
             #expect { _ = try numberRows(text, file: "h.csv", as: Float.self) } throws: { "\($0)" == message }

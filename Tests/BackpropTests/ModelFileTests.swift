@@ -224,6 +224,16 @@ struct ModelFileV2Tests {
         for (extra, data, message) in cases {
             #expect { _ = try ModelFile<Float>(safetensors: file(extra, data)) } throws: { "\($0)".contains(message) }
         }
+        // Offsets that are not two whole numbers are shown as written; a tensor left out of the
+        // header (its bytes kept) is named as missing, not as bytes of no tensor.
+        let quoted = JSON.object([("dtype", .string("F32")), ("shape", .array([.number(1)])), ("data_offsets", .array([.string("0"), .string("4")]))])
+        #expect { _ = try ModelFile<Float>(safetensors: file([("extra", quoted)], data)) } throws: {
+            "\($0)".contains("tensor extra: data_offsets [\"0\", \"4\"]: expected two whole numbers, [begin, end]")
+        }
+        let withoutBias = (header.members ?? []).filter { $0.key != "layers.1.bias" }
+        let text = Array(JSON.object(withoutBias).serialized().utf8)
+        let missing = (0..<8).map { UInt8(truncatingIfNeeded: text.count >> (8 * $0)) } + text + data
+        #expect { _ = try ModelFile<Float>(safetensors: missing) } throws: { "\($0)".contains("tensor layers.1.bias: missing") }
     }
 
     @Test("a tensor whose offsets leave the file, or whose shape is wrong, is rejected")

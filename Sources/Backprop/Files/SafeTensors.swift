@@ -62,7 +62,6 @@ extension ModelFile {
         let architecture: JSON
         do { architecture = try JSON.parse(meta) } catch { throw fail("safetensors __metadata__.backprop", "not valid JSON at \(error)") }
         let data = bytes[dataStart...]
-        try Self.checkLayout(header, dataCount: data.count)
         func tensor(_ name: String, shape expected: [Int]) throws(ModelFileError) -> [T] {
             guard let info = header[name] else { throw fail("tensor \(name)", "missing") }
             guard info["dtype"]?.string == "F32" else {
@@ -103,12 +102,18 @@ extension ModelFile {
             let b = try tensor("layers.\(l).bias", shape: [outputs])
             return (Matrix(rows: outputs, cols: inputs, storage: w), b)
         }
+        try Self.checkLayout(header, dataCount: data.count)       // after the tensors: a missing one is named as such
     }
 
     /// Tensor `name`'s `data_offsets`, `[begin, end)` within the `dataCount` bytes of data.
     static func offsets(_ name: String, _ info: JSON, dataCount: Int) throws(ModelFileError) -> (begin: Int, end: Int) {
-        let offsets = info["data_offsets"]?.array?.compactMap { $0.number.flatMap { Int($0) } } ?? []
-        guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataCount else {
+        let given = info["data_offsets"]
+        let items = given?.array ?? []
+        let offsets = items.compactMap { $0.number.flatMap { Int($0) } }
+        guard items.count == 2, offsets.count == 2 else {
+            throw .invalid(place: "tensor \(name)", message: "data_offsets \(given.map { CSVOptions.excerpt($0.serialized()) } ?? "missing"): expected two whole numbers, [begin, end]")
+        }
+        guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataCount else {
             throw .invalid(place: "tensor \(name)", message: "data_offsets \(offsets) are not inside the \(dataCount) data bytes")
         }
         return (offsets[0], offsets[1])

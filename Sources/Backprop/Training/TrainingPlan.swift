@@ -167,8 +167,11 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         -> (sizes: [Int], activations: [Activation], loss: Loss) {
         let sizes = layers ?? [features, 32, outputs]
         guard sizes.first == features && sizes.last == outputs else {
-            let what = classification ? "\(outputs) classes" : "\(plural(outputs, "target column"))"
-            throw PlanError(.layers, "\(shapeName(sizes)) does not fit the data: it has \(plural(features, "feature")) and \(what), so --layers must start with \(features) and end with \(outputs) (e.g. \(features),32,\(outputs))")
+            // Two classes are 2 outputs, or 1 (one sigmoid output) when --layers ends in 1.
+            let binary = classification && outputs <= 2
+            let what = classification ? "\(binary ? 2 : outputs) classes" : "\(plural(outputs, "target column"))"
+            let end = binary ? "2 (or 1: one sigmoid output for the two classes)" : "\(outputs)"
+            throw PlanError(.layers, "\(shapeName(sizes)) does not fit the data: it has \(plural(features, "feature")) and \(what), so --layers must start with \(features) and end with \(end) (e.g. \(features),32,\(outputs))")
         }
         let hidden = activations.count == 1 ? Array(repeating: activations[0], count: sizes.count - 2) : activations
         guard hidden.count == sizes.count - 2 else { throw Self.activationCount(activations.count, sizes.count - 2) }
