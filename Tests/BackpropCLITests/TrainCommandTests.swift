@@ -208,6 +208,9 @@ struct TrainCommandTests {
                          "--layers 3-4-1 does not fit the data: it has 2 features and 2 classes, so --layers must start with 2 and end with 2 (or 1: one sigmoid output for the two classes) (e.g. 2,32,1)")
         try "a,b,c\n1,2,x\n3,oops,y\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         expectInputError(try backprop(["train", "--data", "bad.csv"], in: folder), "bad.csv: line 3, column 2: 'oops' is not a number")
+        try Self.writeCSV(folder)                                        // the training file as its own test set, by any path
+        let same = try backprop(["train", "--data", "points.csv", "--test", "./points.csv"], in: folder)
+        #expect(same.status == 64 && same.stderr.contains("--test ./points.csv is the training data itself (--data): its figures would be training figures"), "\(same.stderr)")
         expectInputError(try backprop(["train", "--data", "nowhere.csv"], in: folder), "nowhere.csv: no such file or folder")
         expectInputError(try backprop(["train", "--data", "circles", "--output", "relu", "--loss", "softmax-cross-entropy"]),
                          "softmax-cross-entropy needs a softmax output layer, not relu")

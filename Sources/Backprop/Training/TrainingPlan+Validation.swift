@@ -17,6 +17,9 @@ extension TrainingPlan {
     public func validate() throws(PlanError) {
         guard !data.isEmpty else { throw PlanError(.data, "is empty: name a data set, a CSV file or a folder") }
         if test?.isEmpty == true { throw PlanError(.test, "is empty: name a CSV file or a folder") }
+        if let test, Self.sameFile(test, data) {
+            throw PlanError(.test, "\(test) is the training data itself (--data): its figures would be training figures; name held-out samples, or give --test-split")
+        }
         if let n = csvOptions.labelColumn, n < 1 {
             throw PlanError(.labelColumn, "counts columns from 1 (got \(n)); or give the column's header name")
         }
@@ -92,6 +95,14 @@ extension TrainingPlan {
 
     private func check(_ setting: Setting, _ value: Double, _ range: ClosedRange<Double>, _ words: String) throws(PlanError) {
         guard range.contains(value) else { throw PlanError(setting, "must be \(words) (got \(value))") }
+    }
+
+    /// Whether two paths name one regular file (through links, `./` and the like).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: a, isDirectory: &isFolder), !isFolder.boolValue else { return false }
+        return resolved(a) == resolved(b)
     }
 
     /// Settings that differ from their default but have no effect in this plan (`--min-lr`
