@@ -30,7 +30,7 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Write the output CSV here instead of to stdout.")
     var outPath: String?
 
-    @Flag(help: "Replace the file at --out whatever it holds (without it, only a file of this model's predictions is replaced).")
+    @Flag(help: "Replace the file at --out whatever it holds (without it, only a file of predictions with the same columns is replaced).")
     var overwrite = false
 
     @OptionGroup var output: OutputOptions
@@ -88,12 +88,14 @@ struct PredictCommand: ParsableCommand {
         try write(Array(text.utf8), to: outPath)
     }
 
-    /// A file at `path` is replaced only when it holds this model's predictions (its first line is
-    /// `header`, the line this run writes first): a data set or notes named `--out` are not lost.
+    /// A file at `path` is replaced only when it holds predictions with these columns (its first
+    /// line is `header`, the line this run writes first): a data set or notes named `--out` are
+    /// not lost. Only the file's first 64 KB are read: a header is one line.
     func checkReplaces(_ path: String, header: String) throws {
         guard ModelSave.holdsSomething(path) else { return }
-        let first = (try? readText(path)).flatMap { $0.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first }
-            .map { String($0).trimmingCharacters(in: .init(charactersIn: "\r")) }
+        let start = FileHandle(forReadingAtPath: path).flatMap { file in defer { try? file.close() }; return try? file.read(upToCount: 1 << 16) }
+        let first = start.flatMap { String(bytes: $0.prefix { $0 != UInt8(ascii: "\n") }, encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .init(charactersIn: "\r")) }
         guard first != header else { return }
         let shown = first.map { "its first line is '\(CSVOptions.excerpt($0))'" } ?? "it cannot be read as text"
         throw InputError("--out \(path) holds something other than predictions with these columns (\(shown)), and would be replaced; name another file, or give --overwrite")

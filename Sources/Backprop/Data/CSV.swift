@@ -294,14 +294,13 @@ extension Dataset {
 public func numberRows<T: Scalar>(_ text: String, file: String, as: T.Type = T.self) throws(CSVError) -> [[T]] {
     let bytes = Array(text.utf8)
     let separator = CSVOptions.detectSeparator(bytes: bytes)
-    var headerLine: Int? = nil
+    var header: (line: Int, width: Int)? = nil
     let out: [[T]] = try withScanner(bytes, separator: separator, file: file) { (rows: inout CSVScanner) throws(CSVError) in
         var out: [[T]] = []
         var first = true
-        var header: (line: Int, width: Int)?
         while try rows.next() {
             // A header: a field that is text (an empty one is a missing number, not a name: as `train` reads).
-            if first && (0..<rows.count).contains(where: { rows.isText($0) }) { first = false; header = (rows.line, rows.count); headerLine = rows.line; continue }
+            if first && (0..<rows.count).contains(where: { rows.isText($0) }) { first = false; header = (rows.line, rows.count); continue }
             first = false
             // A header that names more or fewer columns than a row holds describes another file.
             if let header, rows.count != header.width {
@@ -320,7 +319,7 @@ public func numberRows<T: Scalar>(_ text: String, file: String, as: T.Type = T.s
     }
     guard !out.isEmpty else {
         throw CSVError(file: file, line: 0, column: 0, message: "the file has no rows of numbers"
-                       + (headerLine.map { ": its one row (line \($0)) has a field that is not a number, and was taken for a header" } ?? ""))
+                       + (header.map { ": its one row (line \($0.line)) has a field that is not a number, and was taken for a header" } ?? ""))
     }
     return out
 }

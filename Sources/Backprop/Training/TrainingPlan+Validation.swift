@@ -97,12 +97,11 @@ extension TrainingPlan {
         guard range.contains(value) else { throw PlanError(setting, "must be \(words) (got \(value))") }
     }
 
-    /// Whether two paths name one regular file (through links, `./` and the like).
+    /// Whether two paths name one file, not a folder (``samePlace(_:_:)``: through links, `./`
+    /// and the like). A folder of IDX files as its own `--test` reads its t10k files.
     static func sameFile(_ a: String, _ b: String) -> Bool {
-        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: a, isDirectory: &isFolder), !isFolder.boolValue else { return false }
-        return resolved(a) == resolved(b)
+        return FileManager.default.fileExists(atPath: a, isDirectory: &isFolder) && !isFolder.boolValue && samePlace(a, b)
     }
 
     /// Settings that differ from their default but have no effect in this plan (`--min-lr`

@@ -106,7 +106,7 @@ extension TrainingPlan {
     }
 
     /// Whether two data paths name the same file (after symlinks, `.` and `..`), or are the same name.
-    private static func samePlace(_ a: String, _ b: String) -> Bool {
+    static func samePlace(_ a: String, _ b: String) -> Bool {
         a == b || (FileManager.default.fileExists(atPath: a) && canonicalPath(a) == canonicalPath(b))
     }
 }
